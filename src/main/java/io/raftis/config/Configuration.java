@@ -1,0 +1,286 @@
+package io.raftis.config;
+
+import org.agrona.SystemUtil;
+
+import java.io.File;
+import java.io.FileReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every setting of a node: its property name, default and a getter that reads it from a {@link Properties}.
+ * Command-line flags map onto properties: {@code --member-id=1} is {@code raftis.member.id=1}, and
+ * {@code --config=FILE} loads a properties file first.
+ */
+public final class Configuration
+{
+    public static final String MEMBER_ID_PROP_NAME = "raftis.member.id";
+    public static final String MEMBERS_PROP_NAME = "raftis.members";
+
+    public static final String DATA_DIR_PROP_NAME = "raftis.data.dir";
+
+    public static final String FSYNC_PROP_NAME = "raftis.fsync";
+    public static final FsyncPolicy FSYNC_DEFAULT = FsyncPolicy.ALWAYS;
+
+    public static final String READ_CONSISTENCY_PROP_NAME = "raftis.read.consistency";
+    public static final ReadConsistency READ_CONSISTENCY_DEFAULT = ReadConsistency.LINEARIZABLE;
+
+    public static final String IDLE_STRATEGY_PROP_NAME = "raftis.idle.strategy";
+    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
+
+    public static final String ELECTION_TIMEOUT_PROP_NAME = "raftis.election.timeout";
+    public static final long ELECTION_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(400);
+
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "raftis.heartbeat.interval";
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    public static final String AERON_DIR_PROP_NAME = "raftis.aeron.dir";
+
+    public static final String TERM_LENGTH_PROP_NAME = "raftis.aeron.term.length";
+    public static final int TERM_LENGTH_DEFAULT = 8 * 1024 * 1024;
+
+    public static final String MTU_PROP_NAME = "raftis.aeron.mtu";
+    public static final int MTU_DEFAULT = 8 * 1024;
+
+    public static final String SEGMENT_LENGTH_PROP_NAME = "raftis.log.segment.length";
+    public static final int SEGMENT_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
+    public static final String MAX_BATCH_PROP_NAME = "raftis.max.batch.bytes";
+    public static final int MAX_BATCH_DEFAULT = 256 * 1024;
+
+    public static final String MAX_INFLIGHT_PROP_NAME = "raftis.max.inflight.entries";
+    public static final int MAX_INFLIGHT_DEFAULT = 65536;
+
+    private Configuration()
+    {
+    }
+
+    /**
+     * Turn {@code --name=value} flags into properties, on top of a {@code --config=FILE} if one is given and of the
+     * JVM's system properties that start with {@code raftis.}.
+     */
+    public static Properties fromArgs(final String[] args) throws IOException
+    {
+        final Properties properties = new Properties();
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("raftis."))
+            {
+                properties.setProperty(name, System.getProperty(name));
+            }
+        }
+        final Properties flags = new Properties();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (!arg.startsWith("--"))
+            {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "': flags look like --name=value");
+            }
+            final int eq = arg.indexOf('=');
+            final String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            final String value;
+            if (eq >= 0)
+            {
+                value = arg.substring(eq + 1);
+            }
+            else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new IllegalArgumentException("flag --" + name + " needs a value");
+            }
+            if ("config".equals(name))
+            {
+                try (Reader reader = new FileReader(value))
+                {
+                    properties.load(reader);
+                }
+            }
+            else
+            {
+                flags.setProperty(name.startsWith("raftis.") ? name : "raftis." + name.replace('-', '.'), value);
+            }
+        }
+        properties.putAll(flags);
+        return properties;
+    }
+
+    public static int memberId(final Properties p)
+    {
+        final String value = p.getProperty(MEMBER_ID_PROP_NAME);
+        if (null == value)
+        {
+            throw new IllegalArgumentException("no member id: set --member-id=N (" + MEMBER_ID_PROP_NAME + ")");
+        }
+        return parseInt(MEMBER_ID_PROP_NAME, value);
+    }
+
+    public static String members(final Properties p)
+    {
+        final String value = p.getProperty(MEMBERS_PROP_NAME);
+        if (null == value)
+        {
+            throw new IllegalArgumentException(
+                "no member list: set --members=1=127.0.0.1:8901:6379,2=... (" + MEMBERS_PROP_NAME + ")");
+        }
+        return value;
+    }
+
+    public static File dataDir(final Properties p, final int memberId)
+    {
+        return new File(p.getProperty(DATA_DIR_PROP_NAME, "data/node" + memberId));
+    }
+
+    public static FsyncPolicy fsync(final Properties p)
+    {
+        return FsyncPolicy.parse(p.getProperty(FSYNC_PROP_NAME, FSYNC_DEFAULT.text()));
+    }
+
+    public static ReadConsistency readConsistency(final Properties p)
+    {
+        return ReadConsistency.parse(p.getProperty(READ_CONSISTENCY_PROP_NAME, READ_CONSISTENCY_DEFAULT.text()));
+    }
+
+    public static String idleStrategy(final Properties p)
+    {
+        return p.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT).toLowerCase(Locale.ROOT);
+    }
+
+    public static long electionTimeoutNs(final Properties p)
+    {
+        return duration(p, ELECTION_TIMEOUT_PROP_NAME, ELECTION_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long heartbeatIntervalNs(final Properties p)
+    {
+        return duration(p, HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    }
+
+    public static String aeronDir(final Properties p)
+    {
+        return p.getProperty(AERON_DIR_PROP_NAME);
+    }
+
+    public static int termLength(final Properties p)
+    {
+        return size(p, TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    }
+
+    public static int mtu(final Properties p)
+    {
+        return size(p, MTU_PROP_NAME, MTU_DEFAULT);
+    }
+
+    public static int segmentLength(final Properties p)
+    {
+        return size(p, SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
+    }
+
+    public static int maxBatchBytes(final Properties p)
+    {
+        return size(p, MAX_BATCH_PROP_NAME, MAX_BATCH_DEFAULT);
+    }
+
+    public static int maxInflightEntries(final Properties p)
+    {
+        return parseInt(MAX_INFLIGHT_PROP_NAME, p.getProperty(MAX_INFLIGHT_PROP_NAME, "" + MAX_INFLIGHT_DEFAULT));
+    }
+
+    private static long duration(final Properties p, final String name, final long defaultNs)
+    {
+        final String value = p.getProperty(name);
+        return null == value ? defaultNs : SystemUtil.parseDuration(name, value);
+    }
+
+    private static int size(final Properties p, final String name, final int defaultValue)
+    {
+        final String value = p.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        final long size = SystemUtil.parseSize(name, value);
+        if (size > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException(name + " too large: " + value);
+        }
+        return (int)size;
+    }
+
+    private static int parseInt(final String name, final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " must be an integer: '" + value + "'", ex);
+        }
+    }
+
+    /**
+     * When the log is synced to disk.
+     */
+    public enum FsyncPolicy
+    {
+        /** One sync per batch, before an entry counts as appended: survives power loss. */
+        ALWAYS,
+        /** Never sync: survives process crashes only; a whole-cluster power loss can lose acknowledged writes. */
+        NEVER;
+
+        public String text()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static FsyncPolicy parse(final String value)
+        {
+            for (final FsyncPolicy policy : values())
+            {
+                if (policy.text().equalsIgnoreCase(value.trim()))
+                {
+                    return policy;
+                }
+            }
+            throw new IllegalArgumentException(FSYNC_PROP_NAME + " must be always or never: '" + value + "'");
+        }
+    }
+
+    /**
+     * How reads are served.
+     */
+    public enum ReadConsistency
+    {
+        /** The leader serves a read after confirming its leadership with a majority (ReadIndex). */
+        LINEARIZABLE,
+        /** The leader serves reads while its lease, renewed by a majority's answers, holds. */
+        LEASE,
+        /** Any node serves reads from what it has applied, which may lag. */
+        STALE;
+
+        public String text()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static ReadConsistency parse(final String value)
+        {
+            for (final ReadConsistency consistency : values())
+            {
+                if (consistency.text().equalsIgnoreCase(value.trim()))
+                {
+                    return consistency;
+                }
+            }
+            throw new IllegalArgumentException(
+                READ_CONSISTENCY_PROP_NAME + " must be linearizable, lease or stale: '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package io.raftis.config;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.io.File;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The settings of one node, filled from {@link Configuration} and checked once by {@link #conclude()}, which
+ * derives what follows from them (this member, the cluster id, directories) and rejects inconsistent ones.
+ */
+public final class Context
+{
+    private int memberId;
+    private String members;
+    private File dataDir;
+    private Configuration.FsyncPolicy fsync = Configuration.FSYNC_DEFAULT;
+    private Configuration.ReadConsistency readConsistency = Configuration.READ_CONSISTENCY_DEFAULT;
+    private String idleStrategyName = Configuration.IDLE_STRATEGY_DEFAULT;
+    private long electionTimeoutNs = Configuration.ELECTION_TIMEOUT_DEFAULT_NS;
+    private long heartbeatIntervalNs = Configuration.HEARTBEAT_INTERVAL_DEFAULT_NS;
+    private String aeronDir;
+    private int termLength = Configuration.TERM_LENGTH_DEFAULT;
+    private int mtu = Configuration.MTU_DEFAULT;
+    private int segmentLength = Configuration.SEGMENT_LENGTH_DEFAULT;
+    private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
+    private int maxInflightEntries = Configuration.MAX_INFLIGHT_DEFAULT;
+
+    private boolean concluded;
+    private Member[] memberList;
+    private Member self;
+    private long clusterId;
+    private IdleStrategy idleStrategy;
+
+    public static Context fromProperties(final Properties p)
+    {
+        final int memberId = Configuration.memberId(p);
+        return new Context()
+            .memberId(memberId)
+            .members(Configuration.members(p))
+            .dataDir(Configuration.dataDir(p, memberId))
+            .fsync(Configuration.fsync(p))
+            .readConsistency(Configuration.readConsistency(p))
+            .idleStrategyName(Configuration.idleStrategy(p))
+            .electionTimeoutNs(Configuration.electionTimeoutNs(p))
+            .heartbeatIntervalNs(Configuration.heartbeatIntervalNs(p))
+            .aeronDir(Configuration.aeronDir(p))
+            .termLength(Configuration.termLength(p))
+            .mtu(Configuration.mtu(p))
+            .segmentLength(Configuration.segmentLength(p))
+            .maxBatchBytes(Configuration.maxBatchBytes(p))
+            .maxInflightEntries(Configuration.maxInflightEntries(p));
+    }
+
+    /**
+     * Check the settings and derive the rest. Runs once.
+     *
+     * @throws IllegalArgumentException naming the setting at fault.
+     */
+    public Context conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        concluded = true;
+        memberList = Member.parse(members);
+        for (final Member member : memberList)
+        {
+            if (member.id() == memberId)
+            {
+                self = member;
+            }
+        }
+        if (null == self)
+        {
+            throw new IllegalArgumentException(
+                "member id " + memberId + " is not in the member list " + Member.canonical(memberList));
+        }
+        clusterId = Member.clusterId(memberList);
+        if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs * 2 > electionTimeoutNs)
+        {
+            throw new IllegalArgumentException(Configuration.HEARTBEAT_INTERVAL_PROP_NAME + " (" +
+                TimeUnit.NANOSECONDS.toMillis(heartbeatIntervalNs) + "ms) must be positive and at most half of " +
+                Configuration.ELECTION_TIMEOUT_PROP_NAME + " (" +
+                TimeUnit.NANOSECONDS.toMillis(electionTimeoutNs) + "ms)");
+        }
+        if (Integer.bitCount(termLength) != 1 || termLength < 64 * 1024 || termLength > 1024 * 1024 * 1024)
+        {
+            throw new IllegalArgumentException(
+                Configuration.TERM_LENGTH_PROP_NAME + " must be a power of two from 64k to 1g: " + termLength);
+        }
+        if (mtu < 1408 || mtu > 65504 || (mtu & 31) != 0)
+        {
+            throw new IllegalArgumentException(
+                Configuration.MTU_PROP_NAME + " must be a multiple of 32 from 1408 to 65504: " + mtu);
+        }
+        if (maxBatchBytes < 4096 || maxBatchBytes > termLength / 8 - 1024)
+        {
+            throw new IllegalArgumentException(Configuration.MAX_BATCH_PROP_NAME + " must be from 4k to " +
+                (termLength / 8 - 1024) + " (an eighth of the term length, less headers): " + maxBatchBytes);
+        }
+        if (segmentLength < 64 * 1024 || (segmentLength & 4095) != 0)
+        {
+            throw new IllegalArgumentException(
+                Configuration.SEGMENT_LENGTH_PROP_NAME + " must be a multiple of 4k, at least 64k: " + segmentLength);
+        }
+        if (maxInflightEntries < 1)
+        {
+            throw new IllegalArgumentException(Configuration.MAX_INFLIGHT_PROP_NAME + " must be positive");
+        }
+        if (null == dataDir)
+        {
+            dataDir = new File("data/node" + memberId);
+        }
+        if (null == aeronDir)
+        {
+            final File shm = new File("/dev/shm");
+            final File base = shm.isDirectory() ? shm : new File(System.getProperty("java.io.tmpdir"));
+            aeronDir = new File(base, "raftis-" + self.host() + "-" + self.raftPort()).getPath();
+        }
+        idleStrategy = idleStrategy(idleStrategyName);
+        return this;
+    }
+
+    private static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "backoff":
+                // spin briefly, then yield, then park up to 1ms: five nodes can share two cores
+                return new BackoffIdleStrategy(
+                    64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            case "busy-spin":
+                return new BusySpinIdleStrategy();
+            case "yielding":
+                return new YieldingIdleStrategy();
+            case "sleeping":
+                return new SleepingMillisIdleStrategy(1);
+            default:
+                throw new IllegalArgumentException(Configuration.IDLE_STRATEGY_PROP_NAME +
+                    " must be backoff, busy-spin, yielding or sleeping: '" + name + "'");
+        }
+    }
+
+    private void checkConcluded()
+    {
+        if (!concluded)
+        {
+            throw new IllegalStateException("context not concluded");
+        }
+    }
+
+    public Context memberId(final int memberId)
+    {
+        this.memberId = memberId;
+        return this;
+    }
+
+    public int memberId()
+    {
+        return memberId;
+    }
+
+    public Context members(final String members)
+    {
+        this.members = members;
+        return this;
+    }
+
+    public Context dataDir(final File dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public File dataDir()
+    {
+        return dataDir;
+    }
+
+    public Context fsync(final Configuration.FsyncPolicy fsync)
+    {
+        this.fsync = fsync;
+        return this;
+    }
+
+    public Configuration.FsyncPolicy fsync()
+    {
+        return fsync;
+    }
+
+    public Context readConsistency(final Configuration.ReadConsistency readConsistency)
+    {
+        this.readConsistency = readConsistency;
+        return this;
+    }
+
+    public Configuration.ReadConsistency readConsistency()
+    {
+        return readConsistency;
+    }
+
+    public Context idleStrategyName(final String idleStrategyName)
+    {
+        this.idleStrategyName = idleStrategyName;
+        return this;
+    }
+
+    public String idleStrategyName()
+    {
+        return idleStrategyName;
+    }
+
+    public IdleStrategy idleStrategy()
+    {
+        checkConcluded();
+        return idleStrategy;
+    }
+
+    public Context electionTimeoutNs(final long electionTimeoutNs)
+    {
+        this.electionTimeoutNs = electionTimeoutNs;
+        return this;
+    }
+
+    public long electionTimeoutNs()
+    {
+        return electionTimeoutNs;
+    }
+
+    public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
+    {
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    public Context aeronDir(final String aeronDir)
+    {
+        this.aeronDir = aeronDir;
+        return this;
+    }
+
+    public String aeronDir()
+    {
+        return aeronDir;
+    }
+
+    public Context termLength(final int termLength)
+    {
+        this.termLength = termLength;
+        return this;
+    }
+
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    public Context mtu(final int mtu)
+    {
+        this.mtu = mtu;
+        return this;
+    }
+
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    public Context segmentLength(final int segmentLength)
+    {
+        this.segmentLength = segmentLength;
+        return this;
+    }
+
+    public int segmentLength()
+    {
+        return segmentLength;
+    }
+
+    public Context maxBatchBytes(final int maxBatchBytes)
+    {
+        this.maxBatchBytes = maxBatchBytes;
+        return this;
+    }
+
+    public int maxBatchBytes()
+    {
+        return maxBatchBytes;
+    }
+
+    public Context maxInflightEntries(final int maxInflightEntries)
+    {
+        this.maxInflightEntries = maxInflightEntries;
+        return this;
+    }
+
+    public int maxInflightEntries()
+    {
+        return maxInflightEntries;
+    }
+
+    public Member[] memberList()
+    {
+        checkConcluded();
+        return memberList.clone();
+    }
+
+    public String canonicalMembers()
+    {
+        checkConcluded();
+        return Member.canonical(memberList);
+    }
+
+    public Member self()
+    {
+        checkConcluded();
+        return self;
+    }
+
+    public long clusterId()
+    {
+        checkConcluded();
+        return clusterId;
+    }
+
+    public Member member(final int id)
+    {
+        checkConcluded();
+        for (final Member member : memberList)
+        {
+            if (member.id() == id)
+            {
+                return member;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,876 @@
+package io.raftis.raft;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * The Raft consensus core for one member: pure logic, single-threaded, no I/O, no clock reads.
+ * <p>
+ * Events come in as method calls — {@link #tick(long)} with the time, the four message handlers, {@link #propose}
+ * — and the core acts only through {@link RaftLog}, {@link PersistentState}, {@link RaftTransport} and
+ * {@link StateMachine}. {@link #flush()} runs once at the end of each duty-cycle pass: it sends what this pass
+ * appended as one batch, syncs the log once, answers the leader once, advances the commit index and applies.
+ * <p>
+ * Section numbers refer to the Raft paper (Ongaro and Ousterhout, 2014) and the thesis (Ongaro, 2014).
+ */
+public final class RaftNode
+{
+    public static final int NO_MEMBER = 0;
+
+    private static final DirectBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+    private static final int MAX_MESSAGES_PER_FLUSH = 4;
+    private static final int SEND_TIME_RING = 1024;
+
+    private final int memberId;
+    private final int[] memberIds;
+    private final int[] peerIds;
+    private final int[] slotById;
+    private final int quorum;
+    private final RaftLog log;
+    private final PersistentState state;
+    private final RaftTransport transport;
+    private final StateMachine stateMachine;
+    private final Random random;
+    private final long electionTimeoutNs;
+    private final long heartbeatIntervalNs;
+    private final int maxBatchBytes;
+    private final int maxInflightEntries;
+    private final int maxApplyPerFlush;
+
+    private final long[] nextIndex;
+    private final long[] matchIndex;
+    private final long[] ackedSequence;
+    private final long[] lastResponseNs;
+    private final boolean[] probing;
+    private final boolean[] probeOutstanding;
+    private final boolean[] voteGranted;
+    private final long[] ackedSendNs;
+    private final long[] sendNsBySequence = new long[SEND_TIME_RING];
+    private final long[] scratch;
+    private final RaftLog.FrameRun run = new RaftLog.FrameRun();
+
+    private Role role = Role.FOLLOWER;
+    private long nowNs;
+    private int leaderId = NO_MEMBER;
+    private long lastLeaderContactNs = Long.MIN_VALUE / 2;
+    private long electionDeadlineNs;
+    private long heartbeatDeadlineNs;
+    private long checkQuorumDeadlineNs;
+    private long commitIndex;
+    private long lastApplied;
+    private long syncedIndex;
+    private boolean logDirty;
+    private long leaderStartIndex;
+    private long sequence;
+    private boolean roundRequested;
+
+    private boolean responsePending;
+    private int responseTo;
+    private long responseMatchIndex;
+    private long responseSequence;
+
+    public RaftNode(
+        final int memberId,
+        final int[] memberIds,
+        final RaftLog log,
+        final PersistentState state,
+        final RaftTransport transport,
+        final StateMachine stateMachine,
+        final Random random,
+        final long electionTimeoutNs,
+        final long heartbeatIntervalNs,
+        final int maxBatchBytes,
+        final int maxInflightEntries,
+        final long nowNs)
+    {
+        if (electionTimeoutNs <= heartbeatIntervalNs || heartbeatIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("election timeout must exceed the heartbeat interval: electionTimeoutNs=" +
+                electionTimeoutNs + " heartbeatIntervalNs=" + heartbeatIntervalNs);
+        }
+        this.memberId = memberId;
+        this.memberIds = memberIds.clone();
+        Arrays.sort(this.memberIds);
+        int maxId = 0;
+        for (final int id : this.memberIds)
+        {
+            if (id <= NO_MEMBER)
+            {
+                throw new IllegalArgumentException("member ids must be positive: " + id);
+            }
+            maxId = Math.max(maxId, id);
+        }
+        this.slotById = new int[maxId + 1];
+        Arrays.fill(slotById, -1);
+        this.peerIds = new int[this.memberIds.length - 1];
+        int slot = 0;
+        for (final int id : this.memberIds)
+        {
+            if (id == memberId)
+            {
+                continue;
+            }
+            if (slot == peerIds.length || slotById[id] != -1)
+            {
+                throw new IllegalArgumentException(
+                    "member list must hold " + memberId + " once and no duplicates: " + Arrays.toString(memberIds));
+            }
+            peerIds[slot] = id;
+            slotById[id] = slot++;
+        }
+        if (slot != peerIds.length)
+        {
+            throw new IllegalArgumentException("member " + memberId + " is not in " + Arrays.toString(memberIds));
+        }
+        this.quorum = this.memberIds.length / 2 + 1;
+        this.log = log;
+        this.state = state;
+        this.transport = transport;
+        this.stateMachine = stateMachine;
+        this.random = random;
+        this.electionTimeoutNs = electionTimeoutNs;
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxInflightEntries = maxInflightEntries;
+        this.maxApplyPerFlush = 8192;
+
+        final int peers = peerIds.length;
+        nextIndex = new long[peers];
+        matchIndex = new long[peers];
+        ackedSequence = new long[peers];
+        lastResponseNs = new long[peers];
+        probing = new boolean[peers];
+        probeOutstanding = new boolean[peers];
+        voteGranted = new boolean[peers];
+        ackedSendNs = new long[peers];
+        scratch = new long[peers + 1];
+
+        this.nowNs = nowNs;
+        this.syncedIndex = log.lastIndex();
+        // a member that just restarted may have answered a leader whose lease still runs: it grants no vote for an
+        // election timeout, as if it had just heard from that leader
+        this.lastLeaderContactNs = nowNs;
+        resetElectionDeadline();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Queries
+    // ---------------------------------------------------------------------------------------------------------
+
+    public int memberId()
+    {
+        return memberId;
+    }
+
+    public Role role()
+    {
+        return role;
+    }
+
+    public boolean isLeader()
+    {
+        return Role.LEADER == role;
+    }
+
+    public long term()
+    {
+        return state.currentTerm();
+    }
+
+    public int votedFor()
+    {
+        return state.votedFor();
+    }
+
+    public int leaderId()
+    {
+        return leaderId;
+    }
+
+    public long commitIndex()
+    {
+        return commitIndex;
+    }
+
+    public long lastApplied()
+    {
+        return lastApplied;
+    }
+
+    public long lastIndex()
+    {
+        return log.lastIndex();
+    }
+
+    public int[] memberIds()
+    {
+        return memberIds.clone();
+    }
+
+    /**
+     * @return the index the follower with this id is known to hold, or -1 when it is not a peer or not leader.
+     */
+    public long matchIndexOf(final int peerId)
+    {
+        final int slot = slotOf(peerId);
+        return isLeader() && slot >= 0 ? matchIndex[slot] : -1;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Client operations
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Append a client command to the log; it is sent and synced by the next {@link #flush()}.
+     *
+     * @return the index of the entry, or -1 when this member is not the leader.
+     */
+    public long propose(final DirectBuffer command, final int offset, final int length)
+    {
+        if (Role.LEADER != role)
+        {
+            return -1;
+        }
+        logDirty = true;
+        return log.append(term(), EntryFrame.TYPE_COMMAND, command, offset, length);
+    }
+
+    /**
+     * Start a read barrier (ReadIndex, thesis §6.4): a read registered now may be served once
+     * {@link #isReadConfirmed(long)} holds for the returned sequence and the state machine has applied
+     * {@link #readIndex()} as it was when the read was registered.
+     *
+     * @return the sequence to wait for, or -1 when this member is not the leader.
+     */
+    public long requestReadBarrier()
+    {
+        if (Role.LEADER != role)
+        {
+            return -1;
+        }
+        roundRequested = true;
+        return sequence + 1;
+    }
+
+    /**
+     * @return the index a linearizable read must see applied: the commit index, but never before this leader's own
+     * first entry commits (thesis §6.4).
+     */
+    public long readIndex()
+    {
+        return Math.max(commitIndex, leaderStartIndex);
+    }
+
+    /**
+     * @return true when a majority, counting this leader, answered a round of AppendEntries of this sequence or
+     * later in the current term, so this member was still leader after the read arrived.
+     */
+    public boolean isReadConfirmed(final long readSequence)
+    {
+        if (Role.LEADER != role)
+        {
+            return false;
+        }
+        final int peers = peerIds.length;
+        for (int i = 0; i < peers; i++)
+        {
+            scratch[i] = ackedSequence[i];
+        }
+        scratch[peers] = Long.MAX_VALUE;
+        return quorumValue(scratch, peers + 1, quorum) >= readSequence;
+    }
+
+    /**
+     * A leader lease (thesis §6.4.1): followers that answered a message sent at time t will not vote for another
+     * candidate before t plus the election timeout (leader stickiness), so until then no other leader can exist.
+     * The lease is cut by a tenth to bound clock drift between members.
+     *
+     * @return true when this leader holds a lease at the current time.
+     */
+    public boolean hasLease()
+    {
+        if (Role.LEADER != role)
+        {
+            return false;
+        }
+        final int peers = peerIds.length;
+        for (int i = 0; i < peers; i++)
+        {
+            scratch[i] = ackedSendNs[i];
+        }
+        scratch[peers] = nowNs;
+        final long leaseFromNs = quorumValue(scratch, peers + 1, quorum);
+        return nowNs - leaseFromNs < electionTimeoutNs - electionTimeoutNs / 10 && commitIndex >= leaderStartIndex;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Time
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Advance the time and run the timers: election timeout, heartbeats, check-quorum.
+     *
+     * @return the amount of work done.
+     */
+    public int tick(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int work = 0;
+        if (Role.LEADER == role)
+        {
+            if (nowNs >= heartbeatDeadlineNs)
+            {
+                roundRequested = true;
+                work++;
+            }
+            if (nowNs >= checkQuorumDeadlineNs)
+            {
+                work++;
+                checkQuorum();
+            }
+        }
+        else if (nowNs >= electionDeadlineNs)
+        {
+            work++;
+            startElection();
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Messages
+    // ---------------------------------------------------------------------------------------------------------
+
+    public void onRequestVote(final int candidateId, final long term, final long lastLogIndex, final long lastLogTerm)
+    {
+        if (slotOf(candidateId) < 0)
+        {
+            return;
+        }
+        // leader stickiness: a member that heard from a live leader within the election timeout ignores a
+        // candidate, so a partitioned member cannot depose a working leader (thesis §4.2.3)
+        if (term > term() && (Role.LEADER == role || nowNs - lastLeaderContactNs < electionTimeoutNs))
+        {
+            return;
+        }
+        if (term > term())
+        {
+            becomeFollower(term, NO_MEMBER, "vote request of a higher term");
+        }
+
+        boolean granted = false;
+        if (term == term() && Role.FOLLOWER == role)
+        {
+            final int votedFor = state.votedFor();
+            final long myLastTerm = log.lastTerm();
+            final boolean upToDate = lastLogTerm > myLastTerm ||
+                (lastLogTerm == myLastTerm && lastLogIndex >= log.lastIndex()); // §5.4.1
+            if ((NO_MEMBER == votedFor || candidateId == votedFor) && upToDate)
+            {
+                if (NO_MEMBER == votedFor)
+                {
+                    state.update(term, candidateId); // persisted before the vote is sent
+                }
+                granted = true;
+                resetElectionDeadline();
+            }
+        }
+        transport.sendVoteResponse(candidateId, term(), granted);
+    }
+
+    public void onRequestVoteResponse(final int voterId, final long term, final boolean granted)
+    {
+        final int slot = slotOf(voterId);
+        if (slot < 0)
+        {
+            return;
+        }
+        if (term > term())
+        {
+            becomeFollower(term, NO_MEMBER, "vote response of a higher term");
+            return;
+        }
+        if (Role.CANDIDATE != role || term != term() || !granted)
+        {
+            return;
+        }
+        voteGranted[slot] = true;
+        int votes = 1;
+        for (final boolean vote : voteGranted)
+        {
+            votes += vote ? 1 : 0;
+        }
+        if (votes >= quorum)
+        {
+            becomeLeader();
+        }
+    }
+
+    /**
+     * A leader's AppendEntries. The run of frames has not been validated yet; a run that fails validation is
+     * dropped as if the message had been lost.
+     */
+    public void onAppendEntries(
+        final int leaderId,
+        final long term,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommit,
+        final long sequence,
+        final DirectBuffer frames,
+        final int offset,
+        final int length,
+        final int entryCount)
+    {
+        if (slotOf(leaderId) < 0)
+        {
+            return;
+        }
+        if (term < term())
+        {
+            transport.sendAppendEntriesResponse(leaderId, term(), false, log.lastIndex(), sequence);
+            return;
+        }
+        if (term > term() || Role.FOLLOWER != role || this.leaderId != leaderId)
+        {
+            becomeFollower(term, leaderId, "append entries from the leader");
+        }
+        lastLeaderContactNs = nowNs;
+        resetElectionDeadline();
+
+        if (!framesValid(frames, offset, length, entryCount))
+        {
+            return;
+        }
+
+        final long lastIndex = log.lastIndex();
+        if (prevLogIndex > lastIndex)
+        {
+            transport.sendAppendEntriesResponse(leaderId, term, false, lastIndex, sequence);
+            return;
+        }
+        if (log.termAt(prevLogIndex) != prevLogTerm)
+        {
+            // the entry at prevLogIndex conflicts: the leader probes from the one before (§5.3)
+            transport.sendAppendEntriesResponse(leaderId, term, false, prevLogIndex - 1, sequence);
+            return;
+        }
+
+        long index = prevLogIndex;
+        int position = offset;
+        final int limit = offset + length;
+        while (position < limit)
+        {
+            final long entryIndex = index + 1;
+            final long entryTerm = EntryFrame.term(frames, position);
+            final long existingTerm = entryIndex <= log.lastIndex() ? log.termAt(entryIndex) : -1;
+            if (existingTerm == entryTerm)
+            {
+                index = entryIndex;
+                position += EntryFrame.alignedLength(EntryFrame.frameLength(frames, position) -
+                    EntryFrame.HEADER_LENGTH);
+                continue;
+            }
+            if (existingTerm != -1)
+            {
+                if (entryIndex <= commitIndex)
+                {
+                    throw new IllegalStateException("leader " + leaderId + " in term " + term +
+                        " conflicts with committed entry " + entryIndex + " (commit index " + commitIndex + ")");
+                }
+                log.truncateAfter(entryIndex - 1); // a conflicting suffix is replaced by the leader's (§5.3)
+                syncedIndex = Math.min(syncedIndex, entryIndex - 1);
+            }
+            int count = 0;
+            for (int p = position; p < limit; count++)
+            {
+                p += EntryFrame.alignedLength(EntryFrame.frameLength(frames, p) - EntryFrame.HEADER_LENGTH);
+            }
+            log.appendFrames(frames, position, limit - position, count);
+            logDirty = true;
+            index += count;
+            break;
+        }
+
+        // only what this message proves to match the leader counts, not an older suffix beyond it
+        final long matched = index;
+        final long newCommit = Math.min(leaderCommit, matched);
+        if (newCommit > commitIndex)
+        {
+            commitIndex = newCommit;
+        }
+
+        if (responsePending && responseTo == leaderId)
+        {
+            responseMatchIndex = Math.max(responseMatchIndex, matched);
+            responseSequence = Math.max(responseSequence, sequence);
+        }
+        else
+        {
+            responsePending = true;
+            responseTo = leaderId;
+            responseMatchIndex = matched;
+            responseSequence = sequence;
+        }
+    }
+
+    public void onAppendEntriesResponse(
+        final int followerId, final long term, final boolean success, final long lastLogIndex, final long sequence)
+    {
+        final int slot = slotOf(followerId);
+        if (slot < 0)
+        {
+            return;
+        }
+        if (term > term())
+        {
+            becomeFollower(term, NO_MEMBER, "append response of a higher term");
+            return;
+        }
+        if (Role.LEADER != role || term != term())
+        {
+            return;
+        }
+        lastResponseNs[slot] = nowNs;
+        probeOutstanding[slot] = false;
+        if (sequence > ackedSequence[slot])
+        {
+            ackedSequence[slot] = sequence;
+            if (sequence > this.sequence - SEND_TIME_RING)
+            {
+                final long sentNs = sendNsBySequence[(int)(sequence & (SEND_TIME_RING - 1))];
+                ackedSendNs[slot] = Math.max(ackedSendNs[slot], sentNs);
+            }
+        }
+        if (success)
+        {
+            if (lastLogIndex > matchIndex[slot])
+            {
+                matchIndex[slot] = lastLogIndex;
+            }
+            if (nextIndex[slot] <= matchIndex[slot])
+            {
+                nextIndex[slot] = matchIndex[slot] + 1;
+            }
+            probing[slot] = false;
+        }
+        else
+        {
+            // back off to the follower's hint, never below what it is known to hold
+            final long next = Math.max(matchIndex[slot] + 1, Math.min(lastLogIndex + 1, nextIndex[slot] - 1));
+            if (next < nextIndex[slot] || !probing[slot])
+            {
+                nextIndex[slot] = next;
+            }
+            probing[slot] = true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // End of a duty-cycle pass
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Send this pass's appends as one batch, sync the log once, answer the leader, commit and apply.
+     *
+     * @return the amount of work done.
+     */
+    public int flush()
+    {
+        int work = 0;
+        if (Role.LEADER == role)
+        {
+            work += replicate();
+            if (logDirty)
+            {
+                log.sync();
+                logDirty = false;
+                syncedIndex = log.lastIndex();
+                work++;
+            }
+            work += advanceCommitIndex();
+        }
+        else
+        {
+            if (logDirty)
+            {
+                log.sync();
+                logDirty = false;
+                syncedIndex = log.lastIndex();
+                work++;
+            }
+            if (responsePending)
+            {
+                // an entry counts as appended only once it is synced
+                final long match = Math.min(responseMatchIndex, syncedIndex);
+                if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, responseSequence))
+                {
+                    responsePending = false;
+                }
+                work++;
+            }
+        }
+        work += apply();
+        return work;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------
+
+    private int replicate()
+    {
+        final boolean round = roundRequested;
+        if (round)
+        {
+            roundRequested = false;
+            heartbeatDeadlineNs = nowNs + heartbeatIntervalNs;
+        }
+        // every message of this pass carries one sequence, later than any read registered before it
+        final long seq = sequence + 1;
+        int work = 0;
+        final long lastIndex = log.lastIndex();
+        for (int slot = 0; slot < peerIds.length; slot++)
+        {
+            // a follower silent for an election timeout may have lost what was in flight: probe from its match
+            if (nowNs - lastResponseNs[slot] > electionTimeoutNs && nextIndex[slot] > matchIndex[slot] + 1)
+            {
+                nextIndex[slot] = matchIndex[slot] + 1;
+                probing[slot] = true;
+                probeOutstanding[slot] = false;
+                lastResponseNs[slot] = nowNs;
+            }
+            boolean sent = false;
+            int messages = 0;
+            while (nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
+                nextIndex[slot] - matchIndex[slot] <= maxInflightEntries &&
+                (!probing[slot] || (messages == 0 && (round || !probeOutstanding[slot]))))
+            {
+                final long next = nextIndex[slot];
+                if (!log.read(next, maxBatchBytes, run))
+                {
+                    break;
+                }
+                if (!transport.sendAppendEntries(
+                    peerIds[slot], term(), next - 1, log.termAt(next - 1), commitIndex, seq,
+                    run.buffer, run.offset, run.length, run.count))
+                {
+                    break;
+                }
+                sent = true;
+                messages++;
+                nextIndex[slot] = next + run.count;
+                probeOutstanding[slot] = probing[slot];
+            }
+            if (!sent && round)
+            {
+                final long prev = nextIndex[slot] - 1;
+                sent = transport.sendAppendEntries(
+                    peerIds[slot], term(), prev, log.termAt(prev), commitIndex, seq, EMPTY, 0, 0, 0);
+            }
+            if (sent)
+            {
+                sequence = seq;
+                sendNsBySequence[(int)(seq & (SEND_TIME_RING - 1))] = nowNs;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private int advanceCommitIndex()
+    {
+        final int peers = peerIds.length;
+        for (int i = 0; i < peers; i++)
+        {
+            scratch[i] = matchIndex[i];
+        }
+        scratch[peers] = syncedIndex;
+        final long quorumIndex = quorumValue(scratch, peers + 1, quorum);
+        // only entries of the current term commit by counting replicas (§5.4.2)
+        if (quorumIndex > commitIndex && log.termAt(quorumIndex) == term())
+        {
+            commitIndex = quorumIndex;
+            return 1;
+        }
+        return 0;
+    }
+
+    private int apply()
+    {
+        int applied = 0;
+        while (lastApplied < commitIndex && applied < maxApplyPerFlush)
+        {
+            if (!log.read(lastApplied + 1, maxBatchBytes, run))
+            {
+                throw new IllegalStateException("committed entry " + (lastApplied + 1) + " is not in the log");
+            }
+            final DirectBuffer buffer = run.buffer;
+            int position = run.offset;
+            for (int i = 0; i < run.count && lastApplied < commitIndex; i++)
+            {
+                final int frameLength = EntryFrame.frameLength(buffer, position);
+                final long index = lastApplied + 1;
+                stateMachine.apply(
+                    index,
+                    EntryFrame.term(buffer, position),
+                    EntryFrame.type(buffer, position),
+                    buffer,
+                    position + EntryFrame.HEADER_LENGTH,
+                    frameLength - EntryFrame.HEADER_LENGTH);
+                lastApplied = index;
+                applied++;
+                position += EntryFrame.alignedLength(frameLength - EntryFrame.HEADER_LENGTH);
+            }
+        }
+        return applied;
+    }
+
+    private void checkQuorum()
+    {
+        // a leader that has not heard from a majority for an election timeout steps down (thesis §6.2)
+        int live = 1;
+        for (int slot = 0; slot < peerIds.length; slot++)
+        {
+            if (nowNs - lastResponseNs[slot] <= electionTimeoutNs)
+            {
+                live++;
+            }
+        }
+        if (live < quorum)
+        {
+            becomeFollower(term(), NO_MEMBER, "lost contact with a majority");
+        }
+        else
+        {
+            checkQuorumDeadlineNs = nowNs + electionTimeoutNs;
+        }
+    }
+
+    private void startElection()
+    {
+        final long newTerm = term() + 1;
+        state.update(newTerm, memberId); // term and own vote are durable before any RequestVote leaves (§5.2)
+        leaderId = NO_MEMBER;
+        Arrays.fill(voteGranted, false);
+        role(Role.CANDIDATE, "election timeout");
+        resetElectionDeadline();
+        if (quorum == 1)
+        {
+            becomeLeader();
+            return;
+        }
+        final long lastIndex = log.lastIndex();
+        final long lastTerm = log.lastTerm();
+        for (final int peerId : peerIds)
+        {
+            transport.sendRequestVote(peerId, newTerm, lastIndex, lastTerm);
+        }
+    }
+
+    private void becomeLeader()
+    {
+        leaderId = memberId;
+        final long lastIndex = log.lastIndex();
+        for (int slot = 0; slot < peerIds.length; slot++)
+        {
+            nextIndex[slot] = lastIndex + 1;
+            matchIndex[slot] = 0;
+            ackedSequence[slot] = 0;
+            ackedSendNs[slot] = 0;
+            lastResponseNs[slot] = nowNs;
+            probing[slot] = false;
+            probeOutstanding[slot] = false;
+        }
+        responsePending = false;
+        sequence = 0;
+        // a no-op of the new term lets earlier entries commit and marks where reads may start (§8)
+        leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
+        logDirty = true;
+        roundRequested = true;
+        checkQuorumDeadlineNs = nowNs + electionTimeoutNs;
+        role(Role.LEADER, "won the election");
+    }
+
+    private void becomeFollower(final long term, final int leaderId, final String reason)
+    {
+        if (term > term())
+        {
+            state.update(term, NO_MEMBER);
+        }
+        if (this.leaderId != leaderId || Role.FOLLOWER != role)
+        {
+            this.leaderId = leaderId;
+            responsePending = false;
+            role(Role.FOLLOWER, reason);
+        }
+        resetElectionDeadline();
+    }
+
+    private void role(final Role newRole, final String reason)
+    {
+        role = newRole;
+        stateMachine.onRoleChange(newRole, term(), leaderId);
+    }
+
+    private void resetElectionDeadline()
+    {
+        // randomized in [T, 2T) so that split votes are rare (§5.2)
+        electionDeadlineNs = nowNs + electionTimeoutNs + (long)(random.nextDouble() * electionTimeoutNs);
+    }
+
+    private int slotOf(final int id)
+    {
+        return id > 0 && id < slotById.length ? slotById[id] : -1;
+    }
+
+    private static boolean framesValid(
+        final DirectBuffer frames, final int offset, final int length, final int entryCount)
+    {
+        int position = offset;
+        final int limit = offset + length;
+        int count = 0;
+        long previousTerm = 0;
+        while (position < limit)
+        {
+            final int aligned = EntryFrame.validate(frames, position, limit);
+            if (aligned < 0)
+            {
+                return false;
+            }
+            final long term = EntryFrame.term(frames, position);
+            if (term < previousTerm)
+            {
+                return false;
+            }
+            previousTerm = term;
+            position += aligned;
+            count++;
+        }
+        return count == entryCount;
+    }
+
+    /**
+     * The value that at least quorum of the first count values reach: the quorum-th largest.
+     * Sorts the scratch values in place (a handful of members: insertion sort, no allocation).
+     */
+    static long quorumValue(final long[] values, final int count, final int quorum)
+    {
+        for (int i = 1; i < count; i++)
+        {
+            final long v = values[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] < v)
+            {
+                values[j + 1] = values[j];
+                j--;
+            }
+            values[j + 1] = v;
+        }
+        return values[quorum - 1];
+    }
+}

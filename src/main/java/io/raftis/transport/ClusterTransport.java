@@ -1,0 +1,154 @@
+package io.raftis.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.raftis.config.Context;
+import io.raftis.config.Member;
+import io.raftis.raft.RaftNode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.AgentInvoker;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A member's Aeron: an embedded media driver in {@link ThreadingMode#INVOKER} and a client whose conductor is
+ * invoked by the caller, both run from the node's duty cycle; one UDP subscription on this member's Raft endpoint
+ * and one exclusive publication to each peer's.
+ */
+public final class ClusterTransport implements AutoCloseable
+{
+    public static final int STREAM_ID = 1001;
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker clientInvoker;
+    private final Subscription subscription;
+    private final Int2ObjectHashMap<Publication> publicationByMember = new Int2ObjectHashMap<>();
+    private final RaftPublisher publisher;
+    private final TransportCounters counters = new TransportCounters();
+    private final ErrorHandler errorHandler;
+    private FragmentAssembler assembler;
+
+    public ClusterTransport(final Context ctx, final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        final long timeoutNs = TimeUnit.SECONDS.toNanos(30);
+        final MediaDriver.Context driverCtx = new MediaDriver.Context()
+            .aeronDirectoryName(ctx.aeronDir())
+            .threadingMode(ThreadingMode.INVOKER)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(ctx.termLength())
+            .ipcTermBufferLength(64 * 1024)
+            .mtuLength(ctx.mtu())
+            .clientLivenessTimeoutNs(timeoutNs)
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(timeoutNs))
+            .publicationUnblockTimeoutNs(timeoutNs * 2)
+            .imageLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
+            .warnIfDirectoryExists(false)
+            .errorHandler(errorHandler);
+        MediaDriver launchedDriver = null;
+        Aeron connectedAeron = null;
+        try
+        {
+            launchedDriver = MediaDriver.launch(driverCtx);
+            driverInvoker = launchedDriver.sharedAgentInvoker();
+            connectedAeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driverCtx.aeronDirectoryName())
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driverInvoker)
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(timeoutNs))
+                .errorHandler(errorHandler)
+                .subscriberErrorHandler(errorHandler));
+            clientInvoker = connectedAeron.conductorAgentInvoker();
+
+            final Member self = ctx.self();
+            subscription = connectedAeron.addSubscription(channel(self, ctx), STREAM_ID);
+            for (final Member member : ctx.memberList())
+            {
+                if (member.id() != self.id())
+                {
+                    publicationByMember.put(
+                        member.id(), connectedAeron.addExclusivePublication(channel(member, ctx), STREAM_ID));
+                }
+            }
+            publisher = new RaftPublisher(ctx.clusterId(), self.id(), publicationByMember, counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.closeAll(connectedAeron, launchedDriver);
+            throw ex;
+        }
+        driver = launchedDriver;
+        aeron = connectedAeron;
+    }
+
+    private static String channel(final Member member, final Context ctx)
+    {
+        return new ChannelUriStringBuilder()
+            .media("udp")
+            .endpoint(member.raftEndpoint())
+            .termLength(ctx.termLength())
+            .mtu(ctx.mtu())
+            .build();
+    }
+
+    public RaftPublisher publisher()
+    {
+        return publisher;
+    }
+
+    public TransportCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * Deliver received messages to this core from now on.
+     */
+    public void bind(final RaftNode raft, final long clusterId)
+    {
+        assembler = new FragmentAssembler(new RaftAdapter(clusterId, raft, errorHandler, counters));
+    }
+
+    /**
+     * One pass of Aeron's work: the driver's and the client conductor's duty cycles, then received messages.
+     */
+    public int doWork()
+    {
+        int work = driverInvoker.invoke();
+        work += clientInvoker.invoke();
+        if (null != assembler)
+        {
+            work += subscription.poll(assembler, FRAGMENT_LIMIT);
+        }
+        return work;
+    }
+
+    public int connectedPeers()
+    {
+        int connected = 0;
+        for (final Publication publication : publicationByMember.values())
+        {
+            connected += publication.isConnected() ? 1 : 0;
+        }
+        return connected;
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(subscription);
+        CloseHelper.closeAll(publicationByMember.values());
+        CloseHelper.closeAll(aeron, driver);
+    }
+}

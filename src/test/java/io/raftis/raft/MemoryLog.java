@@ -1,0 +1,145 @@
+package io.raftis.raft;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.IntArrayList;
+
+/**
+ * A Raft log in memory for the simulated cluster. It remembers what was synced, so that a simulated crash can
+ * keep only the synced prefix, as a real disk would.
+ */
+final class MemoryLog implements RaftLog
+{
+    private final ExpandableArrayBuffer frames = new ExpandableArrayBuffer(4096);
+    private final IntArrayList offsets = new IntArrayList();
+    private int end;
+    private long syncedIndex;
+    private int syncs;
+
+    MemoryLog()
+    {
+        offsets.addInt(0); // index 0: the empty prefix
+    }
+
+    public long lastIndex()
+    {
+        return offsets.size() - 1;
+    }
+
+    public long lastTerm()
+    {
+        return termAt(lastIndex());
+    }
+
+    public long termAt(final long index)
+    {
+        if (index == 0)
+        {
+            return 0;
+        }
+        if (index < 0 || index > lastIndex())
+        {
+            return -1;
+        }
+        return EntryFrame.term(frames, offsets.getInt((int)index));
+    }
+
+    public long append(final long term, final int type, final DirectBuffer payload, final int offset, final int length)
+    {
+        frames.checkLimit(end + EntryFrame.alignedLength(length));
+        offsets.addInt(end);
+        end += EntryFrame.write(frames, end, term, type, payload, offset, length);
+        return lastIndex();
+    }
+
+    public void appendFrames(final DirectBuffer src, final int offset, final int length, final int count)
+    {
+        frames.checkLimit(end + length);
+        int position = offset;
+        for (int i = 0; i < count; i++)
+        {
+            offsets.addInt(end + position - offset);
+            position += EntryFrame.alignedLength(EntryFrame.frameLength(src, position) - EntryFrame.HEADER_LENGTH);
+        }
+        frames.putBytes(end, src, offset, length);
+        end += length;
+    }
+
+    public void truncateAfter(final long index)
+    {
+        if (index < lastIndex())
+        {
+            end = offsets.getInt((int)index + 1);
+            while (lastIndex() > index)
+            {
+                offsets.removeAt(offsets.size() - 1);
+            }
+            syncedIndex = Math.min(syncedIndex, index);
+        }
+    }
+
+    public void sync()
+    {
+        syncedIndex = lastIndex();
+        syncs++;
+    }
+
+    public boolean read(final long fromIndex, final int maxBytes, final FrameRun run)
+    {
+        if (fromIndex < 1 || fromIndex > lastIndex())
+        {
+            return false;
+        }
+        final int start = offsets.getInt((int)fromIndex);
+        int count = 1;
+        long index = fromIndex + 1;
+        while (index <= lastIndex() && offsets.getInt((int)index) - start <= maxBytes &&
+            endOf(index) - start <= maxBytes)
+        {
+            count++;
+            index++;
+        }
+        run.set(frames, start, endOf(fromIndex + count - 1) - start, count);
+        return true;
+    }
+
+    private int endOf(final long index)
+    {
+        return index == lastIndex() ? end : offsets.getInt((int)index + 1);
+    }
+
+    long syncedIndex()
+    {
+        return syncedIndex;
+    }
+
+    int syncs()
+    {
+        return syncs;
+    }
+
+    /**
+     * What a crash leaves: the synced prefix.
+     */
+    MemoryLog crashCopy()
+    {
+        final MemoryLog copy = new MemoryLog();
+        for (long i = 1; i <= syncedIndex; i++)
+        {
+            final int offset = offsets.getInt((int)i);
+            copy.appendFrames(frames, offset, endOf(i) - offset, 1);
+        }
+        copy.syncedIndex = syncedIndex;
+        return copy;
+    }
+
+    /**
+     * The payload of an entry as a string, for assertions.
+     */
+    String payload(final long index)
+    {
+        final int offset = offsets.getInt((int)index);
+        final int length = EntryFrame.frameLength(frames, offset) - EntryFrame.HEADER_LENGTH;
+        return frames.getStringWithoutLengthAscii(offset + EntryFrame.HEADER_LENGTH, length);
+    }
+}
