@@ -31,6 +31,9 @@ public final class Configuration
     public static final String IDLE_STRATEGY_PROP_NAME = "raftis.idle.strategy";
     public static final String IDLE_STRATEGY_DEFAULT = "backoff";
 
+    public static final String IDLE_MAX_PARK_PROP_NAME = "raftis.idle.max.park";
+    public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(500);
+
     public static final String ELECTION_TIMEOUT_PROP_NAME = "raftis.election.timeout";
     public static final long ELECTION_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(400);
 
@@ -150,6 +153,11 @@ public final class Configuration
     public static String idleStrategy(final Properties p)
     {
         return p.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT).toLowerCase(Locale.ROOT);
+    }
+
+    public static long idleMaxParkNs(final Properties p)
+    {
+        return duration(p, IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
     }
 
     public static long electionTimeoutNs(final Properties p)

@@ -11,8 +11,8 @@ import java.util.Random;
  * <p>
  * Events come in as method calls — {@link #tick(long)} with the time, the four message handlers, {@link #propose}
  * — and the core acts only through {@link RaftLog}, {@link PersistentState}, {@link RaftTransport} and
- * {@link StateMachine}. {@link #flush()} runs once at the end of each duty-cycle pass: it sends what this pass
- * appended as one batch, syncs the log once, answers the leader once, advances the commit index and applies.
+ * {@link StateMachine}. At the end of each duty-cycle pass {@link #replicate()} sends what the pass appended as one
+ * batch, then {@link #flush()} syncs the log once, answers the leader once, advances the commit index and applies.
  * <p>
  * Section numbers refer to the Raft paper (Ongaro and Ousterhout, 2014) and the thesis (Ongaro, 2014).
  */
@@ -575,44 +575,44 @@ public final class RaftNode
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Send this pass's appends as one batch, sync the log once, answer the leader, commit and apply.
+     * Send what this pass appended, as one batch per follower, and heartbeats when due. Runs before
+     * {@link #flush()} so that the transport can put the batch on the wire while this member syncs its own log.
+     *
+     * @return the amount of work done.
+     */
+    public int replicate()
+    {
+        return Role.LEADER == role ? sendAppendEntries() : 0;
+    }
+
+    /**
+     * Sync the log once for everything this pass appended, answer the leader, advance the commit index and apply.
      *
      * @return the amount of work done.
      */
     public int flush()
     {
         int work = 0;
+        if (logDirty)
+        {
+            log.sync();
+            logDirty = false;
+            syncedIndex = log.lastIndex();
+            work++;
+        }
         if (Role.LEADER == role)
         {
-            work += replicate();
-            if (logDirty)
-            {
-                log.sync();
-                logDirty = false;
-                syncedIndex = log.lastIndex();
-                work++;
-            }
             work += advanceCommitIndex();
         }
-        else
+        else if (responsePending)
         {
-            if (logDirty)
+            // an entry counts as appended only once it is synced
+            final long match = Math.min(responseMatchIndex, syncedIndex);
+            if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, responseSequence))
             {
-                log.sync();
-                logDirty = false;
-                syncedIndex = log.lastIndex();
-                work++;
+                responsePending = false;
             }
-            if (responsePending)
-            {
-                // an entry counts as appended only once it is synced
-                final long match = Math.min(responseMatchIndex, syncedIndex);
-                if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, responseSequence))
-                {
-                    responsePending = false;
-                }
-                work++;
-            }
+            work++;
         }
         work += apply();
         return work;
@@ -622,7 +622,7 @@ public final class RaftNode
     // Internals
     // ---------------------------------------------------------------------------------------------------------
 
-    private int replicate()
+    private int sendAppendEntries()
     {
         final boolean round = roundRequested;
         if (round)

@@ -135,6 +135,14 @@ public final class ClusterTransport implements AutoCloseable
         return work;
     }
 
+    /**
+     * Run the driver once so that what was just offered leaves now, not on the next pass.
+     */
+    public int send()
+    {
+        return driverInvoker.invoke();
+    }
+
     public int connectedPeers()
     {
         int connected = 0;

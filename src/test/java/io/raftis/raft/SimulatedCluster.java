@@ -248,6 +248,7 @@ final class SimulatedCluster
             if (!member.crashed)
             {
                 member.raft.tick(nowNs);
+                member.raft.replicate();
                 member.raft.flush();
             }
         }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Start raftis member N (1-based) in the background: data, pid and log in $RAFTIS_DATA/nodeN/.
+# Extra arguments are passed to the node, e.g. --fsync=never or --read-consistency=lease.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+id="${1:?usage: start-node.sh N [--flag=value ...]}"
+shift
+if ! [[ "$id" =~ ^[0-9]+$ ]] || (( id < 1 || id > RAFTIS_NODES )); then
+    echo "member id must be 1..$RAFTIS_NODES: $id" >&2
+    exit 1
+fi
+raftis_build_if_needed
+
+dir="$RAFTIS_DATA/node$id"
+mkdir -p "$dir"
+if [[ -f "$dir/pid" ]] && raftis_pid_alive "$(cat "$dir/pid")"; then
+    echo "member $id already runs as pid $(cat "$dir/pid")" >&2
+    exit 1
+fi
+
+# shellcheck disable=SC2086
+nohup java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.preferIPv4Stack=true \
+    -Xms256m -Xmx2g ${RAFTIS_JAVA_OPTS:-} \
+    -jar "$RAFTIS_JAR" \
+    --member-id="$id" \
+    --members="$(raftis_members)" \
+    --data-dir="$dir" \
+    ${RAFTIS_FLAGS:-} "$@" \
+    >> "$dir/log" 2>&1 < /dev/null &
+echo $! > "$dir/pid"
+echo "member $id: pid $!, clients on 127.0.0.1:$(raftis_client_port "$id"), raft on udp 127.0.0.1:$(raftis_raft_port "$id"), log $dir/log"

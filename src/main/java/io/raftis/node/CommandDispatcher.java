@@ -1,0 +1,558 @@
+package io.raftis.node;
+
+import io.raftis.config.Configuration.ReadConsistency;
+import io.raftis.config.Context;
+import io.raftis.config.Member;
+import io.raftis.raft.EntryFrame;
+import io.raftis.raft.RaftNode;
+import io.raftis.raft.Role;
+import io.raftis.raft.StateMachine;
+import io.raftis.resp.ClientConnection;
+import io.raftis.resp.ClientPoller;
+import io.raftis.resp.ConnectionHandler;
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+import io.raftis.store.Command;
+import io.raftis.store.CommandTable;
+import io.raftis.store.Keyspace;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+
+/**
+ * Turns client commands into Raft proposals, reads and local answers, and committed entries into replies.
+ * <p>
+ * Replies on one connection leave in the order its commands came: writes may be pipelined into the log, and any
+ * other command waits until the connection's pending writes are applied. A command stays in the connection's input
+ * buffer until it is executed or proposed, so a command that has to wait is simply parsed again later.
+ * <p>
+ * Reads follow the read-consistency setting: {@code linearizable} waits for a ReadIndex barrier shared by every
+ * read of the pass, {@code lease} serves while the leader's lease holds, {@code stale} serves on any member.
+ */
+final class CommandDispatcher implements ConnectionHandler, StateMachine
+{
+    /** A connection whose unsent replies exceed this stops executing commands until its socket drains. */
+    static final int OUTPUT_LIMIT = 64 * 1024 * 1024;
+    private static final byte[] PENDING_TRUNCATED =
+        "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private final Context ctx;
+    private final Keyspace keyspace;
+    private final CommandTable dataCommands;
+    private final ServerCommands serverCommands;
+    private final ErrorHandler errorHandler;
+    private final ReadConsistency readConsistency;
+    private final byte[][] movedByMember;
+    private final RespParser parser = new RespParser();
+    private final RespParser applyParser = new RespParser();
+    private final RespWriter discard = new RespWriter(256);
+    private final ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(1024);
+    private final ArrayList<Session> readWaiters = new ArrayList<>();
+    private final ArrayList<Session> resumable = new ArrayList<>();
+    private final ArrayList<Session> outputBlocked = new ArrayList<>();
+    private final PendingWrites pending = new PendingWrites();
+    private RaftNode raft;
+    private ClientPoller poller;
+    private int maxPayloadLength;
+
+    long commandsProcessed;
+    long writesProposed;
+    long readsBarriered;
+
+    CommandDispatcher(
+        final Context ctx,
+        final Keyspace keyspace,
+        final CommandTable dataCommands,
+        final ServerCommands serverCommands,
+        final ErrorHandler errorHandler)
+    {
+        this.ctx = ctx;
+        this.keyspace = keyspace;
+        this.dataCommands = dataCommands;
+        this.serverCommands = serverCommands;
+        this.errorHandler = errorHandler;
+        this.readConsistency = ctx.readConsistency();
+        int maxId = 0;
+        for (final Member member : ctx.memberList())
+        {
+            maxId = Math.max(maxId, member.id());
+        }
+        movedByMember = new byte[maxId + 1][];
+        for (final Member member : ctx.memberList())
+        {
+            // Redis Cluster's redirect: raftis is one shard, so slot 0 stands for every key
+            movedByMember[member.id()] =
+                ("-MOVED 0 " + member.clientEndpoint() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    void bind(final RaftNode raft, final ClientPoller poller, final int maxPayloadLength)
+    {
+        this.raft = raft;
+        this.poller = poller;
+        this.maxPayloadLength = maxPayloadLength;
+    }
+
+    int pendingWrites()
+    {
+        return pending.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Connections
+    // ---------------------------------------------------------------------------------------------------------
+
+    public void onOpen(final ClientConnection connection)
+    {
+        connection.attachment(new Session(connection));
+    }
+
+    public void onRead(final ClientConnection connection)
+    {
+        process((Session)connection.attachment());
+    }
+
+    public void onClose(final ClientConnection connection)
+    {
+        final Session session = (Session)connection.attachment();
+        if (null != session && session.awaitingRead)
+        {
+            session.awaitingRead = false;
+            readWaiters.remove(session);
+        }
+    }
+
+    /**
+     * After the Raft flush: serve reads whose barrier is confirmed, and resume connections that were waiting.
+     */
+    int afterFlush()
+    {
+        int work = 0;
+        for (int i = readWaiters.size() - 1; i >= 0; i--)
+        {
+            final Session session = readWaiters.get(i);
+            final boolean leader = raft.isLeader();
+            if (!leader || (raft.isReadConfirmed(session.readSequence) && raft.lastApplied() >= session.readIndex))
+            {
+                if (leader)
+                {
+                    session.confirmedLimit = session.barrierLimit;
+                }
+                session.readSequence = 0;
+                session.awaitingRead = false;
+                readWaiters.remove(i);
+                queueResume(session);
+            }
+        }
+        for (int i = outputBlocked.size() - 1; i >= 0; i--)
+        {
+            final Session session = outputBlocked.get(i);
+            if (!session.isOpen() || session.connection.out().length() < OUTPUT_LIMIT / 2)
+            {
+                session.outputBlocked = false;
+                outputBlocked.remove(i);
+                queueResume(session);
+            }
+        }
+        // processing may queue more sessions: take them in order, each once
+        for (int i = 0; i < resumable.size(); i++)
+        {
+            final Session session = resumable.get(i);
+            session.resumeQueued = false;
+            process(session);
+            work++;
+        }
+        resumable.clear();
+        return work;
+    }
+
+    private void queueResume(final Session session)
+    {
+        if (!session.resumeQueued && session.isOpen())
+        {
+            session.resumeQueued = true;
+            resumable.add(session);
+        }
+    }
+
+    private void process(final Session session)
+    {
+        final ClientConnection connection = session.connection;
+        final RespParser parser = this.parser;
+        while (!connection.isClosed() && !connection.closeAfterFlush() && connection.unparsedLength() > 0)
+        {
+            if (connection.out().length() >= OUTPUT_LIMIT)
+            {
+                if (!session.outputBlocked)
+                {
+                    session.outputBlocked = true;
+                    outputBlocked.add(session);
+                }
+                break;
+            }
+            final int consumed = parser.parse(connection.input(), connection.readPosition(), connection.writePosition());
+            if (RespParser.INCOMPLETE == consumed)
+            {
+                connection.ensureCapacity(parser.requiredLength());
+                break;
+            }
+            if (RespParser.PROTOCOL_ERROR == consumed)
+            {
+                if (session.pendingWrites > 0)
+                {
+                    break;
+                }
+                // as Redis does: say why, then close the connection once the reply is out
+                connection.out().error("ERR " + parser.errorMessage());
+                connection.closeAfterFlush(true);
+                poller.markDirty(connection);
+                break;
+            }
+            if (0 == parser.argCount())
+            {
+                consume(session, consumed);
+                continue;
+            }
+            if (!dispatch(session, consumed))
+            {
+                break;
+            }
+            commandsProcessed++;
+        }
+    }
+
+    /**
+     * @return false when the command has to wait and was left in the input buffer.
+     */
+    private boolean dispatch(final Session session, final int length)
+    {
+        final ClientConnection connection = session.connection;
+        final RespParser parser = this.parser;
+        final RespWriter out = connection.out();
+        final Command data = dataCommands.lookup(parser);
+        final Command server = null == data ? serverCommands.lookup(parser) : null;
+        final boolean isWrite = null != data && data.isWrite();
+
+        if (!isWrite && session.pendingWrites > 0)
+        {
+            return false; // its reply must follow the replies of the writes before it
+        }
+
+        if (null == data && null == server)
+        {
+            reply(session, length).error(CommandTable.unknownCommandError(parser));
+            return true;
+        }
+        final Command command = null != data ? data : server;
+        if (!command.checkArity(parser.argCount()))
+        {
+            reply(session, length).error(command.arityError());
+            return true;
+        }
+        if (null != server)
+        {
+            serverCommands.execute(session, command, parser, reply(session, length));
+            return true;
+        }
+        if (isWrite)
+        {
+            return proposeWrite(session, data, length);
+        }
+        return read(session, data, length, out);
+    }
+
+    private boolean proposeWrite(final Session session, final Command command, final int length)
+    {
+        final ClientConnection connection = session.connection;
+        if (!raft.isLeader())
+        {
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            redirect(reply(session, length));
+            return true;
+        }
+        final String error = command.validate(parser);
+        if (null != error)
+        {
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            reply(session, length).error(error);
+            return true;
+        }
+
+        final DirectBuffer payload;
+        final int offset;
+        final int payloadLength;
+        if (parser.isInline())
+        {
+            payloadLength = encodeAsArray(parser, encoded);
+            payload = encoded;
+            offset = 0;
+        }
+        else
+        {
+            payload = connection.input();
+            offset = connection.readPosition();
+            payloadLength = length;
+        }
+        if (payloadLength > maxPayloadLength)
+        {
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            reply(session, length).error("ERR command of " + payloadLength + " bytes is too large to replicate: " +
+                "the limit is " + maxPayloadLength + " bytes (raftis.max.batch.bytes, raftis.aeron.term.length)");
+            return true;
+        }
+
+        final long index = raft.propose(payload, offset, payloadLength);
+        pending.add(index, raft.term(), session);
+        session.pendingWrites++;
+        writesProposed++;
+        consume(session, length);
+        return true;
+    }
+
+    private boolean read(final Session session, final Command command, final int length, final RespWriter out)
+    {
+        if (ReadConsistency.STALE != readConsistency)
+        {
+            if (!raft.isLeader())
+            {
+                redirect(reply(session, length));
+                return true;
+            }
+            final boolean covered = session.consumed + length <= session.confirmedLimit;
+            final boolean leased = ReadConsistency.LEASE == readConsistency && raft.hasLease() &&
+                raft.lastApplied() >= raft.readIndex();
+            if (!covered && !leased)
+            {
+                if (!session.awaitingRead)
+                {
+                    // ReadIndex (thesis §6.4): every read that arrived before this barrier is served once a majority
+                    // answers a later round and the commit index of now is applied
+                    session.readSequence = raft.requestReadBarrier();
+                    session.readIndex = raft.readIndex();
+                    session.barrierLimit = session.consumed + session.connection.unparsedLength();
+                    session.awaitingRead = true;
+                    readWaiters.add(session);
+                    readsBarriered++;
+                }
+                return false;
+            }
+        }
+        command.execute(parser, keyspace, reply(session, length));
+        return true;
+    }
+
+    private RespWriter reply(final Session session, final int consumed)
+    {
+        consume(session, consumed);
+        poller.markDirty(session.connection);
+        return session.connection.out();
+    }
+
+    private static void consume(final Session session, final int length)
+    {
+        session.connection.consumed(length);
+        session.consumed += length;
+    }
+
+    private void redirect(final RespWriter out)
+    {
+        final int leaderId = raft.leaderId();
+        if (RaftNode.NO_MEMBER != leaderId && leaderId < movedByMember.length && null != movedByMember[leaderId])
+        {
+            out.raw(movedByMember[leaderId]);
+        }
+        else
+        {
+            out.error("CLUSTERDOWN no leader is known: an election is in progress (term " + raft.term() +
+                "); retry shortly");
+        }
+    }
+
+    /**
+     * Encode the parsed arguments as a RESP array, the form every log entry holds.
+     */
+    static int encodeAsArray(final RespParser parser, final MutableDirectBuffer dst)
+    {
+        final int count = parser.argCount();
+        int position = 0;
+        dst.putByte(position++, (byte)'*');
+        position += dst.putIntAscii(position, count);
+        dst.putByte(position++, (byte)'\r');
+        dst.putByte(position++, (byte)'\n');
+        final DirectBuffer args = parser.argBuffer();
+        for (int i = 0; i < count; i++)
+        {
+            final int length = parser.argLength(i);
+            dst.putByte(position++, (byte)'$');
+            position += dst.putIntAscii(position, length);
+            dst.putByte(position++, (byte)'\r');
+            dst.putByte(position++, (byte)'\n');
+            dst.putBytes(position, args, parser.argOffset(i), length);
+            position += length;
+            dst.putByte(position++, (byte)'\r');
+            dst.putByte(position++, (byte)'\n');
+        }
+        return position;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Applying committed entries
+    // ---------------------------------------------------------------------------------------------------------
+
+    public void apply(
+        final long index, final long term, final int type, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        Session target = null;
+        if (pending.size() > 0 && pending.headIndex() == index)
+        {
+            final Session session = pending.headSession();
+            final boolean ours = pending.headTerm() == term;
+            pending.removeHead();
+            session.pendingWrites--;
+            if (session.isOpen())
+            {
+                if (ours)
+                {
+                    target = session;
+                }
+                else
+                {
+                    // another leader's entry took this index, so ours can never commit (log matching, §5.3)
+                    session.connection.out().raw(PENDING_TRUNCATED);
+                    poller.markDirty(session.connection);
+                }
+                if (0 == session.pendingWrites)
+                {
+                    queueResume(session);
+                }
+            }
+        }
+
+        if (EntryFrame.TYPE_COMMAND != type)
+        {
+            return;
+        }
+        final RespWriter out = null != target ? target.connection.out() : discard;
+        final RespParser parser = applyParser;
+        final int parsed = parser.parse(buffer, offset, offset + length);
+        final Command command = parsed == length ? dataCommands.lookup(parser) : null;
+        if (null == command || !command.checkArity(parser.argCount()))
+        {
+            // the leader only proposes whole, known commands: this entry was written by something else
+            errorHandler.onError(new IllegalStateException("entry " + index + " of term " + term +
+                " is not a command this node can apply; skipped"));
+            out.error("ERR internal error: the replicated command could not be applied");
+        }
+        else
+        {
+            try
+            {
+                command.execute(parser, keyspace, out);
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+                out.error("ERR internal error applying " + command.name() + ": " + ex);
+            }
+        }
+        if (null != target)
+        {
+            poller.markDirty(target.connection);
+        }
+        else
+        {
+            discard.reset();
+        }
+    }
+
+    public void onRoleChange(final Role role, final long term, final int leaderId)
+    {
+        serverCommands.onRoleChange(role, term, leaderId);
+    }
+
+    /**
+     * Writes proposed by this node and not yet applied, in index order: a ring of (index, term, session).
+     */
+    static final class PendingWrites
+    {
+        private long[] indices = new long[1024];
+        private long[] terms = new long[1024];
+        private Session[] sessions = new Session[1024];
+        private int head;
+        private int size;
+
+        int size()
+        {
+            return size;
+        }
+
+        void add(final long index, final long term, final Session session)
+        {
+            if (size == indices.length)
+            {
+                grow();
+            }
+            final int slot = (head + size) & (indices.length - 1);
+            indices[slot] = index;
+            terms[slot] = term;
+            sessions[slot] = session;
+            size++;
+        }
+
+        long headIndex()
+        {
+            return indices[head];
+        }
+
+        long headTerm()
+        {
+            return terms[head];
+        }
+
+        Session headSession()
+        {
+            return sessions[head];
+        }
+
+        void removeHead()
+        {
+            sessions[head] = null;
+            head = (head + 1) & (indices.length - 1);
+            size--;
+        }
+
+        private void grow()
+        {
+            final int capacity = indices.length;
+            final long[] newIndices = new long[capacity * 2];
+            final long[] newTerms = new long[capacity * 2];
+            final Session[] newSessions = new Session[capacity * 2];
+            for (int i = 0; i < size; i++)
+            {
+                final int slot = (head + i) & (capacity - 1);
+                newIndices[i] = indices[slot];
+                newTerms[i] = terms[slot];
+                newSessions[i] = sessions[slot];
+            }
+            indices = newIndices;
+            terms = newTerms;
+            sessions = newSessions;
+            head = 0;
+        }
+    }
+}

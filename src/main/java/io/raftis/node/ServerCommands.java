@@ -1,0 +1,652 @@
+package io.raftis.node;
+
+import io.raftis.config.Context;
+import io.raftis.config.Member;
+import io.raftis.raft.RaftNode;
+import io.raftis.raft.Role;
+import io.raftis.resp.ClientPoller;
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+import io.raftis.store.Command;
+import io.raftis.store.CommandTable;
+import io.raftis.store.Keyspace;
+import io.raftis.transport.TransportCounters;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The commands a node answers itself, on any member and without the log: connection commands (PING, ECHO, QUIT,
+ * SELECT, HELLO, CLIENT), introspection (INFO, ROLE, COMMAND, CONFIG GET) that redis-cli, redis-benchmark and
+ * client libraries send.
+ */
+final class ServerCommands
+{
+    static final String REDIS_VERSION = "7.2.0";
+    static final String RAFTIS_VERSION = "0.1.0";
+
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SETNAME = "SETNAME".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GETNAME = "GETNAME".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "ID".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SETINFO = "SETINFO".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INFO = "INFO".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LIST = "LIST".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOCS = "DOCS".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESETSTAT = "RESETSTAT".getBytes(StandardCharsets.US_ASCII);
+
+    /** What CONFIG GET answers: the settings clients ask about, with raftis's fixed values. */
+    private static final String[][] CONFIG =
+    {
+        {"save", ""},
+        {"appendonly", "no"},
+        {"databases", "1"},
+        {"maxmemory", "0"},
+        {"maxmemory-policy", "noeviction"},
+        {"proto-max-bulk-len", "" + RespParser.MAX_BULK_LENGTH},
+        {"client-query-buffer-limit", "1073741824"},
+        {"cluster-enabled", "no"},
+        {"timeout", "0"},
+        {"tcp-keepalive", "300"},
+    };
+
+    private final Context ctx;
+    private final CommandTable table = new CommandTable();
+    private final CommandTable dataCommands;
+    private final Keyspace keyspace;
+    private final long startNs = System.nanoTime();
+    private RaftNode raft;
+    private ClientPoller poller;
+    private CommandDispatcher dispatcher;
+    private TransportCounters transportCounters;
+    private Session current;
+    private long leaderChanges;
+
+    ServerCommands(final Context ctx, final CommandTable dataCommands, final Keyspace keyspace)
+    {
+        this.ctx = ctx;
+        this.dataCommands = dataCommands;
+        this.keyspace = keyspace;
+        final int fast = Command.FLAG_FAST;
+        final int stale = Command.FLAG_STALE | Command.FLAG_LOADING;
+        register("ping", -1, fast | stale, Command.CATEGORY_CONNECTION, this::ping);
+        register("echo", 2, fast | stale, Command.CATEGORY_CONNECTION, (a, k, out) -> out.bulk(a.argBuffer(),
+            a.argOffset(1), a.argLength(1)));
+        register("quit", -1, fast | stale | Command.FLAG_NO_AUTH, Command.CATEGORY_CONNECTION, this::quit);
+        register("select", 2, fast | stale, Command.CATEGORY_CONNECTION, this::select);
+        register("hello", -1, fast | stale | Command.FLAG_NO_AUTH, Command.CATEGORY_CONNECTION, this::hello);
+        register("client", -2, stale, Command.CATEGORY_CONNECTION, this::client);
+        register("command", -1, stale, Command.CATEGORY_CONNECTION, this::command);
+        register("config", -2, Command.FLAG_ADMIN | stale, 0, this::config);
+        register("info", -1, stale, Command.CATEGORY_DANGEROUS, this::info);
+        register("role", 1, fast | stale, Command.CATEGORY_ADMIN, this::role);
+    }
+
+    private void register(
+        final String name, final int arity, final int flags, final long categories,
+        final io.raftis.store.CommandExecutor executor)
+    {
+        table.register(new Command(name, arity, flags, 0, 0, 0, categories, executor));
+    }
+
+    void bind(
+        final RaftNode raft,
+        final ClientPoller poller,
+        final CommandDispatcher dispatcher,
+        final TransportCounters transportCounters)
+    {
+        this.raft = raft;
+        this.poller = poller;
+        this.dispatcher = dispatcher;
+        this.transportCounters = transportCounters;
+    }
+
+    Command lookup(final RespParser args)
+    {
+        return table.lookup(args);
+    }
+
+    void execute(final Session session, final Command command, final RespParser args, final RespWriter out)
+    {
+        current = session;
+        try
+        {
+            command.execute(args, keyspace, out);
+        }
+        finally
+        {
+            current = null;
+        }
+    }
+
+    void onRoleChange(final Role role, final long term, final int leaderId)
+    {
+        leaderChanges++;
+        final Member leader = ctx.member(leaderId);
+        System.out.println(timestamp() + " member " + ctx.memberId() + " is " + role.name().toLowerCase(Locale.ROOT) +
+            " in term " + term + (null != leader ? ", leader " + leaderId + " at " + leader.clientEndpoint() : ""));
+    }
+
+    static String timestamp()
+    {
+        return java.time.LocalTime.now().toString();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void ping(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        if (args.argCount() > 2)
+        {
+            out.error("ERR wrong number of arguments for 'ping' command");
+        }
+        else if (args.argCount() == 2)
+        {
+            out.bulk(args.argBuffer(), args.argOffset(1), args.argLength(1));
+        }
+        else
+        {
+            out.raw(PONG);
+        }
+    }
+
+    private void quit(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        out.ok();
+        current.connection.closeAfterFlush(true);
+    }
+
+    private void select(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long db = args.argAsLong(1);
+        if (!args.lastArgWasNumber() || db < Integer.MIN_VALUE || db > Integer.MAX_VALUE)
+        {
+            out.error("ERR value is not an integer or out of range");
+        }
+        else if (db != 0)
+        {
+            out.error("ERR DB index is out of range");
+        }
+        else
+        {
+            out.ok();
+        }
+    }
+
+    private void hello(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        int i = 1;
+        if (args.argCount() > 1)
+        {
+            final long version = args.argAsLong(1);
+            if (!args.lastArgWasNumber())
+            {
+                out.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (version != 2)
+            {
+                out.error("NOPROTO unsupported protocol version");
+                return;
+            }
+            i = 2;
+        }
+        for (; i < args.argCount(); i++)
+        {
+            if (args.argEqualsIgnoreCase(i, AUTH) && i + 2 < args.argCount())
+            {
+                out.error("AUTH failed: raftis has no users or passwords configured");
+                return;
+            }
+            else if (args.argEqualsIgnoreCase(i, SETNAME) && i + 1 < args.argCount())
+            {
+                final String name = args.argString(++i);
+                if (!validClientName(name))
+                {
+                    out.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                    return;
+                }
+                current.connection.name(name);
+            }
+            else
+            {
+                out.error("ERR Syntax error in HELLO option '" + args.argString(i) + "'");
+                return;
+            }
+        }
+        out.arrayHeader(14);
+        out.bulkString("server").bulkString("redis");
+        out.bulkString("version").bulkString(REDIS_VERSION);
+        out.bulkString("proto").integer(2);
+        out.bulkString("id").integer(current.connection.id());
+        out.bulkString("mode").bulkString("cluster");
+        out.bulkString("role").bulkString(raft.isLeader() ? "master" : "replica");
+        out.bulkString("modules").arrayHeader(0);
+    }
+
+    private void client(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final int count = args.argCount();
+        if (args.argEqualsIgnoreCase(1, SETNAME) && count == 3)
+        {
+            final String name = args.argString(2);
+            if (!validClientName(name))
+            {
+                out.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                return;
+            }
+            current.connection.name(name.isEmpty() ? null : name);
+            out.ok();
+        }
+        else if (args.argEqualsIgnoreCase(1, GETNAME) && count == 2)
+        {
+            final String name = current.connection.name();
+            if (null == name)
+            {
+                out.nullBulk();
+            }
+            else
+            {
+                out.bulkString(name);
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, ID) && count == 2)
+        {
+            out.integer(current.connection.id());
+        }
+        else if (args.argEqualsIgnoreCase(1, SETINFO) && count == 4)
+        {
+            out.ok(); // client libraries announce their name and version; nothing to keep
+        }
+        else if (args.argEqualsIgnoreCase(1, INFO) && count == 2)
+        {
+            out.bulkString(describe(current) + "\n");
+        }
+        else if (args.argEqualsIgnoreCase(1, LIST) && count == 2)
+        {
+            final StringBuilder sb = new StringBuilder();
+            poller.forEachConnection(c -> sb.append(describe((Session)c.attachment())).append('\n'));
+            out.bulkString(sb.toString());
+        }
+        else
+        {
+            out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
+                "'. Try CLIENT HELP.");
+        }
+    }
+
+    private static String describe(final Session session)
+    {
+        final String name = session.connection.name();
+        return "id=" + session.connection.id() + " addr=" + remote(session) + " name=" + (null == name ? "" : name) +
+            " db=0 qbuf=" + session.connection.unparsedLength() + " omem=" + session.connection.out().length() +
+            " pending-writes=" + session.pendingWrites;
+    }
+
+    private static String remote(final Session session)
+    {
+        try
+        {
+            final java.net.SocketAddress address = session.connection.channel().getRemoteAddress();
+            return null == address ? "?" : address.toString().replace("/", "");
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "?";
+        }
+    }
+
+    private static boolean validClientName(final String name)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (c < '!' || c > '~')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void command(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final int count = args.argCount();
+        if (count == 1)
+        {
+            out.arrayHeader(dataCommands.size() + table.size());
+            dataCommands.forEach(c -> commandInfo(c, out));
+            table.forEach(c -> commandInfo(c, out));
+        }
+        else if (args.argEqualsIgnoreCase(1, COUNT) && count == 2)
+        {
+            out.integer(dataCommands.size() + table.size());
+        }
+        else if (args.argEqualsIgnoreCase(1, INFO))
+        {
+            out.arrayHeader(count - 2);
+            for (int i = 2; i < count; i++)
+            {
+                Command c = dataCommands.lookup(args.argString(i));
+                c = null == c ? table.lookup(args.argString(i)) : c;
+                if (null == c)
+                {
+                    out.nullArray();
+                }
+                else
+                {
+                    commandInfo(c, out);
+                }
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, DOCS))
+        {
+            out.arrayHeader(0); // no documentation to give: redis-cli falls back to its own hints
+        }
+        else
+        {
+            out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
+                "'. Try COMMAND HELP.");
+        }
+    }
+
+    private static void commandInfo(final Command command, final RespWriter out)
+    {
+        out.arrayHeader(10);
+        out.bulkString(command.name());
+        out.integer(command.arity());
+        final String[] flags = command.flagNames();
+        out.arrayHeader(flags.length);
+        for (final String flag : flags)
+        {
+            out.simpleString(flag);
+        }
+        out.integer(command.firstKey());
+        out.integer(command.lastKey());
+        out.integer(command.step());
+        final String[] categories = command.categoryNames();
+        out.arrayHeader(categories.length);
+        for (final String category : categories)
+        {
+            out.simpleString("@" + category);
+        }
+        out.arrayHeader(0); // tips
+        out.arrayHeader(0); // key specifications
+        out.arrayHeader(0); // subcommands
+    }
+
+    private void config(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        if (args.argEqualsIgnoreCase(1, GET) && args.argCount() >= 3)
+        {
+            int matches = 0;
+            final boolean[] matched = new boolean[CONFIG.length];
+            for (int i = 2; i < args.argCount(); i++)
+            {
+                final String pattern = args.argString(i).toLowerCase(Locale.ROOT);
+                for (int j = 0; j < CONFIG.length; j++)
+                {
+                    if (!matched[j] && globMatch(pattern, 0, CONFIG[j][0], 0))
+                    {
+                        matched[j] = true;
+                        matches++;
+                    }
+                }
+            }
+            out.arrayHeader(matches * 2);
+            for (int j = 0; j < CONFIG.length; j++)
+            {
+                if (matched[j])
+                {
+                    out.bulkString(CONFIG[j][0]).bulkString(CONFIG[j][1]);
+                }
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, SET) && args.argCount() >= 4)
+        {
+            out.error("ERR CONFIG SET is not supported: raftis is configured by its start-up flags");
+        }
+        else if (args.argEqualsIgnoreCase(1, RESETSTAT) && args.argCount() == 2)
+        {
+            out.ok();
+        }
+        else
+        {
+            out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
+                "'. Try CONFIG HELP.");
+        }
+    }
+
+    /**
+     * Glob matching as Redis's stringmatch does for CONFIG GET: {@code *}, {@code ?}, {@code [...]}, {@code \}.
+     */
+    static boolean globMatch(final String pattern, final int p, final String text, final int t)
+    {
+        if (p == pattern.length())
+        {
+            return t == text.length();
+        }
+        final char c = pattern.charAt(p);
+        switch (c)
+        {
+            case '*':
+                for (int i = t; i <= text.length(); i++)
+                {
+                    if (globMatch(pattern, p + 1, text, i))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            case '?':
+                return t < text.length() && globMatch(pattern, p + 1, text, t + 1);
+            case '[':
+            {
+                final int close = pattern.indexOf(']', p + 1);
+                if (close < 0 || t >= text.length())
+                {
+                    return false;
+                }
+                final boolean negate = p + 1 < close && pattern.charAt(p + 1) == '^';
+                boolean found = false;
+                for (int i = p + (negate ? 2 : 1); i < close; i++)
+                {
+                    if (i + 2 < close && pattern.charAt(i + 1) == '-')
+                    {
+                        found |= text.charAt(t) >= pattern.charAt(i) && text.charAt(t) <= pattern.charAt(i + 2);
+                        i += 2;
+                    }
+                    else
+                    {
+                        found |= text.charAt(t) == pattern.charAt(i);
+                    }
+                }
+                return found != negate && globMatch(pattern, close + 1, text, t + 1);
+            }
+            case '\\':
+                if (p + 1 < pattern.length())
+                {
+                    return t < text.length() && text.charAt(t) == pattern.charAt(p + 1) &&
+                        globMatch(pattern, p + 2, text, t + 1);
+                }
+                return t < text.length() && text.charAt(t) == c && globMatch(pattern, p + 1, text, t + 1);
+            default:
+                return t < text.length() && text.charAt(t) == c && globMatch(pattern, p + 1, text, t + 1);
+        }
+    }
+
+    private void info(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final StringBuilder sb = new StringBuilder(2048);
+        boolean all = args.argCount() == 1;
+        final boolean[] wanted = new boolean[6];
+        for (int i = 1; i < args.argCount(); i++)
+        {
+            final String section = args.argString(i).toLowerCase(Locale.ROOT);
+            switch (section)
+            {
+                case "all", "everything", "default" -> all = true;
+                case "server" -> wanted[0] = true;
+                case "clients" -> wanted[1] = true;
+                case "stats" -> wanted[2] = true;
+                case "replication" -> wanted[3] = true;
+                case "keyspace" -> wanted[4] = true;
+                case "raft" -> wanted[5] = true;
+                default ->
+                {
+                }
+            }
+        }
+        final Member self = ctx.self();
+        final Member leader = ctx.member(raft.leaderId());
+        if (all || wanted[0])
+        {
+            section(sb, "Server");
+            line(sb, "redis_version", REDIS_VERSION);
+            line(sb, "raftis_version", RAFTIS_VERSION);
+            line(sb, "redis_mode", "cluster");
+            line(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            line(sb, "arch_bits", "64");
+            line(sb, "process_id", "" + ProcessHandle.current().pid());
+            line(sb, "tcp_port", "" + self.clientPort());
+            line(sb, "uptime_in_seconds", "" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs));
+            line(sb, "java_version", System.getProperty("java.version"));
+            line(sb, "idle_strategy", ctx.idleStrategyName());
+        }
+        if (all || wanted[1])
+        {
+            section(sb, "Clients");
+            line(sb, "connected_clients", "" + poller.connectionCount());
+            line(sb, "pending_writes", "" + dispatcher.pendingWrites());
+        }
+        if (all || wanted[2])
+        {
+            section(sb, "Stats");
+            line(sb, "total_connections_received", "" + poller.totalConnections());
+            line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);
+            line(sb, "total_writes_proposed", "" + dispatcher.writesProposed);
+            line(sb, "total_read_barriers", "" + dispatcher.readsBarriered);
+        }
+        if (all || wanted[3])
+        {
+            section(sb, "Replication");
+            if (raft.isLeader())
+            {
+                line(sb, "role", "master");
+                int connected = 0;
+                final StringBuilder slaves = new StringBuilder();
+                for (final Member member : ctx.memberList())
+                {
+                    if (member.id() != self.id())
+                    {
+                        slaves.append("slave").append(connected++).append(":ip=").append(member.host())
+                            .append(",port=").append(member.clientPort()).append(",state=online,offset=")
+                            .append(raft.matchIndexOf(member.id())).append(",lag=0\r\n");
+                    }
+                }
+                line(sb, "connected_slaves", "" + connected);
+                sb.append(slaves);
+                line(sb, "master_repl_offset", "" + raft.commitIndex());
+            }
+            else
+            {
+                line(sb, "role", "slave");
+                line(sb, "master_host", null == leader ? "" : leader.host());
+                line(sb, "master_port", null == leader ? "0" : "" + leader.clientPort());
+                line(sb, "master_link_status", null == leader ? "down" : "up");
+                line(sb, "slave_repl_offset", "" + raft.lastApplied());
+                line(sb, "connected_slaves", "0");
+            }
+        }
+        if (all || wanted[4])
+        {
+            section(sb, "Keyspace");
+            if (keyspace.size() > 0)
+            {
+                line(sb, "db0", "keys=" + keyspace.size() + ",expires=0,avg_ttl=0");
+            }
+        }
+        if (all || wanted[5])
+        {
+            section(sb, "Raft");
+            line(sb, "raft_node_id", "" + self.id());
+            line(sb, "raft_role", raft.role().name().toLowerCase(Locale.ROOT));
+            line(sb, "raft_term", "" + raft.term());
+            line(sb, "raft_voted_for", "" + raft.votedFor());
+            line(sb, "raft_leader_id", "" + raft.leaderId());
+            line(sb, "raft_leader_addr", null == leader ? "" : leader.clientEndpoint());
+            line(sb, "raft_commit_index", "" + raft.commitIndex());
+            line(sb, "raft_applied_index", "" + raft.lastApplied());
+            line(sb, "raft_last_log_index", "" + raft.lastIndex());
+            line(sb, "raft_members", ctx.canonicalMembers());
+            line(sb, "raft_cluster_id", String.format("%016x", ctx.clusterId()));
+            line(sb, "raft_fsync", ctx.fsync().text());
+            line(sb, "raft_read_consistency", ctx.readConsistency().text());
+            line(sb, "raft_role_changes", "" + leaderChanges);
+            line(sb, "raft_messages_sent", "" + transportCounters.messagesSent);
+            line(sb, "raft_messages_received", "" + transportCounters.messagesReceived);
+            line(sb, "raft_back_pressured", "" + transportCounters.backPressured);
+            line(sb, "raft_foreign_cluster_messages", "" + transportCounters.foreignClusterMessages);
+        }
+        out.bulkString(sb.toString());
+    }
+
+    private static void section(final StringBuilder sb, final String name)
+    {
+        if (sb.length() > 0)
+        {
+            sb.append("\r\n");
+        }
+        sb.append("# ").append(name).append("\r\n");
+    }
+
+    private static void line(final StringBuilder sb, final String key, final String value)
+    {
+        sb.append(key).append(':').append(value).append("\r\n");
+    }
+
+    private void role(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        if (raft.isLeader())
+        {
+            out.arrayHeader(3);
+            out.bulkString("master");
+            out.integer(raft.commitIndex());
+            final Member[] members = ctx.memberList();
+            out.arrayHeader(members.length - 1);
+            for (final Member member : members)
+            {
+                if (member.id() != ctx.memberId())
+                {
+                    out.arrayHeader(3);
+                    out.bulkString(member.host());
+                    out.bulkString("" + member.clientPort());
+                    out.bulkString("" + Math.max(0, raft.matchIndexOf(member.id())));
+                }
+            }
+        }
+        else
+        {
+            final Member leader = ctx.member(raft.leaderId());
+            out.arrayHeader(5);
+            out.bulkString("slave");
+            out.bulkString(null == leader ? "" : leader.host());
+            out.integer(null == leader ? -1 : leader.clientPort());
+            out.bulkString(null == leader ? "connect" : "connected");
+            out.integer(raft.lastApplied());
+        }
+    }
+
+    void forEachCommand(final Consumer<Command> consumer)
+    {
+        dataCommands.forEach(consumer);
+        table.forEach(consumer);
+    }
+}

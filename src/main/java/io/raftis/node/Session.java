@@ -1,0 +1,40 @@
+package io.raftis.node;
+
+import io.raftis.resp.ClientConnection;
+
+/**
+ * What the node keeps per client connection to answer its commands in order.
+ */
+final class Session
+{
+    final ClientConnection connection;
+
+    /** Writes proposed and not yet applied: later non-write commands wait for them. */
+    int pendingWrites;
+    /** Bytes of the input stream consumed so far: positions here survive the buffer's compaction. */
+    long consumed;
+    /** The read barrier this session waits on, 0 when none. */
+    long readSequence;
+    /** The index that must be applied before the barrier's reads are served. */
+    long readIndex;
+    /** Bytes of the input stream received when the barrier was requested: reads wholly before it are covered. */
+    long barrierLimit;
+    /** Reads wholly before this stream position may be served: a confirmed barrier covers them. */
+    long confirmedLimit;
+    /** Waiting in the read-barrier list. */
+    boolean awaitingRead;
+    /** Stopped because its pending output is too large; resumed once the socket drains. */
+    boolean outputBlocked;
+    /** Queued to be processed again at the end of this pass. */
+    boolean resumeQueued;
+
+    Session(final ClientConnection connection)
+    {
+        this.connection = connection;
+    }
+
+    boolean isOpen()
+    {
+        return !connection.isClosed();
+    }
+}

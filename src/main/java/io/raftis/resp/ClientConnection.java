@@ -1,0 +1,515 @@
+package io.raftis.resp;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One accepted client socket: its input buffer of received bytes, its pending output, and the node's state for it.
+ * <p>
+ * Received bytes [{@link #readPosition()}, {@link #writePosition()}) of {@link #input()} are not parsed yet. The
+ * owner parses commands from there, tells the connection what it has used with {@link #consumed(int)}, appends
+ * replies to {@link #out()}, and has them sent with {@link #flush()}. Offsets into {@link #input()} stay valid until
+ * the next {@link #read()} or {@link #ensureCapacity(int)}, which may move the unparsed bytes.
+ * <p>
+ * Not thread safe: a connection belongs to the thread that polls its {@link ClientPoller}.
+ */
+public final class ClientConnection
+{
+    /**
+     * Initial size of the input buffer.
+     */
+    public static final int INITIAL_INPUT_CAPACITY = 16 * 1024;
+
+    /**
+     * Initial size of the output buffer.
+     */
+    public static final int INITIAL_OUTPUT_CAPACITY = 16 * 1024;
+
+    /**
+     * Most unparsed bytes a client may have buffered, as Redis's client-query-buffer-limit default.
+     */
+    public static final int DEFAULT_MAX_QUERY_BUFFER_LENGTH = 1024 * 1024 * 1024;
+
+    /**
+     * Most bytes taken from the socket by one {@link #read()}, so that one busy client cannot starve the others.
+     */
+    public static final int MAX_READ_PER_CALL = 256 * 1024;
+
+    /**
+     * An empty input buffer larger than this is given back and replaced by one of the initial size.
+     */
+    static final int SHRINK_THRESHOLD = 1024 * 1024;
+
+    private final long id;
+    private final SocketChannel channel;
+    private final int maxQueryBufferLength;
+    private final UnsafeBuffer input;
+    private final RespWriter out;
+    private ByteBuffer inputByteBuffer;
+    private ByteBuffer outputSource;
+    private ByteBuffer outputView;
+    private SelectionKey key;
+    private ClientPoller poller;
+    private int readPosition;
+    private int writePosition;
+    private String name;
+    private boolean closeAfterFlush;
+    private boolean queryBufferLimitExceeded;
+    private boolean closed;
+    private Object attachment;
+    boolean dirty;
+
+    /**
+     * Create a connection with the default query buffer limit.
+     *
+     * @param id      unique and increasing, given by the poller.
+     * @param channel the accepted socket, already non-blocking.
+     */
+    public ClientConnection(final long id, final SocketChannel channel)
+    {
+        this(id, channel, DEFAULT_MAX_QUERY_BUFFER_LENGTH);
+    }
+
+    /**
+     * Create a connection.
+     *
+     * @param id                   unique and increasing, given by the poller.
+     * @param channel              the accepted socket, already non-blocking.
+     * @param maxQueryBufferLength most unparsed bytes the client may have buffered before it is closed.
+     */
+    public ClientConnection(final long id, final SocketChannel channel, final int maxQueryBufferLength)
+    {
+        if (maxQueryBufferLength < INITIAL_INPUT_CAPACITY)
+        {
+            throw new IllegalArgumentException("maxQueryBufferLength must be at least " + INITIAL_INPUT_CAPACITY);
+        }
+
+        this.id = id;
+        this.channel = channel;
+        this.maxQueryBufferLength = maxQueryBufferLength;
+        inputByteBuffer = ByteBuffer.allocateDirect(INITIAL_INPUT_CAPACITY);
+        input = new UnsafeBuffer(inputByteBuffer);
+        out = new RespWriter(INITIAL_OUTPUT_CAPACITY);
+    }
+
+    /**
+     * @return the connection's id, unique and increasing within its poller.
+     */
+    public long id()
+    {
+        return id;
+    }
+
+    /**
+     * @return the socket.
+     */
+    public SocketChannel channel()
+    {
+        return channel;
+    }
+
+    /**
+     * @return the key of the socket in its poller's selector, or null when not registered.
+     */
+    public SelectionKey key()
+    {
+        return key;
+    }
+
+    /**
+     * @param key of the socket in its poller's selector.
+     */
+    public void key(final SelectionKey key)
+    {
+        this.key = key;
+    }
+
+    /**
+     * @return the input buffer; bytes [{@link #readPosition()}, {@link #writePosition()}) are not parsed yet.
+     */
+    public UnsafeBuffer input()
+    {
+        return input;
+    }
+
+    /**
+     * @return offset in {@link #input()} of the first unparsed byte.
+     */
+    public int readPosition()
+    {
+        return readPosition;
+    }
+
+    /**
+     * @return offset in {@link #input()} one past the last received byte.
+     */
+    public int writePosition()
+    {
+        return writePosition;
+    }
+
+    /**
+     * @return the number of received bytes not consumed yet.
+     */
+    public int unparsedLength()
+    {
+        return writePosition - readPosition;
+    }
+
+    /**
+     * @return the replies waiting to be sent.
+     */
+    public RespWriter out()
+    {
+        return out;
+    }
+
+    /**
+     * @return the name given by CLIENT SETNAME, or null.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @param name given by CLIENT SETNAME, or null to clear it.
+     */
+    public void name(final String name)
+    {
+        this.name = name;
+    }
+
+    /**
+     * @return true when the connection is to be closed once its pending output has been sent.
+     */
+    public boolean closeAfterFlush()
+    {
+        return closeAfterFlush;
+    }
+
+    /**
+     * @param closeAfterFlush true to close the connection once its pending output has been sent (e.g. QUIT).
+     */
+    public void closeAfterFlush(final boolean closeAfterFlush)
+    {
+        this.closeAfterFlush = closeAfterFlush;
+    }
+
+    /**
+     * @return the node's state for this connection, or null.
+     */
+    public Object attachment()
+    {
+        return attachment;
+    }
+
+    /**
+     * @param attachment the node's state for this connection.
+     */
+    public void attachment(final Object attachment)
+    {
+        this.attachment = attachment;
+    }
+
+    /**
+     * @return the largest number of unparsed bytes this connection may buffer.
+     */
+    public int maxQueryBufferLength()
+    {
+        return maxQueryBufferLength;
+    }
+
+    /**
+     * @return true when the client sent more than {@link #maxQueryBufferLength()} unparsed bytes; it should be
+     * closed without a reply, as Redis does.
+     */
+    public boolean isQueryBufferLimitExceeded()
+    {
+        return queryBufferLimitExceeded;
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Read what the socket holds, up to {@link #MAX_READ_PER_CALL} bytes, into the input buffer. When the buffer is
+     * full on entry its unparsed bytes are moved to the front, or it grows; when it fills up during the call, the
+     * call returns so that the caller can parse first.
+     *
+     * @return bytes read (0 when there were none), or -1 on end of stream, I/O error or an exceeded query buffer
+     * limit: then the caller closes the connection.
+     */
+    public int read()
+    {
+        if (closed || queryBufferLimitExceeded)
+        {
+            return -1;
+        }
+
+        if (readPosition == writePosition && input.capacity() > SHRINK_THRESHOLD)
+        {
+            readPosition = 0;
+            writePosition = 0;
+            replaceInput(INITIAL_INPUT_CAPACITY);
+        }
+
+        int total = 0;
+        try
+        {
+            while (total < MAX_READ_PER_CALL)
+            {
+                if (writePosition == input.capacity())
+                {
+                    if (total > 0)
+                    {
+                        break;
+                    }
+
+                    if (!makeRoom(writePosition - readPosition + 1))
+                    {
+                        return -1;
+                    }
+                }
+
+                final ByteBuffer byteBuffer = inputByteBuffer;
+                final int maxBytes = Math.min(byteBuffer.capacity() - writePosition, MAX_READ_PER_CALL - total);
+                byteBuffer.limit(writePosition + maxBytes).position(writePosition);
+                final int bytesRead = channel.read(byteBuffer);
+                if (bytesRead < 0)
+                {
+                    return total > 0 ? total : -1;
+                }
+
+                if (0 == bytesRead)
+                {
+                    break;
+                }
+
+                writePosition += bytesRead;
+                total += bytesRead;
+            }
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+
+        return total;
+    }
+
+    /**
+     * Make sure the input buffer can hold at least the given number of unparsed bytes, e.g. the parser's
+     * {@link RespParser#requiredLength()} hint for a large bulk argument, moving unparsed bytes to the front.
+     * When that is more than the query buffer limit, {@link #isQueryBufferLimitExceeded()} becomes true.
+     *
+     * @param unparsedBytes the number of bytes from {@link #readPosition()} the buffer must be able to hold.
+     * @return false when that exceeds the query buffer limit.
+     */
+    public boolean ensureCapacity(final int unparsedBytes)
+    {
+        if (readPosition + unparsedBytes <= input.capacity())
+        {
+            return true;
+        }
+
+        return makeRoom(unparsedBytes);
+    }
+
+    /**
+     * Mark bytes from {@link #readPosition()} as parsed.
+     *
+     * @param bytes parsed.
+     */
+    public void consumed(final int bytes)
+    {
+        if (bytes < 0 || bytes > writePosition - readPosition)
+        {
+            throw new IllegalArgumentException(
+                "bytes=" + bytes + " unparsed=" + (writePosition - readPosition));
+        }
+
+        readPosition += bytes;
+        if (readPosition == writePosition)
+        {
+            readPosition = 0;
+            writePosition = 0;
+        }
+    }
+
+    /**
+     * @return true when replies are waiting to be sent.
+     */
+    public boolean hasPendingOutput()
+    {
+        return out.length() > 0;
+    }
+
+    /**
+     * Write pending output to the socket without blocking. What the socket does not take stays pending and the
+     * key's interest in OP_WRITE is set; it is cleared once everything is sent.
+     *
+     * @return bytes written, or -1 on I/O error (then the caller closes the connection).
+     */
+    public int flush()
+    {
+        if (closed)
+        {
+            return -1;
+        }
+
+        int total = 0;
+        try
+        {
+            final int length = out.length();
+            if (length > 0)
+            {
+                final ByteBuffer view = outputView();
+                view.limit(length).position(0);
+                while (view.hasRemaining())
+                {
+                    final int written = channel.write(view);
+                    if (written <= 0)
+                    {
+                        break;
+                    }
+                    total += written;
+                }
+                out.consumed(total);
+            }
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+
+        updateWriteInterest();
+
+        return total;
+    }
+
+    /**
+     * Close the socket and cancel its key; later calls do nothing. The poller that owns the connection is told,
+     * which calls {@link ConnectionHandler#onClose(ClientConnection)} once.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+
+        closed = true;
+        if (null != key)
+        {
+            key.cancel();
+        }
+
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+        }
+
+        final ClientPoller poller = this.poller;
+        if (null != poller)
+        {
+            this.poller = null;
+            poller.onConnectionClosed(this);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "ClientConnection{id=" + id + ", name=" + name + ", closed=" + closed + '}';
+    }
+
+    void poller(final ClientPoller poller)
+    {
+        this.poller = poller;
+    }
+
+    private void updateWriteInterest()
+    {
+        final SelectionKey key = this.key;
+        if (null != key && key.isValid())
+        {
+            final int ops = key.interestOps();
+            final int newOps = out.length() > 0 ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+            if (newOps != ops)
+            {
+                key.interestOps(newOps);
+            }
+        }
+    }
+
+    private ByteBuffer outputView()
+    {
+        final ByteBuffer source = out.byteBuffer();
+        if (source != outputSource)
+        {
+            outputSource = source;
+            outputView = source.duplicate();
+        }
+
+        return outputView;
+    }
+
+    private boolean makeRoom(final int unparsedBytes)
+    {
+        if (unparsedBytes > maxQueryBufferLength)
+        {
+            queryBufferLimitExceeded = true;
+            return false;
+        }
+
+        final int unparsed = writePosition - readPosition;
+        if (unparsedBytes <= input.capacity())
+        {
+            if (readPosition > 0)
+            {
+                input.putBytes(0, input, readPosition, unparsed);
+                readPosition = 0;
+                writePosition = unparsed;
+            }
+            return true;
+        }
+
+        final long doubled = 2L * input.capacity();
+        final int newCapacity = (int)Math.max(unparsedBytes, Math.min(doubled, maxQueryBufferLength));
+        final ByteBuffer oldByteBuffer = inputByteBuffer;
+        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
+        final UnsafeBuffer newBuffer = new UnsafeBuffer(newByteBuffer);
+        newBuffer.putBytes(0, input, readPosition, unparsed);
+        inputByteBuffer = newByteBuffer;
+        input.wrap(newByteBuffer);
+        readPosition = 0;
+        writePosition = unparsed;
+        BufferUtil.free(oldByteBuffer);
+
+        return true;
+    }
+
+    private void replaceInput(final int capacity)
+    {
+        final ByteBuffer oldByteBuffer = inputByteBuffer;
+        inputByteBuffer = ByteBuffer.allocateDirect(capacity);
+        input.wrap(inputByteBuffer);
+        BufferUtil.free(oldByteBuffer);
+    }
+}

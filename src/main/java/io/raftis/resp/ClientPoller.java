@@ -1,0 +1,355 @@
+package io.raftis.resp;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Accepts client connections on a listening socket and moves bytes in and out of them, without blocking, from the
+ * thread that calls {@link #poll()} and {@link #flushDirty()} in its duty cycle.
+ * <p>
+ * Replies are appended to a connection's {@link ClientConnection#out()}; a connection with replies is marked dirty
+ * (automatically after {@link ConnectionHandler#onRead(ClientConnection)}, or with {@link #markDirty(ClientConnection)}
+ * for replies produced later) and all dirty connections are flushed by {@link #flushDirty()}, once per duty cycle.
+ * What a socket does not take at once is sent when it becomes writable again.
+ * <p>
+ * Not thread safe.
+ */
+public final class ClientPoller implements AutoCloseable
+{
+    /**
+     * Most connections accepted by one {@link #poll()}, as Redis's MAX_ACCEPTS_PER_CALL.
+     */
+    public static final int MAX_ACCEPTS_PER_POLL = 1000;
+
+    private final ConnectionHandler handler;
+    private final int maxQueryBufferLength;
+    private final Selector selector;
+    private final ServerSocketChannel serverChannel;
+    private final SelectionKey acceptKey;
+    private final int port;
+    private final Long2ObjectHashMap<ClientConnection> connections = new Long2ObjectHashMap<>();
+    private final ArrayList<ClientConnection> dirty = new ArrayList<>();
+    private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
+    private long nextId = 1;
+    private long totalConnections;
+    private int workCount;
+    private boolean closed;
+
+    /**
+     * Listen on host:port with the default query buffer limit.
+     *
+     * @param host    to bind to, e.g. "127.0.0.1" or "0.0.0.0".
+     * @param port    to bind to, 0 for any free port (see {@link #port()}).
+     * @param handler told about connections.
+     * @throws UncheckedIOException when the socket cannot be bound.
+     */
+    public ClientPoller(final String host, final int port, final ConnectionHandler handler)
+    {
+        this(host, port, handler, ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH);
+    }
+
+    /**
+     * Listen on host:port.
+     *
+     * @param host                 to bind to, e.g. "127.0.0.1" or "0.0.0.0".
+     * @param port                 to bind to, 0 for any free port (see {@link #port()}).
+     * @param handler              told about connections.
+     * @param maxQueryBufferLength most unparsed bytes a client may buffer before it is closed.
+     * @throws UncheckedIOException when the socket cannot be bound.
+     */
+    public ClientPoller(
+        final String host, final int port, final ConnectionHandler handler, final int maxQueryBufferLength)
+    {
+        this.handler = handler;
+        this.maxQueryBufferLength = maxQueryBufferLength;
+
+        Selector selector = null;
+        ServerSocketChannel serverChannel = null;
+        try
+        {
+            selector = Selector.open();
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            serverChannel.bind(new InetSocketAddress(host, port), 511);
+            serverChannel.configureBlocking(false);
+            acceptKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+            this.port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(serverChannel);
+            closeQuietly(selector);
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port, ex);
+        }
+
+        this.selector = selector;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * @return the port listened on.
+     */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * Accept new connections, read from readable ones (then call {@link ConnectionHandler#onRead(ClientConnection)})
+     * and flush writable ones, without blocking.
+     *
+     * @return the amount of work done, 0 when there was nothing to do.
+     */
+    public int poll()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+
+        workCount = 0;
+        try
+        {
+            selector.selectNow(onSelectedKey);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+
+        return workCount;
+    }
+
+    /**
+     * Have the connection's pending output sent by the next {@link #flushDirty()}.
+     *
+     * @param connection with replies to send.
+     */
+    public void markDirty(final ClientConnection connection)
+    {
+        if (!connection.dirty && !connection.isClosed())
+        {
+            connection.dirty = true;
+            dirty.add(connection);
+        }
+    }
+
+    /**
+     * Send the pending output of every dirty connection, closing those that asked to be closed once flushed.
+     *
+     * @return the number of connections that sent bytes or were closed.
+     */
+    public int flushDirty()
+    {
+        int work = 0;
+        final ArrayList<ClientConnection> dirty = this.dirty;
+        for (int i = 0; i < dirty.size(); i++)
+        {
+            final ClientConnection connection = dirty.get(i);
+            connection.dirty = false;
+            if (!connection.isClosed())
+            {
+                work += flush(connection);
+            }
+        }
+        dirty.clear();
+
+        return work;
+    }
+
+    /**
+     * @return the number of open connections.
+     */
+    public int connectionCount()
+    {
+        return connections.size();
+    }
+
+    /**
+     * @return the number of connections accepted since the poller was created.
+     */
+    public long totalConnections()
+    {
+        return totalConnections;
+    }
+
+    /**
+     * @param id of a connection.
+     * @return the open connection with that id, or null.
+     */
+    public ClientConnection connection(final long id)
+    {
+        return connections.get(id);
+    }
+
+    /**
+     * Visit every open connection, e.g. for CLIENT LIST. The consumer must not close connections.
+     *
+     * @param consumer of each connection.
+     */
+    public void forEachConnection(final Consumer<ClientConnection> consumer)
+    {
+        connections.values().forEach(consumer);
+    }
+
+    /**
+     * Close every connection (each one's {@link ConnectionHandler#onClose(ClientConnection)} is called), the
+     * listening socket and the selector. Later calls do nothing.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+
+        final ClientConnection[] open = connections.values().toArray(new ClientConnection[0]);
+        for (final ClientConnection connection : open)
+        {
+            connection.close();
+        }
+        dirty.clear();
+
+        closed = true;
+        closeQuietly(serverChannel);
+        closeQuietly(selector);
+    }
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    void onConnectionClosed(final ClientConnection connection)
+    {
+        if (null != connections.remove(connection.id()))
+        {
+            handler.onClose(connection);
+        }
+    }
+
+    private void onSelectedKey(final SelectionKey key)
+    {
+        if (!key.isValid())
+        {
+            return;
+        }
+
+        if (key == acceptKey)
+        {
+            accept();
+            return;
+        }
+
+        final ClientConnection connection = (ClientConnection)key.attachment();
+        final int readyOps = key.readyOps();
+
+        if (0 != (readyOps & SelectionKey.OP_WRITE))
+        {
+            workCount += flush(connection);
+        }
+
+        if (0 != (readyOps & SelectionKey.OP_READ) && !connection.isClosed())
+        {
+            final int bytesRead = connection.read();
+            if (bytesRead < 0)
+            {
+                connection.close();
+                workCount++;
+            }
+            else if (bytesRead > 0)
+            {
+                workCount++;
+                handler.onRead(connection);
+                if (connection.isQueryBufferLimitExceeded())
+                {
+                    connection.close();
+                }
+                else if (!connection.isClosed() && (connection.hasPendingOutput() || connection.closeAfterFlush()))
+                {
+                    markDirty(connection);
+                }
+            }
+        }
+    }
+
+    private int flush(final ClientConnection connection)
+    {
+        final int bytesWritten = connection.flush();
+        if (bytesWritten < 0 || (connection.closeAfterFlush() && !connection.hasPendingOutput()))
+        {
+            connection.close();
+            return 1;
+        }
+
+        return bytesWritten > 0 ? 1 : 0;
+    }
+
+    private void accept()
+    {
+        for (int i = 0; i < MAX_ACCEPTS_PER_POLL; i++)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                return;
+            }
+
+            if (null == channel)
+            {
+                return;
+            }
+
+            final ClientConnection connection;
+            try
+            {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connection = new ClientConnection(nextId++, channel, maxQueryBufferLength);
+                connection.key(channel.register(selector, SelectionKey.OP_READ, connection));
+            }
+            catch (final IOException ex)
+            {
+                closeQuietly(channel);
+                continue;
+            }
+
+            connection.poller(this);
+            connections.put(connection.id(), connection);
+            totalConnections++;
+            workCount++;
+            handler.onOpen(connection);
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        if (null != closeable)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ignore)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,590 @@
+package io.raftis.store;
+
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.ConcurrentModificationException;
+
+/**
+ * The keyspace of one database: a map from binary-safe keys to values, applied to deterministically on every node.
+ * <p>
+ * A value is an {@link Object} whose class says its Redis type: a string is a {@code byte[]}; other types are added
+ * by the commands that use them. Keys are {@code byte[]} owned by the keyspace.
+ * <p>
+ * The map is an open-addressing hash table with linear probing and backward-shift deletion (no tombstones). It grows
+ * to twice its capacity when more than {@link #LOAD_FACTOR} of its slots are used and halves when fewer than an
+ * eighth are, but never below its initial capacity. The hash is XXH64 with a fixed seed computed directly over the
+ * bytes of a {@link DirectBuffer}, so looking up, replacing or removing a key given as (buffer, offset, length)
+ * allocates nothing; inserting a new key allocates only the copy of the key.
+ * <p>
+ * Because the hash has a fixed seed and growth depends only on the number of keys, the same sequence of operations
+ * on two keyspaces leaves them with the same layout, and {@link #forEach(EntryConsumer)} visits their entries in
+ * the same order.
+ * <p>
+ * Not thread safe: it belongs to the node's single thread.
+ */
+public final class Keyspace
+{
+    /**
+     * Number of slots of a keyspace created with {@link #Keyspace()}.
+     */
+    public static final int DEFAULT_INITIAL_CAPACITY = 64;
+
+    /**
+     * Fraction of slots in use beyond which the table doubles.
+     */
+    public static final float LOAD_FACTOR = 0.65f;
+
+    /**
+     * Largest number of slots.
+     */
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    private static final int MIN_CAPACITY = 8;
+
+    private static final long PRIME64_1 = 0x9E3779B185EBCA87L;
+    private static final long PRIME64_2 = 0xC2B2AE3D27D4EB4FL;
+    private static final long PRIME64_3 = 0x165667B19E3779F9L;
+    private static final long PRIME64_4 = 0x85EBCA77C2B2AE63L;
+    private static final long PRIME64_5 = 0x27D4EB2F165667C5L;
+
+    /**
+     * Receives the entries of a keyspace, see {@link #forEach(EntryConsumer)}.
+     */
+    @FunctionalInterface
+    public interface EntryConsumer
+    {
+        /**
+         * @param key   owned by the keyspace: must not be modified.
+         * @param value the value held by the key.
+         */
+        void accept(byte[] key, Object value);
+    }
+
+    private final int initialCapacity;
+    private final UnsafeBuffer callerKey = new UnsafeBuffer();
+    private final UnsafeBuffer storedKey = new UnsafeBuffer();
+
+    private byte[][] keys;
+    private Object[] values;
+    private int[] hashes;
+    private int mask;
+    private int size;
+    private int growThreshold;
+    private int shrinkThreshold;
+    private long version;
+
+    /**
+     * A keyspace of {@link #DEFAULT_INITIAL_CAPACITY} slots.
+     */
+    public Keyspace()
+    {
+        this(DEFAULT_INITIAL_CAPACITY);
+    }
+
+    /**
+     * @param initialCapacity number of slots to start with, rounded up to a power of two (at least 8). The table
+     *                        never shrinks below it.
+     */
+    public Keyspace(final int initialCapacity)
+    {
+        if (initialCapacity < 1 || initialCapacity > MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("initialCapacity must be in [1, " + MAX_CAPACITY + "]: " +
+                initialCapacity);
+        }
+
+        this.initialCapacity = Math.max(MIN_CAPACITY, BitUtil.findNextPositivePowerOfTwo(initialCapacity));
+        allocate(this.initialCapacity);
+    }
+
+    /**
+     * @return number of keys.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /**
+     * A counter incremented by every change: a put, a remove that removed a key, a clear.
+     *
+     * @return the number of changes so far.
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /**
+     * Find the value of a key, without allocation.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return the value or null if the key does not exist.
+     */
+    public Object get(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int slot = find(buffer, offset, length, hash(buffer, offset, length));
+        return slot >= 0 ? values[slot] : null;
+    }
+
+    /**
+     * Find the value of a key, without allocation.
+     *
+     * @param key to look up.
+     * @return the value or null if the key does not exist.
+     */
+    public Object get(final byte[] key)
+    {
+        callerKey.wrap(key);
+        return get(callerKey, 0, key.length);
+    }
+
+    /**
+     * Find the value of a key that must hold a string if it exists.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return the string or null if the key does not exist.
+     * @throws WrongTypeException if the key holds a value that is not a string.
+     */
+    public byte[] getString(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Object value = get(buffer, offset, length);
+        if (null == value || value instanceof byte[])
+        {
+            return (byte[])value;
+        }
+
+        throw WrongTypeException.INSTANCE;
+    }
+
+    /**
+     * Find the value of a key that must hold a string if it exists.
+     *
+     * @param key to look up.
+     * @return the string or null if the key does not exist.
+     * @throws WrongTypeException if the key holds a value that is not a string.
+     */
+    public byte[] getString(final byte[] key)
+    {
+        callerKey.wrap(key);
+        return getString(callerKey, 0, key.length);
+    }
+
+    /**
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return true if the key exists.
+     */
+    public boolean containsKey(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return find(buffer, offset, length, hash(buffer, offset, length)) >= 0;
+    }
+
+    /**
+     * @param key to look up.
+     * @return true if the key exists.
+     */
+    public boolean containsKey(final byte[] key)
+    {
+        callerKey.wrap(key);
+        return containsKey(callerKey, 0, key.length);
+    }
+
+    /**
+     * Set the value of a key, replacing any value of any type. The key is copied only if it is new.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @param value  new value, not null; the keyspace keeps this reference.
+     * @return the previous value or null if the key is new.
+     */
+    public Object put(final DirectBuffer buffer, final int offset, final int length, final Object value)
+    {
+        return put(buffer, offset, length, null, value);
+    }
+
+    /**
+     * Set the value of a key, replacing any value of any type.
+     *
+     * @param key   the key; if it is new the keyspace keeps this array, which must not be modified afterwards.
+     * @param value new value, not null; the keyspace keeps this reference.
+     * @return the previous value or null if the key is new.
+     */
+    public Object put(final byte[] key, final Object value)
+    {
+        callerKey.wrap(key);
+        return put(callerKey, 0, key.length, key, value);
+    }
+
+    /**
+     * Remove a key, without allocation.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return true if the key existed.
+     */
+    public boolean remove(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int slot = find(buffer, offset, length, hash(buffer, offset, length));
+        if (slot < 0)
+        {
+            return false;
+        }
+
+        deleteSlot(slot);
+        version++;
+        if (--size < shrinkThreshold)
+        {
+            rehash(keys.length >>> 1);
+        }
+
+        return true;
+    }
+
+    /**
+     * Remove a key, without allocation.
+     *
+     * @param key to remove.
+     * @return true if the key existed.
+     */
+    public boolean remove(final byte[] key)
+    {
+        callerKey.wrap(key);
+        return remove(callerKey, 0, key.length);
+    }
+
+    /**
+     * Remove every key, and return to the initial capacity.
+     */
+    public void clear()
+    {
+        if (keys.length == initialCapacity)
+        {
+            Arrays.fill(keys, null);
+            Arrays.fill(values, null);
+        }
+        else
+        {
+            allocate(initialCapacity);
+        }
+
+        size = 0;
+        version++;
+    }
+
+    /**
+     * Visit every entry, in slot order: the same order on every keyspace given the same sequence of operations.
+     *
+     * @param consumer of the entries; it must not change the keyspace.
+     * @throws ConcurrentModificationException if the consumer changed the keyspace.
+     */
+    public void forEach(final EntryConsumer consumer)
+    {
+        final long expectedVersion = version;
+        final byte[][] keys = this.keys;
+        final Object[] values = this.values;
+
+        for (int i = 0, length = keys.length; i < length; i++)
+        {
+            final byte[] key = keys[i];
+            if (null != key)
+            {
+                consumer.accept(key, values[i]);
+                if (version != expectedVersion)
+                {
+                    throw new ConcurrentModificationException("keyspace changed during forEach");
+                }
+            }
+        }
+    }
+
+    /**
+     * @return number of slots in the table.
+     */
+    int capacity()
+    {
+        return keys.length;
+    }
+
+    /**
+     * The hash the table uses for a key: XXH64 (seed 0) folded to 32 bits.
+     */
+    static int hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long hash = xxHash64(buffer, offset, length);
+        return (int)(hash ^ (hash >>> 32));
+    }
+
+    /**
+     * XXH64 with seed 0 over buffer[offset, offset + length).
+     */
+    static long xxHash64(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int index = offset;
+        long hash;
+
+        if (length >= 32)
+        {
+            final int limit = end - 32;
+            long v1 = PRIME64_1 + PRIME64_2;
+            long v2 = PRIME64_2;
+            long v3 = 0;
+            long v4 = -PRIME64_1;
+
+            do
+            {
+                v1 = round(v1, buffer.getLong(index, ByteOrder.LITTLE_ENDIAN));
+                v2 = round(v2, buffer.getLong(index + 8, ByteOrder.LITTLE_ENDIAN));
+                v3 = round(v3, buffer.getLong(index + 16, ByteOrder.LITTLE_ENDIAN));
+                v4 = round(v4, buffer.getLong(index + 24, ByteOrder.LITTLE_ENDIAN));
+                index += 32;
+            }
+            while (index <= limit);
+
+            hash = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) +
+                Long.rotateLeft(v4, 18);
+            hash = mergeRound(hash, v1);
+            hash = mergeRound(hash, v2);
+            hash = mergeRound(hash, v3);
+            hash = mergeRound(hash, v4);
+        }
+        else
+        {
+            hash = PRIME64_5;
+        }
+
+        hash += length;
+
+        while (index + 8 <= end)
+        {
+            hash ^= round(0, buffer.getLong(index, ByteOrder.LITTLE_ENDIAN));
+            hash = Long.rotateLeft(hash, 27) * PRIME64_1 + PRIME64_4;
+            index += 8;
+        }
+
+        if (index + 4 <= end)
+        {
+            hash ^= (buffer.getInt(index, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL) * PRIME64_1;
+            hash = Long.rotateLeft(hash, 23) * PRIME64_2 + PRIME64_3;
+            index += 4;
+        }
+
+        while (index < end)
+        {
+            hash ^= (buffer.getByte(index) & 0xFFL) * PRIME64_5;
+            hash = Long.rotateLeft(hash, 11) * PRIME64_1;
+            index++;
+        }
+
+        hash ^= hash >>> 33;
+        hash *= PRIME64_2;
+        hash ^= hash >>> 29;
+        hash *= PRIME64_3;
+        hash ^= hash >>> 32;
+
+        return hash;
+    }
+
+    private static long round(final long accumulator, final long input)
+    {
+        return Long.rotateLeft(accumulator + input * PRIME64_2, 31) * PRIME64_1;
+    }
+
+    private static long mergeRound(final long accumulator, final long value)
+    {
+        return (accumulator ^ round(0, value)) * PRIME64_1 + PRIME64_4;
+    }
+
+    private Object put(
+        final DirectBuffer buffer, final int offset, final int length, final byte[] ownedKey, final Object value)
+    {
+        if (null == value)
+        {
+            throw new NullPointerException("value");
+        }
+
+        final int hash = hash(buffer, offset, length);
+        final int slot = find(buffer, offset, length, hash);
+        version++;
+
+        if (slot >= 0)
+        {
+            final Object previous = values[slot];
+            values[slot] = value;
+            return previous;
+        }
+
+        if (size == MAX_CAPACITY - 1)
+        {
+            throw new IllegalStateException("keyspace is full: " + size + " keys");
+        }
+
+        final byte[] key;
+        if (null != ownedKey)
+        {
+            key = ownedKey;
+        }
+        else
+        {
+            key = new byte[length];
+            buffer.getBytes(offset, key);
+        }
+
+        final int index = -slot - 1;
+        keys[index] = key;
+        values[index] = value;
+        hashes[index] = hash;
+
+        if (++size > growThreshold && keys.length < MAX_CAPACITY)
+        {
+            rehash(keys.length << 1);
+        }
+
+        return null;
+    }
+
+    /**
+     * @return the slot of the key if found, else -(slot + 1) where slot is the empty slot the key would go to.
+     */
+    private int find(final DirectBuffer buffer, final int offset, final int length, final int hash)
+    {
+        final byte[][] keys = this.keys;
+        final int[] hashes = this.hashes;
+        final int mask = this.mask;
+        int index = hash & mask;
+
+        byte[] key;
+        while (null != (key = keys[index]))
+        {
+            if (hashes[index] == hash && keyEquals(key, buffer, offset, length))
+            {
+                return index;
+            }
+
+            index = (index + 1) & mask;
+        }
+
+        return -index - 1;
+    }
+
+    private boolean keyEquals(final byte[] key, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (key.length != length)
+        {
+            return false;
+        }
+
+        final UnsafeBuffer stored = storedKey;
+        stored.wrap(key);
+
+        int i = 0;
+        for (final int limit = length - 8; i <= limit; i += 8)
+        {
+            if (stored.getLong(i) != buffer.getLong(offset + i))
+            {
+                return false;
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            if (stored.getByte(i) != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /**
+     * Backward-shift deletion: empty the slot, then move back each following entry of the run that may live
+     * closer to (or at) its home slot, so that no lookup ever stops early at the hole.
+     */
+    private void deleteSlot(final int slot)
+    {
+        final byte[][] keys = this.keys;
+        final Object[] values = this.values;
+        final int[] hashes = this.hashes;
+        final int mask = this.mask;
+
+        int hole = slot;
+        int index = slot;
+        while (true)
+        {
+            index = (index + 1) & mask;
+            final byte[] key = keys[index];
+            if (null == key)
+            {
+                break;
+            }
+
+            final int home = hashes[index] & mask;
+            if (((index - home) & mask) >= ((index - hole) & mask))
+            {
+                keys[hole] = key;
+                values[hole] = values[index];
+                hashes[hole] = hashes[index];
+                hole = index;
+            }
+        }
+
+        keys[hole] = null;
+        values[hole] = null;
+        hashes[hole] = 0;
+    }
+
+    private void rehash(final int newCapacity)
+    {
+        final byte[][] oldKeys = keys;
+        final Object[] oldValues = values;
+        final int[] oldHashes = hashes;
+
+        allocate(newCapacity);
+
+        final byte[][] keys = this.keys;
+        final Object[] values = this.values;
+        final int[] hashes = this.hashes;
+        final int mask = this.mask;
+
+        for (int i = 0, length = oldKeys.length; i < length; i++)
+        {
+            final byte[] key = oldKeys[i];
+            if (null != key)
+            {
+                final int hash = oldHashes[i];
+                int index = hash & mask;
+                while (null != keys[index])
+                {
+                    index = (index + 1) & mask;
+                }
+
+                keys[index] = key;
+                values[index] = oldValues[i];
+                hashes[index] = hash;
+            }
+        }
+    }
+
+    private void allocate(final int capacity)
+    {
+        keys = new byte[capacity][];
+        values = new Object[capacity];
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        growThreshold = (int)(capacity * LOAD_FACTOR);
+        shrinkThreshold = capacity > initialCapacity ? capacity >>> 3 : 0;
+    }
+}

@@ -1,0 +1,553 @@
+package io.raftis.store;
+
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+import org.agrona.AsciiEncoding;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.raftis.store.Command.CATEGORY_DANGEROUS;
+import static io.raftis.store.Command.CATEGORY_KEYSPACE;
+import static io.raftis.store.Command.CATEGORY_STRING;
+import static io.raftis.store.Command.FLAG_DENYOOM;
+import static io.raftis.store.Command.FLAG_FAST;
+import static io.raftis.store.Command.FLAG_READONLY;
+import static io.raftis.store.Command.FLAG_WRITE;
+
+/**
+ * Redis's string commands and the keyspace commands that go with them, with Redis 7's replies: GET, SET, SETNX,
+ * GETSET, DEL, EXISTS, MGET, MSET, INCR, DECR, INCRBY, DECRBY, APPEND, STRLEN, DBSIZE, FLUSHDB and FLUSHALL.
+ * <p>
+ * A string is stored as the {@code byte[]} of its bytes; INCR and friends store their result as the decimal text of
+ * the number, as Redis replies with it. SET takes NX, XX and GET in any order and case (NX with XX is a syntax
+ * error; NX with GET is allowed, as in Redis 7). Expiry is not supported yet: SET's EX, PX, EXAT, PXAT and KEEPTTL
+ * options are answered with "ERR syntax error", as any unknown option is. FLUSHDB and FLUSHALL accept ASYNC or SYNC
+ * and flush synchronously either way; there is a single database, so they do the same.
+ */
+public final class StringCommands
+{
+    /**
+     * Default longest string APPEND may build: Redis's default proto-max-bulk-len.
+     */
+    public static final long DEFAULT_MAX_STRING_LENGTH = RespParser.MAX_BULK_LENGTH;
+
+    /**
+     * Largest maximum string length: the longest byte[] a JVM reliably allocates.
+     */
+    public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+    private static final byte[] NX = ascii("NX");
+    private static final byte[] XX = ascii("XX");
+    private static final byte[] GET = ascii("GET");
+    private static final byte[] SYNC = ascii("SYNC");
+    private static final byte[] ASYNC = ascii("ASYNC");
+
+    private static final int SET_NX = 1;
+    private static final int SET_XX = 2;
+    private static final int SET_GET = 4;
+    private static final int SET_SYNTAX_ERROR = -1;
+
+    private static final int MAX_LONG_LENGTH = 20;
+
+    private static final String MSET_ARITY_ERROR = "ERR wrong number of arguments for 'mset' command";
+
+    private final long maxStringLength;
+    private long parsedValue;
+
+    private StringCommands(final long maxStringLength)
+    {
+        this.maxStringLength = maxStringLength;
+    }
+
+    /**
+     * Register the commands with Redis's default maximum string length.
+     *
+     * @param table to register with.
+     */
+    public static void register(final CommandTable table)
+    {
+        register(table, DEFAULT_MAX_STRING_LENGTH);
+    }
+
+    /**
+     * Register the commands.
+     *
+     * @param table           to register with.
+     * @param maxStringLength longest string APPEND may build (Redis's proto-max-bulk-len), at most
+     *                        {@link #MAX_ARRAY_LENGTH}; it must be the same on every node, as it decides whether an
+     *                        APPEND is applied.
+     */
+    public static void register(final CommandTable table, final long maxStringLength)
+    {
+        if (maxStringLength < 1 || maxStringLength > MAX_ARRAY_LENGTH)
+        {
+            throw new IllegalArgumentException(
+                "maxStringLength must be in [1, " + MAX_ARRAY_LENGTH + "]: " + maxStringLength);
+        }
+
+        final StringCommands commands = new StringCommands(maxStringLength);
+        final int fastWrite = FLAG_WRITE | FLAG_DENYOOM | FLAG_FAST;
+        final int fastRead = FLAG_READONLY | FLAG_FAST;
+
+        table.register(new Command("get", 2, fastRead, 1, 1, 1, CATEGORY_STRING, StringCommands::get));
+        table.register(new Command(
+            "set", -3, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, StringCommands::set,
+            StringCommands::validateSet));
+        table.register(new Command("setnx", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, StringCommands::setnx));
+        table.register(new Command("getset", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, StringCommands::getset));
+        table.register(new Command("del", -2, FLAG_WRITE, 1, -1, 1, CATEGORY_KEYSPACE, StringCommands::del));
+        table.register(new Command("exists", -2, fastRead, 1, -1, 1, CATEGORY_KEYSPACE, StringCommands::exists));
+        table.register(new Command("mget", -2, fastRead, 1, -1, 1, CATEGORY_STRING, StringCommands::mget));
+        table.register(new Command(
+            "mset", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 2, CATEGORY_STRING, StringCommands::mset,
+            StringCommands::validateMset));
+        table.register(new Command("incr", 2, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::incr));
+        table.register(new Command("decr", 2, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::decr));
+        table.register(new Command(
+            "incrby", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::incrby, StringCommands::validateIncrby));
+        table.register(new Command(
+            "decrby", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::decrby, StringCommands::validateDecrby));
+        table.register(new Command("append", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::append));
+        table.register(new Command("strlen", 2, fastRead, 1, 1, 1, CATEGORY_STRING, StringCommands::strlen));
+        table.register(new Command("dbsize", 1, fastRead, 0, 0, 0, CATEGORY_KEYSPACE, StringCommands::dbsize));
+        table.register(new Command(
+            "flushdb", -1, FLAG_WRITE, 0, 0, 0, CATEGORY_KEYSPACE | CATEGORY_DANGEROUS, StringCommands::flush,
+            StringCommands::validateFlush));
+        table.register(new Command(
+            "flushall", -1, FLAG_WRITE, 0, 0, 0, CATEGORY_KEYSPACE | CATEGORY_DANGEROUS, StringCommands::flush,
+            StringCommands::validateFlush));
+    }
+
+    /**
+     * The decimal text of a number, as Redis stores and replies with it.
+     *
+     * @param value to format.
+     * @return a new array of exactly the digits (and sign).
+     */
+    static byte[] formatLong(final long value)
+    {
+        final int length;
+        if (value >= 0)
+        {
+            length = AsciiEncoding.digitCount(value);
+        }
+        else if (Long.MIN_VALUE == value)
+        {
+            length = MAX_LONG_LENGTH;
+        }
+        else
+        {
+            length = 1 + AsciiEncoding.digitCount(-value);
+        }
+
+        final byte[] digits = new byte[length];
+        long remaining = value;
+        int index = length - 1;
+        if (value < 0)
+        {
+            digits[0] = '-';
+            do
+            {
+                digits[index--] = (byte)('0' - (remaining % 10));
+                remaining /= 10;
+            }
+            while (0 != remaining);
+        }
+        else
+        {
+            do
+            {
+                digits[index--] = (byte)('0' + (remaining % 10));
+                remaining /= 10;
+            }
+            while (0 != remaining);
+        }
+
+        return digits;
+    }
+
+    /**
+     * Parse a stored string as a 64-bit integer with Redis's string2ll rules: an optional '-', then either "0" or
+     * digits not starting with '0', at most 20 characters in all, within the range of a long.
+     *
+     * @return true and the value in {@link #parsedValue}, or false if it is not such a number.
+     */
+    private boolean parseLong(final byte[] text)
+    {
+        final int length = text.length;
+        if (0 == length || length > MAX_LONG_LENGTH)
+        {
+            return false;
+        }
+
+        if (1 == length && '0' == text[0])
+        {
+            parsedValue = 0;
+            return true;
+        }
+
+        final boolean negative = '-' == text[0];
+        int index = negative ? 1 : 0;
+        if (index == length || text[index] < '1' || text[index] > '9')
+        {
+            return false;
+        }
+
+        // accumulate negatively so that Long.MIN_VALUE is reachable
+        long value = 0;
+        for (; index < length; index++)
+        {
+            final int digit = text[index] - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return false;
+            }
+            if (value < (Long.MIN_VALUE + digit) / 10)
+            {
+                return false;
+            }
+            value = value * 10 - digit;
+        }
+
+        if (!negative)
+        {
+            if (Long.MIN_VALUE == value)
+            {
+                return false;
+            }
+            value = -value;
+        }
+
+        parsedValue = value;
+        return true;
+    }
+
+    private static void get(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final byte[] value = keyspace.getString(args.argBuffer(), args.argOffset(1), args.argLength(1));
+        if (null == value)
+        {
+            out.nullBulk();
+        }
+        else
+        {
+            out.bulk(value);
+        }
+    }
+
+    private static String validateSet(final RespParser args)
+    {
+        return SET_SYNTAX_ERROR == parseSetOptions(args) ? ErrorReplies.SYNTAX_ERROR : null;
+    }
+
+    private static int parseSetOptions(final RespParser args)
+    {
+        int options = 0;
+        for (int i = 3, count = args.argCount(); i < count; i++)
+        {
+            if (args.argEqualsIgnoreCase(i, NX) && 0 == (options & SET_XX))
+            {
+                options |= SET_NX;
+            }
+            else if (args.argEqualsIgnoreCase(i, XX) && 0 == (options & SET_NX))
+            {
+                options |= SET_XX;
+            }
+            else if (args.argEqualsIgnoreCase(i, GET))
+            {
+                options |= SET_GET;
+            }
+            else
+            {
+                return SET_SYNTAX_ERROR;
+            }
+        }
+
+        return options;
+    }
+
+    private static void set(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+        final int options = parseSetOptions(args);
+
+        if (0 == options)
+        {
+            keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
+            out.ok();
+            return;
+        }
+
+        final boolean found;
+        byte[] previous = null;
+        if (0 != (options & SET_GET))
+        {
+            previous = keyspace.getString(buffer, keyOffset, keyLength);
+            found = null != previous;
+        }
+        else
+        {
+            found = keyspace.containsKey(buffer, keyOffset, keyLength);
+        }
+
+        final boolean skip = (0 != (options & SET_NX) && found) || (0 != (options & SET_XX) && !found);
+        if (!skip)
+        {
+            keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
+        }
+
+        if (0 != (options & SET_GET))
+        {
+            if (null == previous)
+            {
+                out.nullBulk();
+            }
+            else
+            {
+                out.bulk(previous);
+            }
+        }
+        else if (skip)
+        {
+            out.nullBulk();
+        }
+        else
+        {
+            out.ok();
+        }
+    }
+
+    private static void setnx(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+
+        if (keyspace.containsKey(buffer, keyOffset, keyLength))
+        {
+            out.integer(0);
+        }
+        else
+        {
+            keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
+            out.integer(1);
+        }
+    }
+
+    private static void getset(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+
+        final byte[] previous = keyspace.getString(buffer, keyOffset, keyLength);
+        keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
+        if (null == previous)
+        {
+            out.nullBulk();
+        }
+        else
+        {
+            out.bulk(previous);
+        }
+    }
+
+    private static void del(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        long removed = 0;
+        for (int i = 1, count = args.argCount(); i < count; i++)
+        {
+            if (keyspace.remove(buffer, args.argOffset(i), args.argLength(i)))
+            {
+                removed++;
+            }
+        }
+
+        out.integer(removed);
+    }
+
+    private static void exists(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        long found = 0;
+        for (int i = 1, count = args.argCount(); i < count; i++)
+        {
+            if (keyspace.containsKey(buffer, args.argOffset(i), args.argLength(i)))
+            {
+                found++;
+            }
+        }
+
+        out.integer(found);
+    }
+
+    private static void mget(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int count = args.argCount();
+        out.arrayHeader(count - 1);
+        for (int i = 1; i < count; i++)
+        {
+            final Object value = keyspace.get(buffer, args.argOffset(i), args.argLength(i));
+            if (value instanceof byte[])
+            {
+                out.bulk((byte[])value);
+            }
+            else
+            {
+                out.nullBulk();
+            }
+        }
+    }
+
+    private static String validateMset(final RespParser args)
+    {
+        return 0 == (args.argCount() & 1) ? MSET_ARITY_ERROR : null;
+    }
+
+    private static void mset(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        for (int i = 1, count = args.argCount(); i < count; i += 2)
+        {
+            keyspace.put(buffer, args.argOffset(i), args.argLength(i), args.argBytes(i + 1));
+        }
+
+        out.ok();
+    }
+
+    private static String validateIncrby(final RespParser args)
+    {
+        args.argAsLong(2);
+        return args.lastArgWasNumber() ? null : ErrorReplies.NOT_AN_INTEGER;
+    }
+
+    private static String validateDecrby(final RespParser args)
+    {
+        final long decrement = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            return ErrorReplies.NOT_AN_INTEGER;
+        }
+
+        // negating Long.MIN_VALUE would overflow
+        return Long.MIN_VALUE == decrement ? ErrorReplies.DECREMENT_OVERFLOW : null;
+    }
+
+    private void incr(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        incrementBy(args, keyspace, out, 1);
+    }
+
+    private void decr(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        incrementBy(args, keyspace, out, -1);
+    }
+
+    private void incrby(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        incrementBy(args, keyspace, out, args.argAsLong(2));
+    }
+
+    private void decrby(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        incrementBy(args, keyspace, out, -args.argAsLong(2));
+    }
+
+    private void incrementBy(final RespParser args, final Keyspace keyspace, final RespWriter out, final long delta)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+
+        final byte[] current = keyspace.getString(buffer, keyOffset, keyLength);
+        long value = 0;
+        if (null != current)
+        {
+            if (!parseLong(current))
+            {
+                out.error(ErrorReplies.NOT_AN_INTEGER);
+                return;
+            }
+            value = parsedValue;
+        }
+
+        if ((delta < 0 && value < 0 && delta < Long.MIN_VALUE - value) ||
+            (delta > 0 && value > 0 && delta > Long.MAX_VALUE - value))
+        {
+            out.error(ErrorReplies.INCREMENT_OVERFLOW);
+            return;
+        }
+
+        final long result = value + delta;
+        keyspace.put(buffer, keyOffset, keyLength, formatLong(result));
+        out.integer(result);
+    }
+
+    private void append(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+
+        final byte[] current = keyspace.getString(buffer, keyOffset, keyLength);
+        if (null == current)
+        {
+            final byte[] value = args.argBytes(2);
+            keyspace.put(buffer, keyOffset, keyLength, value);
+            out.integer(value.length);
+            return;
+        }
+
+        final int appendLength = args.argLength(2);
+        final long totalLength = (long)current.length + appendLength;
+        if (totalLength > maxStringLength)
+        {
+            out.error(ErrorReplies.STRING_TOO_LONG);
+            return;
+        }
+
+        final byte[] value = new byte[(int)totalLength];
+        System.arraycopy(current, 0, value, 0, current.length);
+        buffer.getBytes(args.argOffset(2), value, current.length, appendLength);
+        keyspace.put(buffer, keyOffset, keyLength, value);
+        out.integer(totalLength);
+    }
+
+    private static void strlen(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final byte[] value = keyspace.getString(args.argBuffer(), args.argOffset(1), args.argLength(1));
+        out.integer(null == value ? 0 : value.length);
+    }
+
+    private static void dbsize(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        out.integer(keyspace.size());
+    }
+
+    private static String validateFlush(final RespParser args)
+    {
+        final int count = args.argCount();
+        if (1 == count || (2 == count && (args.argEqualsIgnoreCase(1, SYNC) || args.argEqualsIgnoreCase(1, ASYNC))))
+        {
+            return null;
+        }
+
+        return ErrorReplies.SYNTAX_ERROR;
+    }
+
+    private static void flush(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        keyspace.clear();
+        out.ok();
+    }
+
+    private static byte[] ascii(final String s)
+    {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

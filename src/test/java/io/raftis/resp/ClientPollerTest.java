@@ -1,0 +1,489 @@
+package io.raftis.resp;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class ClientPollerTest
+{
+    private static final long TIMEOUT_NS = 10_000_000_000L;
+
+    private final OkHandler handler = new OkHandler();
+    private ClientPoller poller;
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws IOException
+    {
+        for (final Socket socket : sockets)
+        {
+            socket.close();
+        }
+
+        if (null != poller)
+        {
+            poller.close();
+        }
+    }
+
+    @Test
+    void shouldReplyToPipelinedCommandsSentInTwoPieces() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        final OutputStream out = socket.getOutputStream();
+
+        out.write(bytes("*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk"));
+        out.flush();
+        final String first = readReplies(socket, "+OK\r\n+OK\r\n".length());
+        out.write(bytes("\r\n$5\r\nvalue\r\n*1\r\n$4\r\nPING\r\n"));
+        out.flush();
+        final String second = readReplies(socket, "+OK\r\n+OK\r\n".length());
+
+        assertEquals("+OK\r\n+OK\r\n", first);
+        assertEquals("+OK\r\n+OK\r\n", second);
+        assertEquals(List.of(List.of("GET", "k"), List.of("PING"), List.of("SET", "k", "value"), List.of("PING")),
+            handler.commands);
+        assertEquals(1, handler.opened.size());
+        assertEquals(1, poller.connectionCount());
+        assertEquals(1, poller.totalConnections());
+        assertTrue(poller.port() > 0);
+    }
+
+    @Test
+    void shouldCallOnCloseOnceWhenTheClientCloses() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("PING\r\n"));
+        assertEquals("+OK\r\n", readReplies(socket, 5));
+        final ClientConnection connection = handler.opened.get(0);
+        assertSame(connection, poller.connection(connection.id()));
+
+        socket.close();
+        driveUntil(() -> !handler.closed.isEmpty());
+        for (int i = 0; i < 100; i++)
+        {
+            poller.poll();
+            poller.flushDirty();
+        }
+
+        assertEquals(List.of(connection), handler.closed);
+        assertTrue(connection.isClosed());
+        assertEquals(0, poller.connectionCount());
+        assertEquals(1, poller.totalConnections());
+        assertNull(poller.connection(connection.id()));
+    }
+
+    @Test
+    void shouldGiveEachConnectionItsOwnIncreasingId() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        connect();
+        connect();
+        connect();
+
+        assertEquals(3, poller.connectionCount());
+        assertEquals(3, poller.totalConnections());
+        assertTrue(handler.opened.get(0).id() < handler.opened.get(1).id());
+        assertTrue(handler.opened.get(1).id() < handler.opened.get(2).id());
+        final List<ClientConnection> visited = new ArrayList<>();
+        poller.forEachConnection(visited::add);
+        assertEquals(3, visited.size());
+    }
+
+    @Test
+    void shouldCloseAfterFlushingTheReplyToQuit() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("QUIT\r\nPING\r\n"));
+
+        assertEquals("+OK\r\n", readReplies(socket, 5));
+        driveUntil(() -> !handler.closed.isEmpty());
+
+        assertEquals(-1, readUntilEndOfStream(socket));
+        assertEquals(1, handler.closed.size());
+        assertEquals(0, poller.connectionCount());
+    }
+
+    @Test
+    void shouldCallOnCloseOnceWhenTheServerClosesTheConnection() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("KILL\r\n"));
+
+        driveUntil(() -> !handler.closed.isEmpty());
+        handler.closed.get(0).close();
+        for (int i = 0; i < 10; i++)
+        {
+            poller.poll();
+        }
+
+        assertEquals(1, handler.closed.size());
+        assertEquals(-1, readUntilEndOfStream(socket));
+    }
+
+    @Test
+    void shouldReplyToCommandsSentBeforeTheClientHalfCloses() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("PING\r\nPING\r\n"));
+        socket.shutdownOutput();
+
+        assertEquals("+OK\r\n+OK\r\n", readReplies(socket, 10));
+        driveUntil(() -> !handler.closed.isEmpty());
+        assertEquals(1, handler.closed.size());
+    }
+
+    @Test
+    void shouldSendLargeReplyAcrossManyWrites() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        final int size = 16 * 1024 * 1024;
+        socket.getOutputStream().write(bytes("BIG " + size + "\r\nPING\r\n"));
+
+        final String header = "$" + size + "\r\n";
+        final String replies = readReplies(socket, header.length() + size + 2 + 5);
+
+        assertEquals(header, replies.substring(0, header.length()));
+        for (int i = 0; i < size; i++)
+        {
+            if (replies.charAt(header.length() + i) != (char)('a' + (i % 26)))
+            {
+                fail("wrong byte at " + i);
+            }
+        }
+        assertEquals("\r\n+OK\r\n", replies.substring(header.length() + size));
+        final ClientConnection connection = handler.opened.get(0);
+        assertEquals(0, connection.key().interestOps() & SelectionKey.OP_WRITE);
+    }
+
+    @Test
+    void shouldReceiveLargeArgumentAcrossManyReads() throws Exception
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        final int size = 5 * 1024 * 1024;
+        final byte[] value = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            value[i] = (byte)('0' + (i % 10));
+        }
+
+        final ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + size + "\r\n"));
+        request.write(value);
+        request.write(bytes("\r\nPING\r\n"));
+        final Thread sender = sendInBackground(socket, request.toByteArray());
+
+        assertEquals("+OK\r\n+OK\r\n", readReplies(socket, 10));
+        sender.join();
+
+        assertEquals(2, handler.commands.size());
+        assertEquals(new String(value, StandardCharsets.US_ASCII), handler.commands.get(0).get(2));
+        assertTrue(handler.maxRequired >= size);
+    }
+
+    @Test
+    void shouldCloseSilentlyWhenTheQueryBufferLimitIsExceededByARequiredLength() throws Exception
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("*2\r\n$3\r\nSET\r\n$100000\r\nabc"));
+
+        driveUntil(() -> !handler.closed.isEmpty());
+
+        assertEquals(-1, readUntilEndOfStream(socket));
+        assertEquals(1, handler.closed.size());
+        assertTrue(handler.closed.get(0).isQueryBufferLimitExceeded());
+        assertTrue(handler.commands.isEmpty());
+    }
+
+    @Test
+    void shouldCloseSilentlyWhenTheQueryBufferLimitIsExceededByUnparsedBytes() throws Exception
+    {
+        handler.consume = false;
+        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024);
+        final Socket socket = connect();
+        final Thread sender = sendInBackground(socket, new byte[200 * 1024]);
+
+        driveUntil(() -> !handler.closed.isEmpty());
+        sender.join();
+
+        assertEquals(-1, readUntilEndOfStream(socket));
+        assertEquals(1, handler.closed.size());
+        assertTrue(handler.closed.get(0).isQueryBufferLimitExceeded());
+    }
+
+    @Test
+    void shouldReplyWithProtocolErrorAndClose() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        socket.getOutputStream().write(bytes("*1\r\n$x\r\n"));
+
+        final String expected = "-ERR Protocol error: invalid bulk length\r\n";
+        assertEquals(expected, readReplies(socket, expected.length()));
+        driveUntil(() -> !handler.closed.isEmpty());
+        assertEquals(-1, readUntilEndOfStream(socket));
+    }
+
+    @Test
+    void shouldFlushRepliesProducedOutsideOnRead() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        final ClientConnection connection = handler.opened.get(0);
+
+        connection.out().integer(42);
+        poller.markDirty(connection);
+        poller.markDirty(connection);
+
+        assertEquals(":42\r\n", readReplies(socket, 5));
+    }
+
+    @Test
+    void shouldCloseEveryConnectionWhenClosed() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket first = connect();
+        final Socket second = connect();
+
+        poller.close();
+        poller.close();
+
+        assertEquals(2, handler.closed.size());
+        assertEquals(0, poller.connectionCount());
+        assertTrue(poller.isClosed());
+        assertEquals(0, poller.poll());
+        assertEquals(-1, readUntilEndOfStream(first));
+        assertEquals(-1, readUntilEndOfStream(second));
+    }
+
+    @Test
+    void shouldReportNoWorkWhenIdle()
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+
+        assertEquals(0, poller.poll());
+        assertEquals(0, poller.flushDirty());
+    }
+
+    private Socket connect() throws IOException
+    {
+        final int before = handler.opened.size();
+        final Socket socket = new Socket("127.0.0.1", poller.port());
+        socket.setTcpNoDelay(true);
+        sockets.add(socket);
+        driveUntil(() -> handler.opened.size() > before);
+
+        return socket;
+    }
+
+    private void driveUntil(final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        while (!condition.getAsBoolean())
+        {
+            poller.poll();
+            poller.flushDirty();
+            if (System.nanoTime() > deadline)
+            {
+                fail("timed out");
+            }
+        }
+    }
+
+    private String readReplies(final Socket socket, final int length) throws IOException
+    {
+        socket.setSoTimeout(1);
+        final InputStream in = socket.getInputStream();
+        final byte[] chunk = new byte[64 * 1024];
+        final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        while (received.size() < length)
+        {
+            poller.poll();
+            poller.flushDirty();
+            try
+            {
+                final int bytesRead = in.read(chunk, 0, Math.min(chunk.length, length - received.size()));
+                if (bytesRead < 0)
+                {
+                    fail("end of stream after " + received.size() + " bytes");
+                }
+                received.write(chunk, 0, bytesRead);
+            }
+            catch (final SocketTimeoutException ignore)
+            {
+            }
+
+            if (System.nanoTime() > deadline)
+            {
+                fail("received " + received.size() + " of " + length + " bytes");
+            }
+        }
+
+        return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private int readUntilEndOfStream(final Socket socket) throws IOException
+    {
+        socket.setSoTimeout(1);
+        final InputStream in = socket.getInputStream();
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        while (System.nanoTime() < deadline)
+        {
+            poller.poll();
+            poller.flushDirty();
+            try
+            {
+                final int b = in.read();
+                if (b >= 0)
+                {
+                    fail("unexpected byte " + b);
+                }
+                return b;
+            }
+            catch (final SocketTimeoutException ignore)
+            {
+            }
+            catch (final IOException ex)
+            {
+                return -1;
+            }
+        }
+
+        return 0;
+    }
+
+    private static Thread sendInBackground(final Socket socket, final byte[] bytes)
+    {
+        final Thread sender = new Thread(() ->
+        {
+            try
+            {
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+            }
+            catch (final IOException ignore)
+            {
+            }
+        });
+        sender.setDaemon(true);
+        sender.start();
+
+        return sender;
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Parses each command and replies +OK, with a few test commands: QUIT closes after the reply, KILL closes at
+     * once, BIG n replies with an n byte bulk string.
+     */
+    static final class OkHandler implements ConnectionHandler
+    {
+        final RespParser parser = new RespParser();
+        final List<List<String>> commands = new ArrayList<>();
+        final List<ClientConnection> opened = new ArrayList<>();
+        final List<ClientConnection> closed = new ArrayList<>();
+        boolean consume = true;
+        int maxRequired;
+
+        public void onOpen(final ClientConnection connection)
+        {
+            opened.add(connection);
+        }
+
+        public void onRead(final ClientConnection connection)
+        {
+            while (consume && !connection.isClosed() && !connection.closeAfterFlush())
+            {
+                final int result = parser.parse(connection.input(), connection.readPosition(),
+                    connection.writePosition());
+                if (RespParser.INCOMPLETE == result)
+                {
+                    maxRequired = Math.max(maxRequired, parser.requiredLength());
+                    connection.ensureCapacity(parser.requiredLength());
+                    return;
+                }
+
+                if (RespParser.PROTOCOL_ERROR == result)
+                {
+                    connection.out().error("ERR " + parser.errorMessage());
+                    connection.closeAfterFlush(true);
+                    return;
+                }
+
+                final List<String> command = new ArrayList<>();
+                for (int i = 0; i < parser.argCount(); i++)
+                {
+                    command.add(parser.argString(i));
+                }
+                connection.consumed(result);
+
+                if (command.isEmpty())
+                {
+                    continue;
+                }
+
+                if (parser.argEqualsIgnoreCase(0, "QUIT".getBytes(StandardCharsets.US_ASCII)))
+                {
+                    connection.out().ok();
+                    connection.closeAfterFlush(true);
+                }
+                else if (parser.argEqualsIgnoreCase(0, "KILL".getBytes(StandardCharsets.US_ASCII)))
+                {
+                    connection.close();
+                }
+                else if (parser.argEqualsIgnoreCase(0, "BIG".getBytes(StandardCharsets.US_ASCII)))
+                {
+                    final int size = (int)parser.argAsLong(1);
+                    final byte[] value = new byte[size];
+                    for (int i = 0; i < size; i++)
+                    {
+                        value[i] = (byte)('a' + (i % 26));
+                    }
+                    connection.out().bulk(value);
+                    commands.add(command);
+                }
+                else
+                {
+                    connection.out().ok();
+                    commands.add(command);
+                }
+            }
+        }
+
+        public void onClose(final ClientConnection connection)
+        {
+            assertTrue(connection.isClosed());
+            closed.add(connection);
+        }
+    }
+}

@@ -1,0 +1,513 @@
+package io.raftis.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.raftis.store.CommandDriver.bytes;
+import static io.raftis.store.CommandDriver.string;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KeyspaceTest
+{
+    private final Keyspace keyspace = new Keyspace();
+
+    @Test
+    void shouldHashWithXxh64ReferenceValues()
+    {
+        assertEquals(0xEF46DB3751D8E999L, xxh64(""));
+        assertEquals(0xD24EC4F1A98C6E5BL, xxh64("a"));
+        assertEquals(0x44BC2CF5AD770999L, xxh64("abc"));
+        assertEquals(0xFBCEA83C8A378BF1L, xxh64("Nobody inspects the spammish repetition"));
+    }
+
+    @Test
+    void shouldHashTheSameBytesTheSameWhereverTheyLie()
+    {
+        final byte[] key = bytes("some key that is longer than thirty-two bytes, to use every stripe");
+        final UnsafeBuffer shifted = new UnsafeBuffer(new byte[key.length + 3]);
+        shifted.putBytes(3, key);
+
+        assertEquals(Keyspace.hash(new UnsafeBuffer(key), 0, key.length), Keyspace.hash(shifted, 3, key.length));
+    }
+
+    @Test
+    void shouldReturnNullForMissingKey()
+    {
+        assertNull(keyspace.get(bytes("missing")));
+        assertNull(keyspace.getString(bytes("missing")));
+        assertFalse(keyspace.containsKey(bytes("missing")));
+        assertFalse(keyspace.remove(bytes("missing")));
+        assertEquals(0, keyspace.size());
+    }
+
+    @Test
+    void shouldPutGetAndRemoveByBufferAndByArray()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes("..key.."));
+
+        assertNull(keyspace.put(buffer, 2, 3, bytes("v1")));
+        assertEquals("v1", string((byte[])keyspace.get(bytes("key"))));
+        assertEquals("v1", string(keyspace.getString(buffer, 2, 3)));
+        assertTrue(keyspace.containsKey(buffer, 2, 3));
+        assertEquals(1, keyspace.size());
+
+        assertEquals("v1", string((byte[])keyspace.put(bytes("key"), bytes("v2"))));
+        assertEquals("v2", string((byte[])keyspace.get(buffer, 2, 3)));
+        assertEquals(1, keyspace.size());
+
+        assertTrue(keyspace.remove(buffer, 2, 3));
+        assertFalse(keyspace.remove(bytes("key")));
+        assertNull(keyspace.get(buffer, 2, 3));
+        assertEquals(0, keyspace.size());
+    }
+
+    @Test
+    void shouldCopyBufferKeyOnlyWhenInserting()
+    {
+        final byte[] source = bytes("key");
+        final UnsafeBuffer buffer = new UnsafeBuffer(source);
+        keyspace.put(buffer, 0, 3, bytes("v1"));
+
+        final byte[] storedKey = onlyKey(keyspace);
+        assertNotSame(source, storedKey);
+        assertEquals("key", string(storedKey));
+
+        keyspace.put(buffer, 0, 3, bytes("v2"));
+        assertSame(storedKey, onlyKey(keyspace));
+
+        source[0] = 'K';
+        assertNull(keyspace.get(buffer, 0, 3));
+        assertEquals("v2", string(keyspace.getString(bytes("key"))));
+    }
+
+    @Test
+    void shouldKeepCallersArrayAsKeyWhenInsertingByArray()
+    {
+        final byte[] key = bytes("key");
+        keyspace.put(key, bytes("v1"));
+        assertSame(key, onlyKey(keyspace));
+
+        keyspace.put(bytes("key"), bytes("v2"));
+        assertSame(key, onlyKey(keyspace));
+    }
+
+    @Test
+    void shouldHoldEmptyKey()
+    {
+        keyspace.put(new byte[0], bytes("empty"));
+        keyspace.put(new byte[]{ 0 }, bytes("nul"));
+
+        assertEquals("empty", string(keyspace.getString(new byte[0])));
+        assertEquals("nul", string(keyspace.getString(new byte[]{ 0 })));
+        assertTrue(keyspace.remove(new UnsafeBuffer(new byte[1]), 0, 0));
+        assertNull(keyspace.get(new byte[0]));
+        assertEquals(1, keyspace.size());
+    }
+
+    @Test
+    void shouldDistinguishBinaryKeysWithNulAndCrLf()
+    {
+        final String[] keys = { "a", "a\0", "a\0b", "a\0c", "a\r\nb", "a\nb", "\0", "\0\0", "\r\n" };
+        for (final String key : keys)
+        {
+            keyspace.put(bytes(key), bytes("value of " + key));
+        }
+
+        assertEquals(keys.length, keyspace.size());
+        for (final String key : keys)
+        {
+            assertEquals("value of " + key, string(keyspace.getString(bytes(key))));
+        }
+    }
+
+    @Test
+    void shouldCompareEveryByteOfLongKeys()
+    {
+        final byte[] base = bytes("0123456789abcdefghij");
+        keyspace.put(base.clone(), bytes("base"));
+        for (int i = 0; i < base.length; i++)
+        {
+            final byte[] other = base.clone();
+            other[i] ^= 1;
+            assertNull(keyspace.get(other), "differs at " + i);
+            keyspace.put(other, bytes("other " + i));
+        }
+
+        assertEquals(base.length + 1, keyspace.size());
+        assertEquals("base", string(keyspace.getString(base)));
+    }
+
+    @Test
+    void shouldThrowWrongTypeWhenStringIsExpected()
+    {
+        keyspace.put(bytes("list"), new ArrayList<byte[]>());
+
+        assertNotNull(keyspace.get(bytes("list")));
+        assertSame(WrongTypeException.INSTANCE, assertThrows(
+            WrongTypeException.class, () -> keyspace.getString(bytes("list"))));
+        assertEquals(ErrorReplies.WRONG_TYPE, WrongTypeException.INSTANCE.getMessage());
+        assertEquals(0, WrongTypeException.INSTANCE.getStackTrace().length);
+    }
+
+    @Test
+    void shouldRejectNullValue()
+    {
+        assertThrows(NullPointerException.class, () -> keyspace.put(bytes("k"), null));
+        assertEquals(0, keyspace.size());
+    }
+
+    @Test
+    void shouldRejectInvalidInitialCapacity()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new Keyspace(0));
+        assertThrows(IllegalArgumentException.class, () -> new Keyspace(Keyspace.MAX_CAPACITY + 1));
+        assertEquals(8, new Keyspace(1).capacity());
+        assertEquals(128, new Keyspace(100).capacity());
+    }
+
+    @Test
+    void shouldCountVersionOnEveryChange()
+    {
+        assertEquals(0, keyspace.version());
+        keyspace.put(bytes("a"), bytes("1"));
+        keyspace.put(bytes("a"), bytes("2"));
+        assertEquals(2, keyspace.version());
+
+        keyspace.get(bytes("a"));
+        keyspace.remove(bytes("missing"));
+        assertEquals(2, keyspace.version());
+
+        keyspace.remove(bytes("a"));
+        keyspace.clear();
+        assertEquals(4, keyspace.version());
+    }
+
+    @Test
+    void shouldGrowAndShrinkWithOneHundredThousandKeys()
+    {
+        final int count = 100_000;
+        for (int i = 0; i < count; i++)
+        {
+            assertNull(keyspace.put(bytes("key:" + i), bytes("value:" + i)));
+            assertTrue(keyspace.size() <= keyspace.capacity() * Keyspace.LOAD_FACTOR);
+        }
+
+        assertEquals(count, keyspace.size());
+        assertEquals(262_144, keyspace.capacity());
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals("value:" + i, string(keyspace.getString(bytes("key:" + i))));
+        }
+
+        for (int i = 0; i < count; i += 2)
+        {
+            assertTrue(keyspace.remove(bytes("key:" + i)));
+        }
+
+        assertEquals(count / 2, keyspace.size());
+        for (int i = 0; i < count; i++)
+        {
+            final Object value = keyspace.get(bytes("key:" + i));
+            if (0 == (i & 1))
+            {
+                assertNull(value, "removed key:" + i);
+            }
+            else
+            {
+                assertEquals("value:" + i, string((byte[])value));
+            }
+        }
+
+        for (int i = 0; i < count; i += 2)
+        {
+            assertNull(keyspace.put(bytes("key:" + i), bytes("again:" + i)));
+        }
+        assertEquals(count, keyspace.size());
+        assertEquals("again:0", string(keyspace.getString(bytes("key:0"))));
+        assertEquals("value:99999", string(keyspace.getString(bytes("key:99999"))));
+
+        for (int i = 0; i < count; i++)
+        {
+            assertTrue(keyspace.remove(bytes("key:" + i)));
+            assertTrue(keyspace.capacity() == Keyspace.DEFAULT_INITIAL_CAPACITY ||
+                keyspace.size() >= keyspace.capacity() / 8);
+        }
+
+        assertEquals(0, keyspace.size());
+        assertEquals(Keyspace.DEFAULT_INITIAL_CAPACITY, keyspace.capacity());
+    }
+
+    @Test
+    void shouldMatchHashMapUnderRandomOperationsOnKeysCraftedToCollide()
+    {
+        final List<byte[]> keys = keysWithSameLowHashBits(1_500, 10);
+        final Keyspace keyspace = new Keyspace(8);
+        final Map<String, String> expected = new HashMap<>();
+        final Random random = new Random(42);
+
+        for (int step = 0; step < 60_000; step++)
+        {
+            final byte[] key = keys.get(random.nextInt(keys.size()));
+            final String name = string(key);
+            final int action = random.nextInt(10);
+            if (action < 5)
+            {
+                final String value = "v" + step;
+                final Object previous = keyspace.put(key.clone(), bytes(value));
+                final String expectedPrevious = expected.put(name, value);
+                assertEquals(expectedPrevious, null == previous ? null : string((byte[])previous));
+            }
+            else if (action < 8)
+            {
+                assertEquals(null != expected.remove(name), keyspace.remove(key), "remove at step " + step);
+            }
+            else
+            {
+                final Object value = keyspace.get(key);
+                assertEquals(expected.get(name), null == value ? null : string((byte[])value));
+            }
+
+            assertEquals(expected.size(), keyspace.size());
+            if (0 == step % 5_000)
+            {
+                assertSameContent(expected, keyspace);
+            }
+        }
+
+        for (final byte[] key : keys)
+        {
+            assertEquals(null != expected.remove(string(key)), keyspace.remove(key));
+        }
+
+        assertEquals(0, keyspace.size());
+        assertEquals(8, keyspace.capacity());
+    }
+
+    @Test
+    void shouldRemoveFromTheMiddleOfARunOfCollidingKeys()
+    {
+        final List<byte[]> keys = keysWithSameLowHashBits(40, 16);
+        final Keyspace keyspace = new Keyspace(128);
+        for (final byte[] key : keys)
+        {
+            keyspace.put(key, key);
+        }
+
+        for (int i = 1; i < keys.size(); i += 3)
+        {
+            assertTrue(keyspace.remove(keys.get(i)));
+        }
+
+        for (int i = 0; i < keys.size(); i++)
+        {
+            final Object value = keyspace.get(keys.get(i));
+            if (1 == i % 3)
+            {
+                assertNull(value);
+            }
+            else
+            {
+                assertSame(keys.get(i), value);
+            }
+        }
+    }
+
+    @Test
+    void shouldHoldDistinctKeysWithTheSameFullHash()
+    {
+        final byte[][] pair = keysWithSameHash();
+        assertNotEquals(string(pair[0]), string(pair[1]));
+        assertEquals(hash(pair[0]), hash(pair[1]));
+
+        keyspace.put(pair[0], bytes("first"));
+        keyspace.put(pair[1], bytes("second"));
+        assertEquals(2, keyspace.size());
+        assertEquals("first", string(keyspace.getString(pair[0])));
+        assertEquals("second", string(keyspace.getString(pair[1])));
+
+        assertTrue(keyspace.remove(pair[0]));
+        assertNull(keyspace.get(pair[0]));
+        assertEquals("second", string(keyspace.getString(pair[1])));
+    }
+
+    @Test
+    void shouldVisitEveryEntryInSlotOrder()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            keyspace.put(bytes("k" + i), bytes("v" + i));
+        }
+
+        final Map<String, String> seen = new HashMap<>();
+        keyspace.forEach((key, value) -> seen.put(string(key), string((byte[])value)));
+        assertEquals(100, seen.size());
+        assertEquals("v42", seen.get("k42"));
+
+        final Keyspace same = new Keyspace();
+        for (int i = 0; i < 100; i++)
+        {
+            same.put(bytes("k" + i), bytes("v" + i));
+        }
+        assertEquals(entries(keyspace), entries(same));
+    }
+
+    @Test
+    void shouldRejectChangesDuringForEach()
+    {
+        keyspace.put(bytes("a"), bytes("1"));
+        keyspace.put(bytes("b"), bytes("2"));
+
+        assertThrows(ConcurrentModificationException.class,
+            () -> keyspace.forEach((key, value) -> keyspace.put(bytes("c"), bytes("3"))));
+    }
+
+    @Test
+    void shouldClearAndReturnToInitialCapacity()
+    {
+        for (int i = 0; i < 1_000; i++)
+        {
+            keyspace.put(bytes("k" + i), bytes("v"));
+        }
+        keyspace.clear();
+
+        assertEquals(0, keyspace.size());
+        assertEquals(Keyspace.DEFAULT_INITIAL_CAPACITY, keyspace.capacity());
+        assertNull(keyspace.get(bytes("k1")));
+
+        keyspace.put(bytes("k1"), bytes("v"));
+        keyspace.clear();
+        assertEquals(0, keyspace.size());
+        assertNull(keyspace.get(bytes("k1")));
+    }
+
+    @Test
+    void shouldNotAllocateToGetReplaceOrRemoveKeysGivenInABuffer()
+    {
+        final int count = 1_000;
+        final byte[][] keys = new byte[count][];
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[count * 16]);
+        final int[] offsets = new int[count];
+        final int[] lengths = new int[count];
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = bytes("key:" + i + (0 == i % 7 ? "-with-a-longer-tail" : ""));
+            keyspace.put(keys[i], keys[i]);
+            offsets[i] = offset;
+            lengths[i] = Math.min(keys[i].length, 15);
+            buffer.putBytes(offset, keys[i], 0, lengths[i]);
+            offset += 16;
+        }
+        final byte[] value = bytes("value");
+
+        final Runnable work = () ->
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    keyspace.get(buffer, offsets[i], lengths[i]);
+                    keyspace.containsKey(buffer, offsets[i], lengths[i]);
+                    keyspace.getString(buffer, offsets[i], lengths[i]);
+                    keyspace.get(keys[i]);
+                    keyspace.put(keys[i], value);
+                    keyspace.remove(keys[i]);
+                    keyspace.put(keys[i], value);
+                    keyspace.put(buffer, offsets[i], lengths[i], value);
+                }
+            }
+        };
+
+        work.run();
+        work.run();
+        final long allocated = Allocations.allocatedBytes(work);
+
+        assertTrue(allocated < 1_000, "allocated " + allocated + " bytes");
+    }
+
+    private static byte[] onlyKey(final Keyspace keyspace)
+    {
+        final List<byte[]> keys = new ArrayList<>();
+        keyspace.forEach((key, value) -> keys.add(key));
+        assertEquals(1, keys.size());
+        return keys.get(0);
+    }
+
+    private static List<String> entries(final Keyspace keyspace)
+    {
+        final List<String> entries = new ArrayList<>();
+        keyspace.forEach((key, value) -> entries.add(string(key) + "=" + string((byte[])value)));
+        return entries;
+    }
+
+    private static void assertSameContent(final Map<String, String> expected, final Keyspace keyspace)
+    {
+        final Map<String, String> actual = new HashMap<>();
+        keyspace.forEach((key, value) -> actual.put(string(key), string((byte[])value)));
+        assertEquals(expected, actual);
+    }
+
+    private static long xxh64(final String s)
+    {
+        final byte[] bytes = bytes(s);
+        return Keyspace.xxHash64(new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    private static int hash(final byte[] key)
+    {
+        return Keyspace.hash(new UnsafeBuffer(key), 0, key.length);
+    }
+
+    /**
+     * Keys whose hashes agree in their low bits, so they share a home slot in every table of up to 2^bits slots
+     * and pile up in long runs in larger ones.
+     */
+    private static List<byte[]> keysWithSameLowHashBits(final int count, final int bits)
+    {
+        final int mask = (1 << bits) - 1;
+        final List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++)
+        {
+            final byte[] key = bytes("collide:" + i);
+            if (0 == (hash(key) & mask))
+            {
+                keys.add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    /**
+     * Two distinct keys whose 32-bit table hashes are equal (a birthday search over a few hundred thousand keys).
+     */
+    private static byte[][] keysWithSameHash()
+    {
+        final Map<Integer, byte[]> byHash = new HashMap<>();
+        for (int i = 0; ; i++)
+        {
+            final byte[] key = bytes("k" + i);
+            final byte[] other = byHash.putIfAbsent(hash(key), key);
+            if (null != other)
+            {
+                return new byte[][]{ other, key };
+            }
+        }
+    }
+}

@@ -1,0 +1,536 @@
+package io.raftis.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.raftis.store.CommandDriver.NIL;
+import static io.raftis.store.CommandDriver.OK;
+import static io.raftis.store.CommandDriver.array;
+import static io.raftis.store.CommandDriver.arityError;
+import static io.raftis.store.CommandDriver.bulk;
+import static io.raftis.store.CommandDriver.bytes;
+import static io.raftis.store.CommandDriver.error;
+import static io.raftis.store.CommandDriver.integer;
+import static io.raftis.store.CommandDriver.string;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StringCommandsTest
+{
+    private static final String WRONG_TYPE = error(ErrorReplies.WRONG_TYPE);
+    private static final String SYNTAX_ERROR = error("ERR syntax error");
+    private static final String NOT_AN_INTEGER = error("ERR value is not an integer or out of range");
+    private static final String OVERFLOW = error("ERR increment or decrement would overflow");
+
+    private final CommandDriver driver = new CommandDriver();
+    private final Object list = new ArrayList<byte[]>();
+
+    @Test
+    void shouldRegisterEveryCommandWithRedisMetadata()
+    {
+        final String[][] expected =
+        {
+            // name, arity, flags, first/last/step, categories
+            { "get", "2", "readonly,fast", "1,1,1", "@read,@string,@fast" },
+            { "set", "-3", "write,denyoom", "1,1,1", "@write,@string,@slow" },
+            { "setnx", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "getset", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "del", "-2", "write", "1,-1,1", "@keyspace,@write,@slow" },
+            { "exists", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
+            { "mget", "-2", "readonly,fast", "1,-1,1", "@read,@string,@fast" },
+            { "mset", "-3", "write,denyoom", "1,-1,2", "@write,@string,@slow" },
+            { "incr", "2", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "decr", "2", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "incrby", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "decrby", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "append", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "strlen", "2", "readonly,fast", "1,1,1", "@read,@string,@fast" },
+            { "dbsize", "1", "readonly,fast", "0,0,0", "@keyspace,@read,@fast" },
+            { "flushdb", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
+            { "flushall", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
+        };
+
+        assertEquals(expected.length, driver.table.size());
+        for (int i = 0; i < expected.length; i++)
+        {
+            final Command command = driver.table.command(i);
+            final String[] row = expected[i];
+            assertEquals(row[0], command.name());
+            assertEquals(Integer.parseInt(row[1]), command.arity(), row[0]);
+            assertEquals(row[2], String.join(",", command.flagNames()), row[0]);
+            assertEquals(row[3], command.firstKey() + "," + command.lastKey() + "," + command.step(), row[0]);
+            assertEquals(row[4], String.join(",", command.categoryNames()), row[0]);
+            assertEquals(row[2].startsWith("write"), command.isWrite(), row[0]);
+            assertEquals(row[2].startsWith("readonly"), command.isReadOnly(), row[0]);
+        }
+    }
+
+    @Test
+    void shouldAnswerWrongNumberOfArgumentsForEveryCommand()
+    {
+        assertEquals(arityError("get"), driver.call("GET"));
+        assertEquals(arityError("get"), driver.call("get", "a", "b"));
+        assertEquals(arityError("set"), driver.call("SET", "k"));
+        assertEquals(arityError("setnx"), driver.call("SETNX", "k"));
+        assertEquals(arityError("getset"), driver.call("GETSET", "k", "v", "w"));
+        assertEquals(arityError("del"), driver.call("DEL"));
+        assertEquals(arityError("exists"), driver.call("EXISTS"));
+        assertEquals(arityError("mget"), driver.call("MGET"));
+        assertEquals(arityError("mset"), driver.call("MSET", "k"));
+        assertEquals(arityError("incr"), driver.call("INCR"));
+        assertEquals(arityError("decr"), driver.call("DECR", "a", "b"));
+        assertEquals(arityError("incrby"), driver.call("INCRBY", "k"));
+        assertEquals(arityError("decrby"), driver.call("DECRBY", "k"));
+        assertEquals(arityError("append"), driver.call("APPEND", "k"));
+        assertEquals(arityError("strlen"), driver.call("STRLEN"));
+        assertEquals(arityError("dbsize"), driver.call("DBSIZE", "x"));
+        assertEquals(0, driver.keyspace.size());
+    }
+
+    @Test
+    void shouldGetNilForMissingKey()
+    {
+        assertEquals(NIL, driver.call("GET", "missing"));
+    }
+
+    @Test
+    void shouldSetAndGetValue()
+    {
+        assertEquals(OK, driver.call("SET", "k", "hello"));
+        assertEquals(bulk("hello"), driver.call("GET", "k"));
+        assertEquals(OK, driver.call("set", "k", ""));
+        assertEquals(bulk(""), driver.call("get", "k"));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeForGetOfNonString()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(WRONG_TYPE, driver.call("GET", "l"));
+    }
+
+    @Test
+    void shouldSetOverValueOfAnyType()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(OK, driver.call("SET", "l", "now a string"));
+        assertEquals(bulk("now a string"), driver.call("GET", "l"));
+    }
+
+    @Test
+    void shouldSetWithNxOnlyWhenKeyIsMissing()
+    {
+        assertEquals(OK, driver.call("SET", "k", "1", "NX"));
+        assertEquals(NIL, driver.call("SET", "k", "2", "nx"));
+        assertEquals(bulk("1"), driver.call("GET", "k"));
+
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(NIL, driver.call("SET", "l", "2", "NX"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldSetWithXxOnlyWhenKeyExists()
+    {
+        assertEquals(NIL, driver.call("SET", "k", "1", "XX"));
+        assertEquals(NIL, driver.call("GET", "k"));
+        assertEquals(0, driver.keyspace.size());
+
+        driver.call("SET", "k", "1");
+        assertEquals(OK, driver.call("SET", "k", "2", "xX"));
+        assertEquals(bulk("2"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldSetWithGetReplyingOldValue()
+    {
+        assertEquals(NIL, driver.call("SET", "k", "1", "GET"));
+        assertEquals(bulk("1"), driver.call("GET", "k"));
+        assertEquals(bulk("1"), driver.call("SET", "k", "2", "get"));
+        assertEquals(bulk("2"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldSetWithNxAndGetAsRedis7Does()
+    {
+        assertEquals(NIL, driver.call("SET", "k", "1", "NX", "GET"));
+        assertEquals(bulk("1"), driver.call("GET", "k"));
+        assertEquals(bulk("1"), driver.call("SET", "k", "2", "GET", "NX"));
+        assertEquals(bulk("1"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldSetWithXxAndGetOnlyWhenKeyExists()
+    {
+        assertEquals(NIL, driver.call("SET", "k", "1", "XX", "GET"));
+        assertEquals(0, driver.keyspace.size());
+
+        driver.call("SET", "k", "1");
+        assertEquals(bulk("1"), driver.call("SET", "k", "2", "GET", "XX"));
+        assertEquals(bulk("2"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeForSetWithGetOverNonStringAndLeaveIt()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(WRONG_TYPE, driver.call("SET", "l", "v", "GET"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldAcceptSetOptionsInAnyOrderAndCaseAndRepeated()
+    {
+        assertEquals(NIL, driver.call("SET", "k", "1", "gEt", "Nx", "nx", "GET"));
+        assertEquals(bulk("1"), driver.call("SET", "k", "2", "xx", "get", "XX"));
+        assertEquals(bulk("2"), driver.call("GET", "k"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "NX XX", "XX NX", "GET NX XX", "EX 10", "PX 100", "EXAT 1700000000", "PXAT 1700000000000", "KEEPTTL",
+        "NX EX 10", "EX", "nxx", "N", "GETT", "1" })
+    void shouldAnswerSyntaxErrorForUnsupportedSetOptionsAndSetNothing(final String options)
+    {
+        final List<String> args = new ArrayList<>(List.of("SET", "k", "v"));
+        args.addAll(List.of(options.split(" ")));
+
+        final String[] request = args.toArray(new String[0]);
+
+        assertEquals(SYNTAX_ERROR, driver.call(request));
+        assertEquals(0, driver.keyspace.size());
+        assertEquals("ERR syntax error", driver.table.lookup("set").validate(driver.parse(request)));
+    }
+
+    @Test
+    void shouldValidateSetWithoutKeyspace()
+    {
+        final Command set = driver.table.lookup("SET");
+
+        assertNull(set.validate(driver.parse("SET", "k", "v", "NX", "GET")));
+        assertEquals("ERR wrong number of arguments for 'set' command", set.validate(driver.parse("SET", "k")));
+        assertEquals("ERR syntax error", set.validate(driver.parse("SET", "k", "v", "XX", "NX")));
+    }
+
+    @Test
+    void shouldSetNxOnlyWhenKeyIsMissing()
+    {
+        assertEquals(integer(1), driver.call("SETNX", "k", "1"));
+        assertEquals(integer(0), driver.call("SETNX", "k", "2"));
+        assertEquals(bulk("1"), driver.call("GET", "k"));
+
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(integer(0), driver.call("SETNX", "l", "2"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldGetSetReplyingOldValue()
+    {
+        assertEquals(NIL, driver.call("GETSET", "k", "1"));
+        assertEquals(bulk("1"), driver.call("GETSET", "k", "2"));
+        assertEquals(bulk("2"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeForGetSetOverNonStringAndLeaveIt()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(WRONG_TYPE, driver.call("GETSET", "l", "v"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldDeleteKeysOfAnyTypeCountingEachOnce()
+    {
+        driver.call("MSET", "a", "1", "b", "2");
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(integer(3), driver.call("DEL", "a", "a", "missing", "b", "l"));
+        assertEquals(integer(0), driver.call("DEL", "a"));
+        assertEquals(0, driver.keyspace.size());
+    }
+
+    @Test
+    void shouldCountExistingKeysIncludingDuplicates()
+    {
+        driver.call("SET", "a", "1");
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(integer(1), driver.call("EXISTS", "a"));
+        assertEquals(integer(0), driver.call("EXISTS", "missing"));
+        assertEquals(integer(4), driver.call("EXISTS", "a", "a", "missing", "l", "a"));
+    }
+
+    @Test
+    void shouldGetManyWithNilForMissingAndNonStringKeys()
+    {
+        driver.call("MSET", "a", "1", "b", "");
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(array(bulk("1"), NIL, bulk(""), NIL, bulk("1")), driver.call("MGET", "a", "x", "b", "l", "a"));
+        assertEquals(array(NIL), driver.call("MGET", "missing"));
+    }
+
+    @Test
+    void shouldSetManyOverwritingAnyTypeLastValueWinning()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(OK, driver.call("MSET", "a", "1", "l", "2", "a", "3"));
+        assertEquals(array(bulk("3"), bulk("2")), driver.call("MGET", "a", "l"));
+        assertEquals(2, driver.keyspace.size());
+    }
+
+    @Test
+    void shouldAnswerWrongNumberOfArgumentsForMsetWithKeyWithoutValue()
+    {
+        assertEquals(arityError("mset"), driver.call("MSET", "a", "1", "b"));
+        assertEquals(0, driver.keyspace.size());
+        assertEquals("ERR wrong number of arguments for 'mset' command",
+            driver.table.lookup("mset").validate(driver.parse("MSET", "a", "1", "b")));
+    }
+
+    @Test
+    void shouldIncrementAndDecrementStoringDecimalText()
+    {
+        assertEquals(integer(1), driver.call("INCR", "n"));
+        assertEquals(integer(2), driver.call("incr", "n"));
+        assertEquals(integer(1), driver.call("DECR", "n"));
+        assertEquals(integer(11), driver.call("INCRBY", "n", "10"));
+        assertEquals(integer(-4), driver.call("DECRBY", "n", "15"));
+        assertEquals(integer(-9), driver.call("INCRBY", "n", "-5"));
+        assertEquals(integer(1), driver.call("DECRBY", "n", "-10"));
+        assertEquals(bulk("1"), driver.call("GET", "n"));
+
+        assertEquals(integer(-1), driver.call("DECR", "m"));
+        assertEquals(bulk("-1"), driver.call("GET", "m"));
+        assertEquals(integer(0), driver.call("INCR", "m"));
+        assertArrayEquals(bytes("0"), driver.keyspace.getString(bytes("m")));
+    }
+
+    @Test
+    void shouldIncrementValueSetAsText()
+    {
+        driver.call("SET", "n", "-9223372036854775808");
+        assertEquals(integer(-9223372036854775807L), driver.call("INCR", "n"));
+        assertEquals(bulk("-9223372036854775807"), driver.call("GET", "n"));
+
+        driver.call("SET", "n", "9223372036854775806");
+        assertEquals(integer(Long.MAX_VALUE), driver.call("INCR", "n"));
+        assertEquals(bulk("9223372036854775807"), driver.call("GET", "n"));
+
+        driver.call("SET", "n", "0");
+        assertEquals(integer(Long.MIN_VALUE), driver.call("INCRBY", "n", "-9223372036854775808"));
+        assertEquals(bulk("-9223372036854775808"), driver.call("GET", "n"));
+
+        driver.call("SET", "n", "100");
+        assertEquals(integer(99), driver.call("DECR", "n"));
+        assertEquals(integer(-1), driver.call("DECRBY", "n", "100"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "abc", " 1", "1 ", "+1", "01", "-0", "-", "1.0", "1e3", "0x10", "9223372036854775808",
+        "-9223372036854775809", "123456789012345678901", "1\0", "\u00001" })
+    void shouldAnswerNotAnIntegerForValueThatIsNotOneAndLeaveIt(final String value)
+    {
+        driver.call(bytes("SET"), bytes("n"), bytes(value));
+
+        assertEquals(NOT_AN_INTEGER, driver.call("INCR", "n"));
+        assertEquals(NOT_AN_INTEGER, driver.call("DECR", "n"));
+        assertEquals(NOT_AN_INTEGER, driver.call("INCRBY", "n", "1"));
+        assertEquals(NOT_AN_INTEGER, driver.call("DECRBY", "n", "1"));
+        assertEquals(bulk(value), driver.call("GET", "n"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "x", "1.5", "+1", "01", "-0", " 1", "9223372036854775808" })
+    void shouldAnswerNotAnIntegerForIncrementThatIsNotOneBeforeLookingAtTheKey(final String increment)
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(NOT_AN_INTEGER, driver.call("INCRBY", "l", increment));
+        assertEquals(NOT_AN_INTEGER, driver.call("DECRBY", "n", increment));
+        assertEquals(1, driver.keyspace.size());
+        assertEquals("ERR value is not an integer or out of range",
+            driver.table.lookup("incrby").validate(driver.parse("INCRBY", "n", increment)));
+    }
+
+    @Test
+    void shouldAnswerOverflowAndLeaveValue()
+    {
+        driver.call("SET", "max", "9223372036854775807");
+        driver.call("SET", "min", "-9223372036854775808");
+
+        assertEquals(OVERFLOW, driver.call("INCR", "max"));
+        assertEquals(OVERFLOW, driver.call("INCRBY", "max", "9223372036854775807"));
+        assertEquals(OVERFLOW, driver.call("DECRBY", "max", "-1"));
+        assertEquals(OVERFLOW, driver.call("DECR", "min"));
+        assertEquals(OVERFLOW, driver.call("INCRBY", "min", "-1"));
+        assertEquals(OVERFLOW, driver.call("DECRBY", "min", "1"));
+        assertEquals(bulk("9223372036854775807"), driver.call("GET", "max"));
+        assertEquals(bulk("-9223372036854775808"), driver.call("GET", "min"));
+
+        assertEquals(integer(-1), driver.call("INCRBY", "max", "-9223372036854775808"));
+        assertEquals(integer(-1), driver.call("DECRBY", "min", "-9223372036854775807"));
+    }
+
+    @Test
+    void shouldAnswerDecrementOverflowForDecrbyOfSmallestLong()
+    {
+        assertEquals(error("ERR decrement would overflow"), driver.call("DECRBY", "n", "-9223372036854775808"));
+        assertEquals(0, driver.keyspace.size());
+        assertEquals("ERR decrement would overflow",
+            driver.table.lookup("decrby").validate(driver.parse("DECRBY", "n", "-9223372036854775808")));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeForIncrementOfNonString()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(WRONG_TYPE, driver.call("INCR", "l"));
+        assertEquals(WRONG_TYPE, driver.call("DECR", "l"));
+        assertEquals(WRONG_TYPE, driver.call("INCRBY", "l", "2"));
+        assertEquals(WRONG_TYPE, driver.call("DECRBY", "l", "2"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldAppendReplyingNewLength()
+    {
+        assertEquals(integer(5), driver.call("APPEND", "k", "hello"));
+        assertEquals(integer(11), driver.call("APPEND", "k", " world"));
+        assertEquals(integer(11), driver.call("APPEND", "k", ""));
+        assertEquals(bulk("hello world"), driver.call("GET", "k"));
+
+        driver.call("INCR", "n");
+        assertEquals(integer(3), driver.call("APPEND", "n", "00"));
+        assertEquals(integer(101), driver.call("INCR", "n"));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeForAppendToNonString()
+    {
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(WRONG_TYPE, driver.call("APPEND", "l", "x"));
+        assertSame(list, driver.keyspace.get(bytes("l")));
+    }
+
+    @Test
+    void shouldRefuseAppendBeyondMaximumStringLength()
+    {
+        final CommandDriver driver = new CommandDriver(new Keyspace(), 8);
+
+        assertEquals(integer(5), driver.call("APPEND", "k", "12345"));
+        assertEquals(integer(8), driver.call("APPEND", "k", "678"));
+        assertEquals(error("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+            driver.call("APPEND", "k", "9"));
+        assertEquals(bulk("12345678"), driver.call("GET", "k"));
+    }
+
+    @Test
+    void shouldRejectInvalidMaximumStringLength()
+    {
+        assertThrows(IllegalArgumentException.class, () -> StringCommands.register(new CommandTable(), 0));
+        assertThrows(IllegalArgumentException.class,
+            () -> StringCommands.register(new CommandTable(), StringCommands.MAX_ARRAY_LENGTH + 1));
+    }
+
+    @Test
+    void shouldReplyStringLength()
+    {
+        assertEquals(integer(0), driver.call("STRLEN", "missing"));
+        driver.call("SET", "k", "hello");
+        assertEquals(integer(5), driver.call("STRLEN", "k"));
+        driver.call("INCRBY", "n", "-1234");
+        assertEquals(integer(5), driver.call("STRLEN", "n"));
+
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(WRONG_TYPE, driver.call("STRLEN", "l"));
+    }
+
+    @Test
+    void shouldReplyNumberOfKeys()
+    {
+        assertEquals(integer(0), driver.call("DBSIZE"));
+        driver.call("MSET", "a", "1", "b", "2");
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(integer(3), driver.call("dbsize"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "FLUSHDB", "FLUSHALL", "flushdb ASYNC", "flushall sync", "FLUSHALL Async", "FLUSHDB SYNC" })
+    void shouldFlushEveryKey(final String command)
+    {
+        driver.call("MSET", "a", "1", "b", "2");
+        driver.keyspace.put(bytes("l"), list);
+
+        assertEquals(OK, driver.call(command.split(" ")));
+        assertEquals(integer(0), driver.call("DBSIZE"));
+        assertEquals(NIL, driver.call("GET", "a"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "FLUSHDB LAZY", "FLUSHALL ASYNC SYNC", "FLUSHDB SYNC SYNC", "FLUSHALL ASYNCX" })
+    void shouldAnswerSyntaxErrorForUnknownFlushOptionAndFlushNothing(final String command)
+    {
+        driver.call("SET", "a", "1");
+
+        assertEquals(SYNTAX_ERROR, driver.call(command.split(" ")));
+        assertEquals(integer(1), driver.call("DBSIZE"));
+    }
+
+    @Test
+    void shouldHandleBinaryKeysAndValuesWithNulAndCrLf()
+    {
+        final byte[] key = { 'k', 0, '\r', '\n', (byte)0xFF, 0 };
+        final byte[] otherKey = { 'k', 0, '\r', '\n', (byte)0xFF };
+        final byte[] value = { 0, '\r', '\n', '$', '3', '\r', '\n', (byte)0x80, 0 };
+
+        assertEquals(OK, driver.call(bytes("SET"), key, value));
+        assertEquals(bulk(string(value)), driver.call(bytes("GET"), key));
+        assertEquals(NIL, driver.call(bytes("GET"), otherKey));
+        assertEquals(integer(value.length), driver.call(bytes("STRLEN"), key));
+        assertEquals(integer(value.length + 2), driver.call(bytes("APPEND"), key, new byte[]{ '\r', 0 }));
+        assertEquals(array(bulk(string(value) + "\r\0"), NIL), driver.call(bytes("MGET"), key, otherKey));
+        assertEquals(integer(1), driver.call(bytes("EXISTS"), key, otherKey));
+        assertEquals(integer(1), driver.call(bytes("SETNX"), otherKey, new byte[]{ 0 }));
+        assertEquals(bulk("\0"), driver.call(bytes("GETSET"), otherKey, new byte[0]));
+        assertEquals(integer(2), driver.call(bytes("DEL"), key, otherKey));
+        assertEquals(integer(0), driver.call("DBSIZE"));
+    }
+
+    @Test
+    void shouldExecuteInlineCommands()
+    {
+        assertEquals(OK, driver.inline("set \"k\\x00\\r\\n\" 'v a l'"));
+        assertEquals(bulk("v a l"), driver.call("GET", "k\0\r\n"));
+        assertEquals(integer(1), driver.inline("incr n"));
+        assertEquals(bulk("v a l"), driver.inline("GET \"k\\x00\\r\\n\""));
+        assertEquals(integer(1), driver.inline("  del    \"k\\x00\\r\\n\"  "));
+    }
+
+    @Test
+    void shouldAnswerUnknownCommandForCommandsNotRegistered()
+    {
+        assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
+        assertEquals(error("ERR unknown command 'setex', with args beginning with: 'k' '10' 'v' "),
+            driver.call("setex", "k", "10", "v"));
+    }
+}
