@@ -203,7 +203,19 @@ public final class Configuration
     private static long duration(final Properties p, final String name, final long defaultNs)
     {
         final String value = p.getProperty(name);
-        return null == value ? defaultNs : SystemUtil.parseDuration(name, value);
+        if (null == value)
+        {
+            return defaultNs;
+        }
+        try
+        {
+            return SystemUtil.parseDuration(name, value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(
+                name + " must be a duration such as 400ms, 50us or 1s: '" + value + "'", ex);
+        }
     }
 
     private static int size(final Properties p, final String name, final int defaultValue)
@@ -213,7 +225,15 @@ public final class Configuration
         {
             return defaultValue;
         }
-        final long size = SystemUtil.parseSize(name, value);
+        final long size;
+        try
+        {
+            size = SystemUtil.parseSize(name, value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " must be a size such as 8k or 64m: '" + value + "'", ex);
+        }
         if (size > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException(name + " too large: " + value);

@@ -18,6 +18,10 @@ public record Member(int id, String host, int raftPort, int clientPort)
         {
             throw new IllegalArgumentException("member id must be a positive integer: " + id);
         }
+        if (null == host || host.isBlank())
+        {
+            throw new IllegalArgumentException("member " + id + " has no host");
+        }
         checkPort(raftPort, "raft");
         checkPort(clientPort, "client");
     }
@@ -68,7 +72,7 @@ public record Member(int id, String host, int raftPort, int clientPort)
                     Integer.parseInt(address[1].trim()),
                     Integer.parseInt(address[2].trim())));
             }
-            catch (final NumberFormatException ex)
+            catch (final IllegalArgumentException ex)
             {
                 throw new IllegalArgumentException("bad member '" + spec + "': " + ex.getMessage(), ex);
             }

@@ -91,8 +91,13 @@ public final class RaftAdapter implements FragmentHandler
                 final long leaderCommit = d.leaderCommit();
                 final long sequence = d.sequence();
                 final int entryCount = d.entryCount();
+                final int entriesLength = d.entriesLength();
+                if (d.limit() + AppendEntriesDecoder.entriesHeaderLength() + entriesLength > offset + length)
+                {
+                    counters.unknownMessages++; // an entries length past the end of the message
+                    break;
+                }
                 d.wrapEntries(entries);
-                final int entriesLength = entries.capacity();
                 if (fromThisCluster(messageClusterId))
                 {
                     raft.onAppendEntries(

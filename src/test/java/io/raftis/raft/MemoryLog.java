@@ -8,7 +8,7 @@ import org.agrona.collections.IntArrayList;
  * A Raft log in memory for the simulated cluster. It remembers what was synced, so that a simulated crash can
  * keep only the synced prefix, as a real disk would.
  */
-final class MemoryLog implements RaftLog
+public final class MemoryLog implements RaftLog
 {
     private final ExpandableArrayBuffer frames = new ExpandableArrayBuffer(4096);
     private final IntArrayList offsets = new IntArrayList();
@@ -16,7 +16,7 @@ final class MemoryLog implements RaftLog
     private long syncedIndex;
     private int syncs;
 
-    MemoryLog()
+    public MemoryLog()
     {
         offsets.addInt(0); // index 0: the empty prefix
     }
@@ -60,6 +60,10 @@ final class MemoryLog implements RaftLog
         {
             offsets.addInt(end + position - offset);
             position += EntryFrame.alignedLength(EntryFrame.frameLength(src, position) - EntryFrame.HEADER_LENGTH);
+        }
+        if (position != offset + length)
+        {
+            throw new IllegalArgumentException(count + " frames end at " + position + ", not " + (offset + length));
         }
         frames.putBytes(end, src, offset, length);
         end += length;
@@ -108,12 +112,12 @@ final class MemoryLog implements RaftLog
         return index == lastIndex() ? end : offsets.getInt((int)index + 1);
     }
 
-    long syncedIndex()
+    public long syncedIndex()
     {
         return syncedIndex;
     }
 
-    int syncs()
+    public int syncs()
     {
         return syncs;
     }
@@ -136,10 +140,21 @@ final class MemoryLog implements RaftLog
     /**
      * The payload of an entry as a string, for assertions.
      */
-    String payload(final long index)
+    public String payload(final long index)
     {
         final int offset = offsets.getInt((int)index);
         final int length = EntryFrame.frameLength(frames, offset) - EntryFrame.HEADER_LENGTH;
         return frames.getStringWithoutLengthAscii(offset + EntryFrame.HEADER_LENGTH, length);
+    }
+
+    /**
+     * The framed bytes of entries from..to, for byte-for-byte comparisons.
+     */
+    public byte[] frameBytes(final long from, final long to)
+    {
+        final int start = offsets.getInt((int)from);
+        final byte[] bytes = new byte[endOf(to) - start];
+        frames.getBytes(start, bytes);
+        return bytes;
     }
 }

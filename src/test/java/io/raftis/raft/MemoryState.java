@@ -3,7 +3,7 @@ package io.raftis.raft;
 /**
  * Term and vote in memory; each update counts as synced.
  */
-final class MemoryState implements PersistentState
+public final class MemoryState implements PersistentState
 {
     private long term;
     private int votedFor;

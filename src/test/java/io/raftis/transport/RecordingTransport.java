@@ -1,0 +1,59 @@
+package io.raftis.transport;
+
+import io.raftis.raft.RaftTransport;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link RaftTransport} that sends nothing and remembers every message the core asked it to send.
+ */
+final class RecordingTransport implements RaftTransport
+{
+    record VoteResponse(int to, long term, boolean granted)
+    {
+    }
+
+    record AppendEntriesResponse(int to, long term, boolean success, long lastLogIndex, long sequence)
+    {
+    }
+
+    final List<VoteResponse> voteResponses = new ArrayList<>();
+    final List<AppendEntriesResponse> appendEntriesResponses = new ArrayList<>();
+    int requestVotes;
+
+    public boolean sendRequestVote(final int to, final long term, final long lastLogIndex, final long lastLogTerm)
+    {
+        requestVotes++;
+        return true;
+    }
+
+    public boolean sendVoteResponse(final int to, final long term, final boolean granted)
+    {
+        voteResponses.add(new VoteResponse(to, term, granted));
+        return true;
+    }
+
+    public boolean sendAppendEntries(
+        final int to,
+        final long term,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommit,
+        final long sequence,
+        final DirectBuffer frames,
+        final int offset,
+        final int length,
+        final int entryCount)
+    {
+        return true;
+    }
+
+    public boolean sendAppendEntriesResponse(
+        final int to, final long term, final boolean success, final long lastLogIndex, final long sequence)
+    {
+        appendEntriesResponses.add(new AppendEntriesResponse(to, term, success, lastLogIndex, sequence));
+        return true;
+    }
+}
