@@ -11,7 +11,12 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export RAFTIS_PORT_OFFSET="${RAFTIS_PORT_OFFSET:-2000}"
-export RAFTIS_DATA="${RAFTIS_DATA:-$(mktemp -d /tmp/raftis-bench.XXXXXX)}"
+own_data=0
+if [[ -z "${RAFTIS_DATA:-}" ]]; then
+    RAFTIS_DATA="$(mktemp -d /tmp/raftis-bench.XXXXXX)"
+    own_data=1
+fi
+export RAFTIS_DATA
 source "$HERE/../scripts/env.sh"
 
 args=("$@")
@@ -22,21 +27,15 @@ done
 
 redis_port=$((6399 + RAFTIS_PORT_OFFSET))
 redis_dir="$(mktemp -d /tmp/redis-bench.XXXXXX)"
-redis_pids=()
+source "$HERE/lib.sh"
 cleanup() {
-    for pid in "${redis_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    stop_all_redis
     "$RAFTIS_HOME/scripts/stop-cluster.sh" > /dev/null || true
     rm -rf "$redis_dir"
+    (( own_data )) && rm -rf "$RAFTIS_DATA"
+    return 0
 }
 trap cleanup EXIT
-
-start_redis() { # port, extra args...
-    local port="$1"; shift
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --dir "$redis_dir" --daemonize no "$@" \
-        > "$redis_dir/redis-$port.log" 2>&1 &
-    redis_pids+=($!)
-    until [[ "$(raftis_send "$port" PING)" == +PONG* ]]; do sleep 0.1; done
-}
 
 rps() { # port -> "TEST rps" lines
     redis-benchmark -p "$1" "${args[@]}" -q 2>&1 | tr '\r' '\n' | grep -a "requests per second" |
@@ -45,13 +44,7 @@ rps() { # port -> "TEST rps" lines
 
 echo "raftis: starting five members (data $RAFTIS_DATA, port offset $RAFTIS_PORT_OFFSET)"
 "$RAFTIS_HOME/scripts/start-cluster.sh" > /dev/null
-leader_port=""
-for ((i = 1; i <= RAFTIS_NODES; i++)); do
-    if raftis_send "$(raftis_client_port "$i")" "INFO raft" | grep -q "^raft_role:leader"; then
-        leader_port="$(raftis_client_port "$i")"
-    fi
-done
-[[ -n "$leader_port" ]] || { echo "no raftis leader" >&2; exit 1; }
+leader_port="$(stable_leader_port)"
 
 echo "redis-benchmark ${args[*]}"
 echo "raftis leader on port $leader_port ..."

@@ -49,3 +49,9 @@ raftis_send() {
             echo
         fi' _ "$*" 2>/dev/null
 }
+
+# True when the member with this client port says it leads (no pipe into grep -q: with pipefail, grep's early exit
+# would fail the pipeline at random through SIGPIPE).
+raftis_is_leader() {
+    [[ "$(raftis_send "$1" "INFO raft")" == *"raft_role:leader"* ]]
+}

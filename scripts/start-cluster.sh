@@ -29,7 +29,7 @@ done
 leader=""
 until [[ -n "$leader" ]]; do
     for ((i = 1; i <= RAFTIS_NODES; i++)); do
-        if raftis_send "$(raftis_client_port "$i")" "INFO raft" | grep -q "^raft_role:leader"; then
+        if raftis_is_leader "$(raftis_client_port "$i")"; then
             leader="$i"
         fi
     done
