@@ -98,6 +98,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private long lastTerm;
     private long truncatedTailBytes;
     private long forceCount;
+    private long syncCount;
+    private long syncNs;
+    private long maxSyncNs;
     private ByteBuffer stagingByteBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final UnsafeBuffer staging = new UnsafeBuffer(stagingByteBuffer);
     private MappedByteBuffer truncationMapped;
@@ -480,6 +483,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             directoryDirty = false;
         }
 
+        final long startNs = System.nanoTime();
         for (int i = firstDirtySegment; i < segmentCount; i++)
         {
             final Segment segment = segments[i];
@@ -490,6 +494,34 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             }
         }
         firstDirtySegment = Integer.MAX_VALUE;
+        final long durationNs = System.nanoTime() - startNs;
+        syncCount++;
+        syncNs += durationNs;
+        maxSyncNs = Math.max(maxSyncNs, durationNs);
+    }
+
+    /**
+     * @return how many times {@link #sync()} made appends durable.
+     */
+    public long syncCount()
+    {
+        return syncCount;
+    }
+
+    /**
+     * @return the time spent in {@link #sync()}, in nanoseconds.
+     */
+    public long syncNs()
+    {
+        return syncNs;
+    }
+
+    /**
+     * @return the longest {@link #sync()}, in nanoseconds.
+     */
+    public long maxSyncNs()
+    {
+        return maxSyncNs;
     }
 
     /**

@@ -231,9 +231,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     private boolean dispatch(final Session session, final int length)
     {
-        final ClientConnection connection = session.connection;
         final RespParser parser = this.parser;
-        final RespWriter out = connection.out();
         final Command data = dataCommands.lookup(parser);
         final Command server = null == data ? serverCommands.lookup(parser) : null;
         final boolean isWrite = null != data && data.isWrite();
@@ -263,7 +261,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             return proposeWrite(session, data, length);
         }
-        return read(session, data, length, out);
+        return read(session, data, length);
     }
 
     private boolean proposeWrite(final Session session, final Command command, final int length)
@@ -323,7 +321,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         return true;
     }
 
-    private boolean read(final Session session, final Command command, final int length, final RespWriter out)
+    private boolean read(final Session session, final Command command, final int length)
     {
         if (ReadConsistency.STALE != readConsistency)
         {

@@ -102,7 +102,7 @@ public final class RaftisNode implements Agent
                 maxBatchBytes - io.raftis.raft.EntryFrame.HEADER_LENGTH - io.raftis.raft.EntryFrame.ALIGNMENT,
                 segmentedLog.maxPayloadLength());
             dispatcher.bind(raft, clientPoller, maxPayloadLength);
-            serverCommands.bind(raft, clientPoller, dispatcher, clusterTransport.counters());
+            serverCommands.bind(raft, clientPoller, dispatcher, clusterTransport.counters(), segmentedLog);
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -2,6 +2,7 @@ package io.raftis.node;
 
 import io.raftis.config.Context;
 import io.raftis.config.Member;
+import io.raftis.log.SegmentedLog;
 import io.raftis.raft.RaftNode;
 import io.raftis.raft.Role;
 import io.raftis.resp.ClientPoller;
@@ -66,6 +67,7 @@ final class ServerCommands
     private ClientPoller poller;
     private CommandDispatcher dispatcher;
     private TransportCounters transportCounters;
+    private SegmentedLog log;
     private Session current;
     private long leaderChanges;
 
@@ -100,8 +102,10 @@ final class ServerCommands
         final RaftNode raft,
         final ClientPoller poller,
         final CommandDispatcher dispatcher,
-        final TransportCounters transportCounters)
+        final TransportCounters transportCounters,
+        final SegmentedLog log)
     {
+        this.log = log;
         this.raft = raft;
         this.poller = poller;
         this.dispatcher = dispatcher;
@@ -590,6 +594,9 @@ final class ServerCommands
             line(sb, "raft_fsync", ctx.fsync().text());
             line(sb, "raft_read_consistency", ctx.readConsistency().text());
             line(sb, "raft_role_changes", "" + leaderChanges);
+            line(sb, "raft_log_syncs", "" + log.syncCount());
+            line(sb, "raft_log_sync_avg_us", "" + (log.syncCount() == 0 ? 0 : log.syncNs() / log.syncCount() / 1000));
+            line(sb, "raft_log_sync_max_us", "" + log.maxSyncNs() / 1000);
             line(sb, "raft_messages_sent", "" + transportCounters.messagesSent);
             line(sb, "raft_messages_received", "" + transportCounters.messagesReceived);
             line(sb, "raft_back_pressured", "" + transportCounters.backPressured);
