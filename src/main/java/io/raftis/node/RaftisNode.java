@@ -123,6 +123,7 @@ public final class RaftisNode implements Agent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        raft.time(nowNs); // messages of this pass are stamped with this pass's time, timers run after them
         int work = poller.poll();
         work += transport.doWork();
         work += raft.tick(nowNs);

@@ -312,6 +312,14 @@ public final class RaftNode
     // ---------------------------------------------------------------------------------------------------------
 
     /**
+     * Advance the time without running the timers: messages handled next are stamped with it.
+     */
+    public void time(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    /**
      * Advance the time and run the timers: election timeout, heartbeats, check-quorum.
      *
      * @return the amount of work done.

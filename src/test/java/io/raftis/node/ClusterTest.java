@@ -1,0 +1,1451 @@
+package io.raftis.node;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol.Command;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static io.raftis.node.TestCluster.AWAIT_TIMEOUT_MS;
+import static io.raftis.node.TestCluster.HOST;
+import static io.raftis.node.TestCluster.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Real multi-process clusters: commands through the leader, redirects from followers, introspection, pipelining,
+ * protocol errors, and no acknowledged write lost when members are killed, stopped and restarted.
+ * <p>
+ * The tests that leave a cluster as they found it share one in {@link SharedCluster}; the tests that kill or
+ * restart members start a cluster of their own.
+ */
+class ClusterTest
+{
+    private static final int READ_BATCH = 100;
+    private static final long STABLE_WINDOW_MS = 3_000;
+    private static final int ROLL_WRITERS = 4;
+    private static final int ROLL_BATCHES = 40;
+    private static final int ROLL_BATCH_SIZE = 10;
+    private static final int ROLL_VALUE_LENGTH = 100 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldElectNewLeaderWithEveryAcknowledgedKeyWhenLeaderIsKilled()
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final Map<String, String> acknowledged = writeKeys(cluster, leader, "before-kill:", 500);
+
+            cluster.kill(leader);
+            final int newLeader = cluster.awaitLeader();
+            assertNotEquals(leader, newLeader);
+            assertKeys(cluster, newLeader, acknowledged);
+
+            // entries the killed member never had, so that it has to catch up on them
+            acknowledged.putAll(writeKeys(cluster, newLeader, "after-kill:", 100));
+            cluster.restart(leader);
+            awaitCaughtUp(cluster, leader);
+            final int finalLeader = cluster.awaitLeader();
+            assertKeys(cluster, finalLeader, acknowledged);
+            assertEquals(String.valueOf(acknowledged.size()), keyCount(cluster, leader),
+                () -> "keys on the restarted member " + leader + "\n" + cluster.logTail(leader));
+        }
+    }
+
+    @Test
+    void shouldRecoverEveryAcknowledgedKeyWhenTheWholeClusterIsRestarted() throws InterruptedException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            int leader = cluster.awaitLeader();
+            final Map<String, String> acknowledged = writeKeys(cluster, leader, "before-stop:", 300);
+            final long lastIndexBeforeStop = cluster.raftField(leader, "raft_last_log_index");
+
+            for (int id = 1; id <= 3; id++)
+            {
+                cluster.stop(id);
+            }
+            cluster.restartAll();
+            leader = cluster.awaitLeader();
+            assertKeys(cluster, leader, acknowledged);
+            final long lastIndexAfterRestart = cluster.raftField(leader, "raft_last_log_index");
+            assertTrue(lastIndexAfterRestart > lastIndexBeforeStop,
+                "the restarted leader's log ends at " + lastIndexAfterRestart + ", before the stop it ended at " +
+                lastIndexBeforeStop + " (a new leader appends an entry of its term)");
+
+            // and again after every member crashed while a client wrote, the leader first
+            final ContinuousWriter writer = new ContinuousWriter(cluster, leader);
+            writer.start();
+            try
+            {
+                writer.awaitAcknowledged(200);
+                cluster.kill(leader);
+                for (int id = 1; id <= 3; id++)
+                {
+                    if (cluster.isRunning(id))
+                    {
+                        cluster.kill(id);
+                    }
+                }
+            }
+            finally
+            {
+                writer.stop();
+            }
+            acknowledged.putAll(writer.acknowledged());
+            cluster.restartAll();
+            leader = cluster.awaitLeader();
+            assertKeys(cluster, leader, acknowledged);
+        }
+    }
+
+    @Test
+    void shouldLoseNoAcknowledgedWriteWhenAFollowerIsKilledWhileAClientWrites() throws InterruptedException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final int follower = leader == 1 ? 2 : 1;
+            final ContinuousWriter writer = new ContinuousWriter(cluster, leader);
+            writer.start();
+            try
+            {
+                writer.awaitAcknowledged(200);
+                cluster.kill(follower);
+                writer.awaitAcknowledged(writer.acknowledgedCount() + 300);
+                cluster.restart(follower);
+                writer.awaitAcknowledged(writer.acknowledgedCount() + 200);
+            }
+            finally
+            {
+                writer.stop();
+            }
+
+            final int currentLeader = cluster.awaitLeader();
+            assertKeys(cluster, currentLeader, writer.acknowledged());
+            awaitCaughtUp(cluster, follower);
+            assertEquals(keyCount(cluster, currentLeader), keyCount(cluster, follower),
+                () -> "keys on the restarted follower " + follower + " (writer errors: " + writer.errors() + ")\n" +
+                cluster.logTail(follower));
+        }
+    }
+
+    @Test
+    void shouldLoseNoAcknowledgedWriteWhenTheLeaderIsKilledWhileAClientWrites() throws InterruptedException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final ContinuousWriter writer = new ContinuousWriter(cluster, leader);
+            writer.start();
+            try
+            {
+                writer.awaitAcknowledged(300);
+                cluster.kill(leader);
+                // the writer follows the MOVED of a survivor to the new leader
+                writer.awaitAcknowledged(writer.acknowledgedCount() + 300);
+            }
+            finally
+            {
+                writer.stop();
+            }
+
+            final int newLeader = cluster.awaitLeader();
+            assertNotEquals(leader, newLeader);
+            assertKeys(cluster, newLeader, writer.acknowledged());
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeAWriteOnlyOnceAMajorityHasIt() throws IOException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final int[] followers = leader == 1 ? new int[]{2, 3} : leader == 2 ? new int[]{1, 3} : new int[]{1, 2};
+            try (Socket socket = connect(cluster.clientPort(leader)))
+            {
+                assertEquals("+PONG\r\n", exchange(socket, "PING\r\n", 7));
+                cluster.pause(followers[0]);
+                cluster.pause(followers[1]);
+                socket.getOutputStream().write(
+                    "*3\r\n$3\r\nSET\r\n$8\r\nminority\r\n$3\r\none\r\n".getBytes(StandardCharsets.US_ASCII));
+
+                // a bounded window in which the write must not be acknowledged: only the leader has it
+                socket.setSoTimeout(1_000);
+                String early = null;
+                try
+                {
+                    early = readReply(socket);
+                }
+                catch (final AssertionError expected)
+                {
+                    assertTrue(expected.getCause() instanceof SocketTimeoutException, expected::toString);
+                }
+                final String earlyReply = early;
+                assertFalse(null != earlyReply && earlyReply.startsWith("+OK"),
+                    () -> "the leader acknowledged a write while both followers were paused: " + quote(earlyReply) +
+                    "\n" + cluster.logTail(leader));
+
+                cluster.resume(followers[0]);
+                cluster.resume(followers[1]);
+                if (null == earlyReply)
+                {
+                    // once a majority runs again the write commits, or is replaced by a new leader's entry
+                    socket.setSoTimeout((int)AWAIT_TIMEOUT_MS);
+                    final String reply = readReply(socket);
+                    assertTrue(reply.equals("+OK\r\n") || reply.startsWith("-TRYAGAIN"),
+                        () -> "the pending write was answered " + quote(reply) + "\n" + cluster.diagnostics());
+                    if (reply.equals("+OK\r\n"))
+                    {
+                        try (Jedis jedis = cluster.client(cluster.awaitLeader()))
+                        {
+                            assertEquals("one", jedis.get("minority"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldNeitherAcknowledgeAWriteNorServeAStaleReadOnALeaderThatWasPaused() throws IOException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int oldLeader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(oldLeader))
+            {
+                assertEquals("OK", jedis.set("paused:key", "old"));
+            }
+            try (Socket writer = connect(cluster.clientPort(oldLeader));
+                Socket reader = connect(cluster.clientPort(oldLeader)))
+            {
+                writer.setSoTimeout(10_000);
+                reader.setSoTimeout(10_000);
+                assertEquals("+PONG\r\n", exchange(writer, "PING\r\n", 7));
+                assertEquals("+PONG\r\n", exchange(reader, "PING\r\n", 7));
+
+                cluster.pause(oldLeader);
+                final int newLeader = cluster.awaitLeader();
+                assertNotEquals(oldLeader, newLeader);
+                try (Jedis jedis = cluster.client(newLeader))
+                {
+                    assertEquals("OK", jedis.set("paused:key", "new"));
+                }
+
+                // waiting in its sockets, the old leader reads these before it hears of the new term
+                writer.getOutputStream().write(("*3\r\n$3\r\nSET\r\n$10\r\npaused:key\r\n$5\r\nstale\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                reader.getOutputStream().write(("*2\r\n$3\r\nGET\r\n$10\r\npaused:key\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                cluster.resume(oldLeader);
+                final String setReply = readReply(writer);
+                final String getReply = readReply(reader);
+                final String diagnostic = "the old leader " + oldLeader + " answered SET with " + quote(setReply) +
+                    " and GET with " + quote(getReply) + " after member " + newLeader + " was elected\n" +
+                    cluster.logTail(oldLeader);
+                assertTrue(setReply.startsWith("-"), "a write acknowledged by a deposed leader: " + diagnostic);
+                assertTrue(getReply.startsWith("-") || getReply.equals("$3\r\nnew\r\n"),
+                    "a stale read: " + diagnostic);
+            }
+
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("new", jedis.get("paused:key"));
+            }
+            awaitCaughtUp(cluster, oldLeader);
+        }
+    }
+
+    @Test
+    void shouldKeepItsFirstLeaderWhileEveryMemberRuns()
+    {
+        // five members, so that five new logs are synced for the first time at once, right after the first election
+        try (TestCluster cluster = TestCluster.start(5, dir))
+        {
+            final long[] firstTermAndLeader = new long[2];
+            await(TestCluster.AWAIT_LEADER_TIMEOUT_MS,
+                () -> majorityFollows(cluster, firstTermAndLeader),
+                () -> "no leader followed by a majority\n" + cluster.diagnostics());
+            final long firstTerm = firstTermAndLeader[0];
+            final long firstLeader = firstTermAndLeader[1];
+
+            // nothing fails, so for several election timeouts no member may move to a later term
+            final long windowEndNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STABLE_WINDOW_MS);
+            while (System.nanoTime() - windowEndNs < 0)
+            {
+                for (int id = 1; id <= 5; id++)
+                {
+                    final Map<String, String> raft = TestCluster.parseInfo(infoRaft(cluster, id));
+                    final long term = number(raft, "raft_term", "INFO raft of member " + id);
+                    if (term != firstTerm)
+                    {
+                        fail("member " + id + " moved from term " + firstTerm + ", whose leader " + firstLeader +
+                            " a majority followed, to term " + term + " (leader " + raft.get("raft_leader_id") +
+                            ") while every member ran; the longest log syncs: " + longestSyncs(cluster) + "\n" +
+                            cluster.diagnostics());
+                    }
+                }
+                TestCluster.idle();
+            }
+
+            // the duty cycle waits for a sync: one near the election timeout stops heartbeats and votes that long
+            final long limitUs = TimeUnit.MILLISECONDS.toMicros(TestCluster.ELECTION_TIMEOUT_MS) / 2;
+            for (int id = 1; id <= 5; id++)
+            {
+                final long maxSyncUs = cluster.raftField(id, "raft_log_sync_max_us");
+                assertTrue(maxSyncUs < limitUs, "member " + id + " once waited " + maxSyncUs / 1000 + "ms for a " +
+                    "log sync, at least half the election timeout of " + TestCluster.ELECTION_TIMEOUT_MS +
+                    "ms; the longest log syncs: " + longestSyncs(cluster));
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepEveryKeyWhenTheLogRollsOntoNewSegmentsAndTheClusterRestarts() throws InterruptedException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            int leader = cluster.awaitLeader();
+            final String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            final byte[] filler = new byte[ROLL_VALUE_LENGTH];
+            ThreadLocalRandom.current().nextBytes(filler);
+
+            // more than two segments of the default 64 MiB, written by a few pipelining clients
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread[] writers = new Thread[ROLL_WRITERS];
+            for (int w = 0; w < writers.length; w++)
+            {
+                final int writer = w;
+                final int port = cluster.clientPort(leader);
+                writers[w] = new Thread(
+                    () ->
+                    {
+                        try (Jedis jedis = new Jedis(HOST, port, 2_000, 60_000))
+                        {
+                            for (int batch = 0; batch < ROLL_BATCHES; batch++)
+                            {
+                                final Pipeline pipeline = jedis.pipelined();
+                                final List<Response<String>> replies = new ArrayList<>();
+                                for (int i = 0; i < ROLL_BATCH_SIZE; i++)
+                                {
+                                    final String key = rollKey(writer, batch * ROLL_BATCH_SIZE + i);
+                                    replies.add(pipeline.set(bytes(key), rollValue(key, run, filler)));
+                                }
+                                pipeline.sync();
+                                for (final Response<String> reply : replies)
+                                {
+                                    assertEquals("OK", reply.get());
+                                }
+                            }
+                        }
+                        catch (final Throwable ex)
+                        {
+                            failure.compareAndSet(null, ex);
+                        }
+                    },
+                    "roll-writer-" + w);
+                writers[w].start();
+            }
+            for (final Thread writer : writers)
+            {
+                writer.join(TimeUnit.MINUTES.toMillis(2));
+                assertFalse(writer.isAlive(), () -> "a writer is still writing after 2 minutes\n" +
+                    cluster.diagnostics());
+            }
+            if (null != failure.get())
+            {
+                throw new AssertionError("a writer failed; the longest log syncs: " + longestSyncs(cluster) + "\n" +
+                    cluster.diagnostics(), failure.get());
+            }
+            final int keys = ROLL_WRITERS * ROLL_BATCHES * ROLL_BATCH_SIZE;
+            final long segments;
+            try (var files = Files.list(cluster.dataDir(leader).resolve("raft-log")))
+            {
+                segments = files.filter(f -> f.getFileName().toString().endsWith(".seg")).count();
+            }
+            catch (final IOException ex)
+            {
+                throw new AssertionError(ex);
+            }
+            assertTrue(segments >= 3, "the leader's log has " + segments + " segments after " +
+                (long)keys * ROLL_VALUE_LENGTH / (1024 * 1024) + " MiB");
+            assertRollKeys(cluster, cluster.awaitLeader(), run, filler);
+            for (int id = 1; id <= 3; id++)
+            {
+                awaitCaughtUp(cluster, id);
+                assertEquals(String.valueOf(keys), keyCount(cluster, id), "keys on member " + id);
+            }
+
+            // every member reads its log back across the segments
+            for (int id = 1; id <= 3; id++)
+            {
+                cluster.stop(id);
+            }
+            cluster.restartAll();
+            leader = cluster.awaitLeader();
+            assertRollKeys(cluster, leader, run, filler);
+            for (int id = 1; id <= 3; id++)
+            {
+                awaitCaughtUp(cluster, id);
+                assertEquals(String.valueOf(keys), keyCount(cluster, id), "keys on member " + id + " after restart");
+            }
+        }
+    }
+
+    private static String rollKey(final int writer, final int i)
+    {
+        return "roll:" + writer + ":" + i;
+    }
+
+    /**
+     * A value of ROLL_VALUE_LENGTH bytes that starts with its key and run, so that one misplaced shows.
+     */
+    private static byte[] rollValue(final String key, final String run, final byte[] filler)
+    {
+        final byte[] value = filler.clone();
+        final byte[] head = bytes(key + "@" + run + "#");
+        System.arraycopy(head, 0, value, 0, head.length);
+        return value;
+    }
+
+    private static void assertRollKeys(final TestCluster cluster, final int id, final String run, final byte[] filler)
+    {
+        try (Jedis jedis = cluster.client(id))
+        {
+            for (int w = 0; w < ROLL_WRITERS; w++)
+            {
+                for (int i = 0; i < ROLL_BATCHES * ROLL_BATCH_SIZE; i += 7)
+                {
+                    final String key = rollKey(w, i);
+                    final byte[] actual = jedis.get(bytes(key));
+                    assertArrayEquals(rollValue(key, run, filler), actual, () -> "the value of " + key +
+                        " on member " + id + (null == actual ? " is missing" : " starts with " +
+                        new String(actual, 0, Math.min(40, actual.length), StandardCharsets.US_ASCII)));
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void shouldKeepServingWhenTheLeaderAndAFollowerOfFiveMembersAreKilled()
+    {
+        try (TestCluster cluster = TestCluster.start(5, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final Map<String, String> acknowledged = writeKeys(cluster, leader, "five:", 200);
+            final int follower = leader == 5 ? 4 : 5;
+
+            cluster.kill(follower);
+            cluster.kill(leader);
+            final int newLeader = cluster.awaitLeader();
+            assertKeys(cluster, newLeader, acknowledged);
+            acknowledged.putAll(writeKeys(cluster, newLeader, "three-of-five:", 100));
+            assertKeys(cluster, newLeader, acknowledged);
+        }
+    }
+
+    @Test
+    void shouldAnswerClusterDownWithoutALeaderAndServeOnceAMajorityRuns()
+    {
+        try (TestCluster cluster = TestCluster.create(3, dir))
+        {
+            cluster.restart(1);
+            try (Jedis jedis = cluster.client(1))
+            {
+                final JedisDataException writeError = assertThrows(JedisDataException.class, () -> jedis.set("k", "v"));
+                assertTrue(writeError.getMessage().startsWith("CLUSTERDOWN"),
+                    () -> "a write to the only running member of 3 answered: " + writeError.getMessage());
+                final JedisDataException readError = assertThrows(JedisDataException.class, () -> jedis.get("k"));
+                assertTrue(readError.getMessage().startsWith("CLUSTERDOWN"),
+                    () -> "a read from the only running member of 3 answered: " + readError.getMessage());
+            }
+
+            cluster.restart(2);
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("OK", jedis.set("k", "v"));
+                assertEquals("v", jedis.get("k"));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnADataDirCreatedWithAnotherMemberList() throws IOException
+    {
+        try (TestCluster cluster = TestCluster.create(3, dir))
+        {
+            cluster.restart(1);
+            cluster.stop(1);
+
+            final String extraMember = cluster.memberList(4);
+            final String changedPort = cluster.memberList(3).replace(
+                ":" + cluster.clientPort(3), ":" + cluster.clientPort(5));
+            assertNotEquals(cluster.members(), changedPort);
+            for (final String members : List.of(extraMember, changedPort))
+            {
+                final Path log = dir.resolve("mismatch-" + members.hashCode() + ".log");
+                final Process process = cluster.launch(1, members, cluster.dataDir(1), log);
+                final int exitCode = TestCluster.awaitExit(process, AWAIT_TIMEOUT_MS, () -> TestCluster.tail(log, 40));
+                final String output = Files.readString(log);
+                assertNotEquals(0, exitCode, () -> "member 1 started with --members=" + members + ":\n" + output);
+                assertTrue(output.contains("data dir " + cluster.dataDir(1)),
+                    () -> "the output of member 1 started with --members=" + members + " does not name its data dir " +
+                    cluster.dataDir(1) + ":\n" + output);
+            }
+
+            // the data dir is intact: started with its own member list the member runs
+            cluster.restart(1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Tests that leave the cluster as they found it, on one 3-member cluster.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class SharedCluster
+    {
+        private Path sharedDir;
+        private TestCluster cluster;
+
+        @BeforeAll
+        void startCluster(@TempDir final Path sharedDir)
+        {
+            this.sharedDir = sharedDir;
+            cluster = TestCluster.start(3, sharedDir);
+        }
+
+        @AfterAll
+        void closeCluster()
+        {
+            if (null != cluster)
+            {
+                cluster.close();
+            }
+        }
+
+        @Test
+        void shouldSetAndGetThroughTheLeader()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("OK", jedis.set("greeting", "hello"));
+                assertEquals("hello", jedis.get("greeting"));
+                assertEquals("OK", jedis.set("greeting", "hello again"));
+                assertEquals("hello again", jedis.get("greeting"));
+                assertNull(jedis.get("never-set"));
+            }
+        }
+
+        @Test
+        void shouldStoreBinaryKeysAndValuesWithNulAndCrLf()
+        {
+            final int leader = cluster.awaitLeader();
+            final byte[] key = {'b', 'i', 'n', 0, '\r', '\n', (byte)0xFF};
+            final byte[] value = {0, '\r', '\n', '$', '3', '\r', '\n', '*', 0, (byte)0x80, (byte)0xFE, '\n', '\r'};
+            final byte[] large = new byte[100_000];
+            ThreadLocalRandom.current().nextBytes(large);
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("OK", jedis.set(key, value));
+                assertArrayEquals(value, jedis.get(key));
+                assertEquals("OK", jedis.set("empty".getBytes(StandardCharsets.US_ASCII), new byte[0]));
+                assertArrayEquals(new byte[0], jedis.get("empty".getBytes(StandardCharsets.US_ASCII)));
+                assertEquals("OK", jedis.set("large".getBytes(StandardCharsets.US_ASCII), large));
+                assertArrayEquals(large, jedis.get("large".getBytes(StandardCharsets.US_ASCII)));
+            }
+        }
+
+        @Test
+        void shouldSetAndGetSeveralKeysWithMsetAndMget()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("OK", jedis.mset("m1", "one", "m2", "two", "m3", "three"));
+                assertEquals(Arrays.asList("one", null, "two", "three"), jedis.mget("m1", "missing", "m2", "m3"));
+                assertEquals("OK", jedis.mset("m1", "uno", "m1", "eins"));
+                assertEquals("eins", jedis.get("m1"));
+            }
+        }
+
+        @Test
+        void shouldIncrementAndAppend()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                jedis.del("counter", "text");
+                assertEquals(1L, jedis.incr("counter"));
+                assertEquals(2L, jedis.incr("counter"));
+                assertEquals(12L, jedis.incrBy("counter", 10));
+                assertEquals("12", jedis.get("counter"));
+                assertEquals(5L, jedis.append("text", "hello"));
+                assertEquals(11L, jedis.append("text", " world"));
+                assertEquals("hello world", jedis.get("text"));
+                final JedisDataException notANumber = assertThrows(JedisDataException.class, () -> jedis.incr("text"));
+                assertEquals("ERR value is not an integer or out of range", notANumber.getMessage());
+                assertEquals("hello world", jedis.get("text"));
+            }
+        }
+
+        @Test
+        void shouldDeleteKeysAndTellWhichExist()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                jedis.mset("d1", "a", "d2", "b", "d3", "c");
+                assertEquals(3L, jedis.exists("d1", "d2", "d3", "d4"));
+                assertTrue(jedis.exists("d1"));
+                assertEquals(2L, jedis.del("d1", "d2", "d4"));
+                assertFalse(jedis.exists("d1"));
+                assertEquals(1L, jedis.exists("d1", "d2", "d3"));
+                assertEquals("c", jedis.get("d3"));
+            }
+        }
+
+        @Test
+        void shouldCountKeysAndFlushThemAll()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertEquals("OK", jedis.flushAll());
+                assertEquals(0L, jedis.dbSize());
+                for (int i = 0; i < 10; i++)
+                {
+                    jedis.set("count:" + i, "v" + i);
+                }
+                jedis.set("count:0", "again");
+                assertEquals(10L, jedis.dbSize());
+                assertEquals("OK", jedis.flushAll());
+                assertEquals(0L, jedis.dbSize());
+                assertNull(jedis.get("count:1"));
+            }
+        }
+
+        @Test
+        void shouldApplyEveryWriteOnEveryFollower()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                jedis.flushAll();
+                for (int i = 0; i < 25; i++)
+                {
+                    jedis.set("replicated:" + i, "v" + i);
+                }
+            }
+            for (int id = 1; id <= 3; id++)
+            {
+                awaitCaughtUp(cluster, id);
+                assertEquals("25", keyCount(cluster, id), "keys applied on member " + id);
+            }
+        }
+
+        @Test
+        void shouldRedirectAWriteAndAReadOnAFollowerToTheLeader()
+        {
+            final int leader = cluster.awaitLeader();
+            final HostAndPort leaderAddress = new HostAndPort(HOST, cluster.clientPort(leader));
+            for (int follower = 1; follower <= 3; follower++)
+            {
+                if (follower != leader)
+                {
+                    try (Jedis jedis = cluster.client(follower))
+                    {
+                        final JedisMovedDataException write = assertThrows(
+                            JedisMovedDataException.class, () -> jedis.set("redirected", "never"));
+                        assertEquals("MOVED 0 " + HOST + ":" + cluster.clientPort(leader), write.getMessage());
+                        assertEquals(leaderAddress, write.getTargetNode());
+                        assertEquals(0, write.getSlot());
+
+                        final JedisMovedDataException read = assertThrows(
+                            JedisMovedDataException.class, () -> jedis.get("redirected"));
+                        assertEquals("MOVED 0 " + HOST + ":" + cluster.clientPort(leader), read.getMessage());
+                        assertEquals(leaderAddress, read.getTargetNode());
+                    }
+                }
+            }
+            try (Jedis jedis = cluster.client(leader))
+            {
+                assertNull(jedis.get("redirected"), "a redirected write must not be applied");
+            }
+        }
+
+        @Test
+        void shouldSayMasterInRoleOnTheLeaderAndSlaveOnFollowers()
+        {
+            final int leader = cluster.awaitLeader();
+            for (int id = 1; id <= 3; id++)
+            {
+                try (Jedis jedis = cluster.client(id))
+                {
+                    final List<Object> role = jedis.role();
+                    final String text = TestCluster.text(role);
+                    if (id == leader)
+                    {
+                        assertEquals(3, role.size(), text);
+                        assertEquals("master", TestCluster.text(role.get(0)), text);
+                        final List<?> replicas = (List<?>)role.get(2);
+                        assertEquals(2, replicas.size(), text);
+                        for (final Object replica : replicas)
+                        {
+                            final List<?> fields = (List<?>)replica;
+                            assertEquals(HOST, TestCluster.text(fields.get(0)), text);
+                            final int port = Integer.parseInt(TestCluster.text(fields.get(1)));
+                            assertNotEquals(cluster.clientPort(leader), port, text);
+                            assertTrue(port == cluster.clientPort(1) || port == cluster.clientPort(2) ||
+                                port == cluster.clientPort(3), text);
+                        }
+                    }
+                    else
+                    {
+                        assertEquals(5, role.size(), text);
+                        assertEquals("slave", TestCluster.text(role.get(0)), text);
+                        assertEquals(HOST, TestCluster.text(role.get(1)), text);
+                        assertEquals(String.valueOf(cluster.clientPort(leader)), TestCluster.text(role.get(2)), text);
+                        assertEquals("connected", TestCluster.text(role.get(3)), text);
+                    }
+                }
+            }
+        }
+
+        @Test
+        void shouldReportServerClientsReplicationKeyspaceAndRaftSectionsInInfo()
+        {
+            final int leader = cluster.awaitLeader();
+            try (Jedis jedis = cluster.client(leader))
+            {
+                jedis.set("info:key", "value");
+            }
+            final long leaderTerm = cluster.raftField(leader, "raft_term");
+            for (int id = 1; id <= 3; id++)
+            {
+                final String info;
+                try (Jedis jedis = cluster.client(id))
+                {
+                    info = jedis.info();
+                }
+                for (final String section : List.of("# Server", "# Clients", "# Replication", "# Keyspace", "# Raft"))
+                {
+                    assertTrue(info.contains(section + "\r\n"), "no " + section + " in INFO of member " + id + ":\n" +
+                        info);
+                }
+                final Map<String, String> fields = TestCluster.parseInfo(info);
+                final String diagnostic = "INFO of member " + id + ":\n" + info;
+                assertEquals(String.valueOf(cluster.clientPort(id)), fields.get("tcp_port"), diagnostic);
+                assertTrue(number(fields, "connected_clients", diagnostic) >= 1, diagnostic);
+                assertEquals(id == leader ? "master" : "slave", fields.get("role"), diagnostic);
+                assertEquals(id == leader ? "leader" : "follower", fields.get("raft_role"), diagnostic);
+                assertEquals(String.valueOf(leaderTerm), fields.get("raft_term"), diagnostic);
+                assertEquals(String.valueOf(leader), fields.get("raft_leader_id"), diagnostic);
+                final long commitIndex = number(fields, "raft_commit_index", diagnostic);
+                final long appliedIndex = number(fields, "raft_applied_index", diagnostic);
+                final long lastLogIndex = number(fields, "raft_last_log_index", diagnostic);
+                assertTrue(commitIndex >= 1 && appliedIndex <= commitIndex && commitIndex <= lastLogIndex, diagnostic);
+                if (id == leader)
+                {
+                    assertTrue(Long.parseLong(fields.get("db0").replaceAll("keys=(\\d+),.*", "$1")) >= 1,
+                        diagnostic);
+                }
+            }
+
+            try (Jedis jedis = cluster.client(leader))
+            {
+                final String raftOnly = jedis.info("raft");
+                assertTrue(raftOnly.startsWith("# Raft\r\n"), raftOnly);
+                assertFalse(raftOnly.contains("# Server"), raftOnly);
+                assertTrue(raftOnly.contains("raft_role:leader\r\n"), raftOnly);
+            }
+        }
+
+        @Test
+        void shouldAnswerAThousandPipelinedSetsThenGetsInOrder()
+        {
+            final int leader = cluster.awaitLeader();
+            final int count = 1000;
+            try (Jedis jedis = cluster.client(leader); Pipeline pipeline = jedis.pipelined())
+            {
+                final List<Response<String>> sets = new ArrayList<>(count);
+                final List<Response<String>> gets = new ArrayList<>(count);
+                for (int i = 0; i < count; i++)
+                {
+                    sets.add(pipeline.set("pipelined:" + i, "value-" + i));
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    gets.add(pipeline.get("pipelined:" + i));
+                }
+                pipeline.sync();
+                for (int i = 0; i < count; i++)
+                {
+                    assertEquals("OK", sets.get(i).get(), "SET " + i);
+                    assertEquals("value-" + i, gets.get(i).get(), "GET " + i);
+                }
+            }
+        }
+
+        @Test
+        void shouldAnswerPipelinedWritesAndReadsOfOneKeyInOrder()
+        {
+            final int leader = cluster.awaitLeader();
+            final int count = 300;
+            try (Jedis jedis = cluster.client(leader); Pipeline pipeline = jedis.pipelined())
+            {
+                // raw replies, so that one out of order shows as such rather than as a cast error
+                pipeline.sendCommand(Command.DEL, "interleaved:counter");
+                final List<Response<Object>> replies = new ArrayList<>();
+                final List<String> expected = new ArrayList<>();
+                for (int i = 0; i < count; i++)
+                {
+                    final String key = "interleaved:" + i;
+                    replies.add(pipeline.sendCommand(Command.SET, key, "a"));
+                    expected.add("OK");
+                    replies.add(pipeline.sendCommand(Command.GET, key));
+                    expected.add("a");
+                    replies.add(pipeline.sendCommand(Command.APPEND, key, "b"));
+                    expected.add("2");
+                    replies.add(pipeline.sendCommand(Command.GET, key));
+                    expected.add("ab");
+                    replies.add(pipeline.sendCommand(Command.INCR, "interleaved:counter"));
+                    expected.add(String.valueOf(i + 1));
+                }
+                pipeline.sync();
+                for (int i = 0; i < replies.size(); i++)
+                {
+                    final int index = i;
+                    assertEquals(expected.get(i), TestCluster.text(replies.get(i).get()),
+                        () -> "reply " + index + " of " + replies.size() + ", expected around it " +
+                        expected.subList(Math.max(0, index - 4), Math.min(expected.size(), index + 5)) + ", got " +
+                        replies.subList(Math.max(0, index - 4), Math.min(replies.size(), index + 5)).stream()
+                        .map(r -> TestCluster.text(r.get())).toList());
+                }
+            }
+        }
+
+        @Test
+        void shouldAnswerAProtocolErrorAndCloseTheConnection() throws IOException
+        {
+            final int leader = cluster.awaitLeader();
+            for (final int id : new int[]{leader, leader == 1 ? 2 : 1})
+            {
+                try (Socket socket = connect(cluster.clientPort(id)))
+                {
+                    socket.getOutputStream().write("*1\r\n$x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    final String reply = readUntilClosed(socket);
+                    assertTrue(reply.startsWith("-ERR Protocol error: ") && reply.endsWith("\r\n") &&
+                        reply.indexOf("\r\n") == reply.length() - 2,
+                        () -> "member " + id + " answered " + quote(reply));
+                }
+            }
+        }
+
+        @Test
+        void shouldAnswerAnUnknownCommandAsRedisDoes() throws IOException
+        {
+            final int leader = cluster.awaitLeader();
+            try (Socket socket = connect(cluster.clientPort(leader)))
+            {
+                final String expected = "-ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' \r\n";
+                assertEquals(expected + "+PONG\r\n",
+                    exchange(socket, "*3\r\n$3\r\nFOO\r\n$3\r\nbar\r\n$3\r\nbaz\r\n*1\r\n$4\r\nPING\r\n",
+                    expected.length() + 7));
+                assertEquals("-ERR unknown command 'FOO', with args beginning with: \r\n",
+                    exchange(socket, "FOO\r\n", "-ERR unknown command 'FOO', with args beginning with: \r\n".length()));
+            }
+        }
+
+        @Test
+        void shouldAnswerAWrongNumberOfArgumentsAsRedisDoes() throws IOException
+        {
+            final int leader = cluster.awaitLeader();
+            try (Socket socket = connect(cluster.clientPort(leader)))
+            {
+                final String getError = "-ERR wrong number of arguments for 'get' command\r\n";
+                assertEquals(getError, exchange(socket, "*1\r\n$3\r\nGET\r\n", getError.length()));
+                final String setError = "-ERR wrong number of arguments for 'set' command\r\n";
+                assertEquals(setError + "+PONG\r\n",
+                    exchange(socket, "*2\r\n$3\r\nset\r\n$1\r\nk\r\nPING\r\n", setError.length() + 7));
+            }
+        }
+
+        @Test
+        @Order(Integer.MAX_VALUE)
+        void shouldIgnoreMembersStartedWithAnotherMemberList()
+        {
+            final int leader = cluster.awaitLeader();
+            final long term = cluster.raftField(leader, "raft_term");
+            final long[] foreignBefore = new long[4];
+            for (int id = 1; id <= 3; id++)
+            {
+                foreignBefore[id] = cluster.raftField(id, "raft_foreign_cluster_messages");
+            }
+
+            // member 4 of a cluster of 1, 2, 3 and 4: it asks 1, 2 and 3 for votes in ever higher terms
+            final Path extraLog = sharedDir.resolve("extra-node4").resolve("log");
+            final Process extra = cluster.launch(4, cluster.memberList(4), extraLog.getParent(), extraLog);
+            // a cluster whose members 1 and 2 moved to other ports and whose member 3 is this cluster's member 3:
+            // its 1 and 2 elect a leader, which sends this member 3 AppendEntries in the name of a member 1 or 2
+            final String movedMembers =
+                cluster.memberSpec(1, 5) + "," + cluster.memberSpec(2, 6) + "," + cluster.memberSpec(3, 3);
+            final Path moved1Log = sharedDir.resolve("moved-node1").resolve("log");
+            final Path moved2Log = sharedDir.resolve("moved-node2").resolve("log");
+            final Process moved1 = cluster.launch(1, movedMembers, moved1Log.getParent(), moved1Log);
+            final Process moved2 = cluster.launch(2, movedMembers, moved2Log.getParent(), moved2Log);
+            final Supplier<String> oddLogs = () ->
+                "\n---- member 4 of [" + cluster.memberList(4) + "] (alive: " + extra.isAlive() + "):\n" +
+                TestCluster.tail(extraLog, 20) +
+                "\n---- member 1 of [" + movedMembers + "] (alive: " + moved1.isAlive() + "):\n" +
+                TestCluster.tail(moved1Log, 20) +
+                "\n---- member 2 of [" + movedMembers + "] (alive: " + moved2.isAlive() + "):\n" +
+                TestCluster.tail(moved2Log, 20);
+            try
+            {
+                final int[] movedPorts = {cluster.clientPort(5), cluster.clientPort(6)};
+                final int[] movedLeaderPort = new int[1];
+                await(AWAIT_TIMEOUT_MS,
+                    () ->
+                    {
+                        for (final int port : movedPorts)
+                        {
+                            if (TestCluster.role(port).startsWith("[master"))
+                            {
+                                movedLeaderPort[0] = port;
+                                return true;
+                            }
+                        }
+                        return false;
+                    },
+                    () -> "the moved members elected no leader: ROLE " + TestCluster.role(movedPorts[0]) + " and " +
+                    TestCluster.role(movedPorts[1]) + oddLogs.get());
+                try (Jedis jedis = new Jedis(HOST, movedLeaderPort[0]))
+                {
+                    assertEquals("OK", jedis.set("odd:key", "from another cluster"), oddLogs);
+                }
+
+                for (int id = 1; id <= 3; id++)
+                {
+                    final int member = id;
+                    await(AWAIT_TIMEOUT_MS,
+                        () -> cluster.raftField(member, "raft_foreign_cluster_messages") >= foreignBefore[member] + 3,
+                        () -> "member " + member + " counted " +
+                        cluster.raftField(member, "raft_foreign_cluster_messages") + " foreign messages, " +
+                        foreignBefore[member] + " before the odd members started\n" + cluster.logTail(member) +
+                        oddLogs.get());
+                }
+                // heartbeats of the moved leader, after its entry
+                final long foreignAtMember3 = cluster.raftField(3, "raft_foreign_cluster_messages");
+                await(AWAIT_TIMEOUT_MS,
+                    () -> cluster.raftField(3, "raft_foreign_cluster_messages") >= foreignAtMember3 + 10,
+                    () -> "member 3 hears nothing more from the moved leader" + oddLogs.get());
+                assertTrue(extra.isAlive() && moved1.isAlive() && moved2.isAlive(), oddLogs);
+
+                assertEquals(leader, cluster.awaitLeader(),
+                    () -> "the leader changed while the odd members ran\n" + cluster.diagnostics() + oddLogs.get());
+                for (int id = 1; id <= 3; id++)
+                {
+                    assertEquals(term, cluster.raftField(id, "raft_term"), "term of member " + id);
+                    assertEquals(String.valueOf(leader), cluster.info(id).get("raft_leader_id"),
+                        "leader of member " + id);
+                    final int member = id;
+                    assertTrue(TestCluster.tail(cluster.logFile(id), 1000).contains("ignoring messages of cluster"),
+                        () -> "member " + member + " does not log that it ignores the odd members:\n" +
+                        cluster.logTail(member));
+                }
+                final long dbSize;
+                try (Jedis jedis = cluster.client(leader))
+                {
+                    assertEquals("OK", jedis.set("undisturbed", "yes"));
+                    assertEquals("yes", jedis.get("undisturbed"));
+                    assertNull(jedis.get("odd:key"));
+                    dbSize = jedis.dbSize();
+                }
+                for (int id = 1; id <= 3; id++)
+                {
+                    awaitCaughtUp(cluster, id);
+                    assertEquals(String.valueOf(dbSize), keyCount(cluster, id), "keys on member " + id);
+                }
+            }
+            finally
+            {
+                extra.destroyForcibly();
+                moved1.destroyForcibly();
+                moved2.destroyForcibly();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Whether a majority of the members (the leader counted) report the same leader in the same term; if so that term
+     * and leader go into termAndLeader.
+     */
+    static boolean majorityFollows(final TestCluster cluster, final long[] termAndLeader)
+    {
+        final Map<String, Integer> votes = new HashMap<>();
+        for (int id = 1; id <= cluster.memberCount(); id++)
+        {
+            final Map<String, String> raft = TestCluster.parseInfo(infoRaft(cluster, id));
+            final String leader = raft.get("raft_leader_id");
+            if (null != leader && Integer.parseInt(leader) > 0)
+            {
+                final String key = raft.get("raft_term") + ":" + leader;
+                if (votes.merge(key, 1, Integer::sum) > cluster.memberCount() / 2)
+                {
+                    termAndLeader[0] = Long.parseLong(raft.get("raft_term"));
+                    termAndLeader[1] = Long.parseLong(leader);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String longestSyncs(final TestCluster cluster)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int id = 1; id <= cluster.memberCount(); id++)
+        {
+            final Map<String, String> raft = TestCluster.parseInfo(infoRaft(cluster, id));
+            sb.append(id == 1 ? "" : ", ").append("member ").append(id).append(' ')
+                .append(raft.get("raft_log_sync_max_us")).append("us of ").append(raft.get("raft_log_syncs"));
+        }
+        return sb.toString();
+    }
+
+    static String infoRaft(final TestCluster cluster, final int id)
+    {
+        try (Jedis jedis = cluster.client(id))
+        {
+            return jedis.info("raft");
+        }
+    }
+
+    /**
+     * SET count keys with distinct values through a member, each acknowledged with OK; a SET answered with MOVED,
+     * CLUSTERDOWN or TRYAGAIN while the leader changes is sent again, to the new leader.
+     *
+     * @return the keys and values written, in order.
+     */
+    static Map<String, String> writeKeys(
+        final TestCluster cluster, final int id, final String prefix, final int count)
+    {
+        final Map<String, String> written = new LinkedHashMap<>();
+        final String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        int port = cluster.clientPort(id);
+        Jedis jedis = cluster.client(id);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final String key = prefix + i;
+                final String value = "value-" + i + "-" + run;
+                final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_TIMEOUT_MS);
+                String reply = null;
+                while (null == reply)
+                {
+                    try
+                    {
+                        reply = jedis.set(key, value);
+                    }
+                    catch (final JedisDataException ex)
+                    {
+                        // a change of leader (MOVED, CLUSTERDOWN, TRYAGAIN): the same SET again is harmless
+                        if (System.nanoTime() - deadlineNs > 0)
+                        {
+                            throw new AssertionError("SET " + key + " was not acknowledged within " +
+                                AWAIT_TIMEOUT_MS + "ms, the last answer from port " + port + ": " + ex + "\n" +
+                                cluster.diagnostics(), ex);
+                        }
+                        if (ex instanceof JedisMovedDataException)
+                        {
+                            port = ((JedisMovedDataException)ex).getTargetNode().getPort();
+                            jedis.close();
+                            jedis = new Jedis(HOST, port, 2_000, 15_000);
+                        }
+                        else
+                        {
+                            TestCluster.idle();
+                        }
+                    }
+                    catch (final JedisException ex)
+                    {
+                        throw new AssertionError("SET " + key + " on port " + port + " failed after " + i +
+                            " acknowledged writes: " + ex + "\n" + cluster.diagnostics(), ex);
+                    }
+                }
+                assertEquals("OK", reply, () -> "SET " + key);
+                written.put(key, value);
+            }
+        }
+        finally
+        {
+            jedis.close();
+        }
+        return written;
+    }
+
+    /**
+     * Every key is on the member with its value.
+     */
+    static void assertKeys(final TestCluster cluster, final int id, final Map<String, String> expected)
+    {
+        final List<String> wrong = new ArrayList<>();
+        final List<String> keys = new ArrayList<>(expected.keySet());
+        try (Jedis jedis = cluster.client(id))
+        {
+            for (int from = 0; from < keys.size(); from += READ_BATCH)
+            {
+                final List<String> batch = keys.subList(from, Math.min(keys.size(), from + READ_BATCH));
+                final List<String> values = jedis.mget(batch.toArray(new String[0]));
+                for (int i = 0; i < batch.size(); i++)
+                {
+                    final String key = batch.get(i);
+                    if (!expected.get(key).equals(values.get(i)))
+                    {
+                        wrong.add(key + " (expected " + expected.get(key) + ", got " + values.get(i) + ")");
+                    }
+                }
+            }
+        }
+        if (!wrong.isEmpty())
+        {
+            fail("member " + id + " lost or changed " + wrong.size() + " of " + expected.size() +
+                " acknowledged keys, e.g. " + wrong.subList(0, Math.min(10, wrong.size())) + "\n" +
+                cluster.diagnostics());
+        }
+    }
+
+    /**
+     * Wait until a member has applied everything the current leader has committed.
+     */
+    static void awaitCaughtUp(final TestCluster cluster, final int id)
+    {
+        final int leader = cluster.awaitLeader();
+        final long commitIndex = cluster.raftField(leader, "raft_commit_index");
+        await(AWAIT_TIMEOUT_MS,
+            () -> cluster.raftField(id, "raft_applied_index") >= commitIndex,
+            () -> "member " + id + " applied up to " + cluster.raftField(id, "raft_applied_index") +
+            ", the leader " + leader + " had committed up to " + commitIndex + "\n" + cluster.logTail(id));
+    }
+
+    /**
+     * The number of keys a member holds, from INFO keyspace: every member applies, so any member can tell.
+     */
+    static String keyCount(final TestCluster cluster, final int id)
+    {
+        final String db0 = cluster.info(id).get("db0");
+        return null == db0 ? "0" : db0.replaceAll("keys=(\\d+),.*", "$1");
+    }
+
+    static Socket connect(final int port) throws IOException
+    {
+        final Socket socket = new Socket(HOST, port);
+        socket.setSoTimeout(5_000);
+        socket.setTcpNoDelay(true);
+        return socket;
+    }
+
+    /**
+     * Send a request and read exactly length bytes of replies.
+     */
+    static String exchange(final Socket socket, final String request, final int length) throws IOException
+    {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+        final InputStream in = socket.getInputStream();
+        final ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        final byte[] buffer = new byte[4096];
+        while (reply.size() < length)
+        {
+            final int read;
+            try
+            {
+                read = in.read(buffer, 0, Math.min(buffer.length, length - reply.size()));
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                throw new AssertionError("no more reply to " + quote(request) + " after " +
+                    quote(reply.toString(StandardCharsets.UTF_8)), ex);
+            }
+            if (read < 0)
+            {
+                throw new AssertionError("connection closed after replying " +
+                    quote(reply.toString(StandardCharsets.UTF_8)) + " to " + quote(request));
+            }
+            reply.write(buffer, 0, read);
+        }
+        return reply.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Read until the server closes the connection; fail if it does not within the socket's timeout.
+     */
+    static String readUntilClosed(final Socket socket) throws IOException
+    {
+        final InputStream in = socket.getInputStream();
+        final ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        final byte[] buffer = new byte[4096];
+        while (true)
+        {
+            final int read;
+            try
+            {
+                read = in.read(buffer);
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                throw new AssertionError("the connection is still open after replying " +
+                    quote(reply.toString(StandardCharsets.UTF_8)), ex);
+            }
+            if (read < 0)
+            {
+                return reply.toString(StandardCharsets.UTF_8);
+            }
+            reply.write(buffer, 0, read);
+        }
+    }
+
+    static long number(final Map<String, String> fields, final String name, final String diagnostic)
+    {
+        final String value = fields.get(name);
+        assertNotNull(value, () -> "no " + name + " in " + diagnostic);
+        return Long.parseLong(value);
+    }
+
+    /**
+     * Read one whole RESP reply of a simple type or a bulk string.
+     */
+    static String readReply(final Socket socket) throws IOException
+    {
+        final InputStream in = socket.getInputStream();
+        final ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        int expectedLength = -1;
+        while (expectedLength < 0 || reply.size() < expectedLength)
+        {
+            final int b;
+            try
+            {
+                b = in.read();
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                throw new AssertionError("no whole reply within " + socket.getSoTimeout() + "ms, got " +
+                    quote(reply.toString(StandardCharsets.UTF_8)), ex);
+            }
+            if (b < 0)
+            {
+                throw new AssertionError("connection closed after " + quote(reply.toString(StandardCharsets.UTF_8)));
+            }
+            reply.write(b);
+            final String text = reply.toString(StandardCharsets.UTF_8);
+            if (expectedLength < 0 && text.endsWith("\r\n"))
+            {
+                final int bulkLength = text.startsWith("$") ?
+                    Integer.parseInt(text.substring(1, text.length() - 2)) : -1;
+                expectedLength = bulkLength < 0 ? text.length() : text.length() + bulkLength + 2;
+            }
+        }
+        return reply.toString(StandardCharsets.UTF_8);
+    }
+
+    static String quote(final String text)
+    {
+        return "\"" + text.replace("\r", "\\r").replace("\n", "\\n") + "\"";
+    }
+
+    /**
+     * A client writing distinct keys one after another, following redirects, and recording which were acknowledged.
+     */
+    static final class ContinuousWriter
+    {
+        private final TestCluster cluster;
+        private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        private final AtomicInteger acknowledgedCount = new AtomicInteger();
+        private final AtomicInteger errorCount = new AtomicInteger();
+        private final AtomicReference<String> lastError = new AtomicReference<>("none");
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private volatile int port;
+
+        ContinuousWriter(final TestCluster cluster, final int leader)
+        {
+            this.cluster = cluster;
+            this.port = cluster.clientPort(leader);
+            this.thread = new Thread(this::run, "continuous-writer");
+            thread.setDaemon(true);
+        }
+
+        void start()
+        {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(AWAIT_TIMEOUT_MS);
+            if (thread.isAlive())
+            {
+                fail("the writer did not stop within " + AWAIT_TIMEOUT_MS + "ms");
+            }
+        }
+
+        int acknowledgedCount()
+        {
+            return acknowledgedCount.get();
+        }
+
+        Map<String, String> acknowledged()
+        {
+            return acknowledged;
+        }
+
+        String errors()
+        {
+            return errorCount.get() + ", the last: " + lastError.get();
+        }
+
+        void awaitAcknowledged(final int count)
+        {
+            await(AWAIT_TIMEOUT_MS, () -> acknowledgedCount.get() >= count,
+                () -> "the writer has " + acknowledgedCount.get() + " acknowledged writes, waiting for " + count +
+                "; errors: " + errors() + "\n" + cluster.diagnostics());
+        }
+
+        private void run()
+        {
+            final String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            Jedis jedis = null;
+            for (int i = 0; running.get(); i++)
+            {
+                final String key = "continuous:" + i;
+                final String value = "value-" + i + "-" + run;
+                try
+                {
+                    if (null == jedis)
+                    {
+                        jedis = new Jedis(HOST, port, 2_000, 15_000);
+                    }
+                    if ("OK".equals(jedis.set(key, value)))
+                    {
+                        acknowledged.put(key, value);
+                        acknowledgedCount.incrementAndGet();
+                    }
+                }
+                catch (final JedisMovedDataException ex)
+                {
+                    recordError(ex);
+                    port = ex.getTargetNode().getPort();
+                    jedis.close();
+                    jedis = null;
+                }
+                catch (final JedisConnectionException ex)
+                {
+                    // the member is gone: ask the next one, which redirects to the leader once there is one
+                    recordError(ex);
+                    port = cluster.clientPort(1 + (memberOf(port) % cluster.memberCount()));
+                    if (null != jedis)
+                    {
+                        jedis.close();
+                        jedis = null;
+                    }
+                }
+                catch (final JedisException ex)
+                {
+                    recordError(ex); // CLUSTERDOWN or TRYAGAIN during an election: try again on the same member
+                }
+            }
+            if (null != jedis)
+            {
+                jedis.close();
+            }
+        }
+
+        private int memberOf(final int clientPort)
+        {
+            for (int id = 1; id <= cluster.memberCount(); id++)
+            {
+                if (cluster.clientPort(id) == clientPort)
+                {
+                    return id;
+                }
+            }
+            throw new IllegalStateException("no member has client port " + clientPort);
+        }
+
+        private void recordError(final Exception ex)
+        {
+            errorCount.incrementAndGet();
+            lastError.set(ex.toString());
+            try
+            {
+                Thread.sleep(10); // no hot loop against a member that cannot take writes now
+            }
+            catch (final InterruptedException ie)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
