@@ -37,6 +37,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 {
     /** A connection whose unsent replies exceed this stops executing commands until its socket drains. */
     static final int OUTPUT_LIMIT = 64 * 1024 * 1024;
+    private static final byte[] OUTCOME_UNKNOWN =
+        ("-UNCERTAIN leadership changed before the write was known to be committed: it may or may not have been " +
+        "applied; read the key before retrying\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PENDING_TRUNCATED =
         "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
             .getBytes(StandardCharsets.US_ASCII);
@@ -59,6 +62,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private RaftNode raft;
     private ClientPoller poller;
     private int maxPayloadLength;
+    private boolean leader;
+    private boolean resolveUncertain;
+    private long uncertainAfterIndex;
 
     long commandsProcessed;
     long writesProposed;
@@ -133,6 +139,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     int afterFlush()
     {
         int work = 0;
+        if (resolveUncertain && raft.lastApplied() >= uncertainAfterIndex)
+        {
+            work += answerUncertain();
+        }
         for (int i = readWaiters.size() - 1; i >= 0; i--)
         {
             final Session session = readWaiters.get(i);
@@ -481,6 +491,42 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     public void onRoleChange(final Role role, final long term, final int leaderId)
     {
         serverCommands.onRoleChange(role, term, leaderId);
+        final boolean isLeader = Role.LEADER == role;
+        if (leader && !isLeader && pending.size() > 0)
+        {
+            // what was committed when leadership went is applied and answered as usual; whatever is still pending
+            // after that may yet be committed by the next leader or may be lost, so it is answered as unknown
+            resolveUncertain = true;
+            uncertainAfterIndex = raft.commitIndex();
+        }
+        else if (isLeader)
+        {
+            resolveUncertain = false; // as leader again, this member commits or overwrites them itself
+        }
+        leader = isLeader;
+    }
+
+    private int answerUncertain()
+    {
+        resolveUncertain = false;
+        int answered = 0;
+        while (pending.size() > 0)
+        {
+            final Session session = pending.headSession();
+            pending.removeHead();
+            session.pendingWrites--;
+            if (session.isOpen())
+            {
+                session.connection.out().raw(OUTCOME_UNKNOWN);
+                poller.markDirty(session.connection);
+                if (0 == session.pendingWrites)
+                {
+                    queueResume(session);
+                }
+            }
+            answered++;
+        }
+        return answered;
     }
 
     /**

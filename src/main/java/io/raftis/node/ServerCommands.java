@@ -16,7 +16,6 @@ import io.raftis.transport.TransportCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The commands a node answers itself, on any member and without the log: connection commands (PING, ECHO, QUIT,
@@ -42,6 +41,11 @@ final class ServerCommands
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESETSTAT = "RESETSTAT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SLOTS = "SLOTS".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SHARDS = "SHARDS".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NODES = "NODES".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MYID = "MYID".getBytes(StandardCharsets.US_ASCII);
+    private static final int LAST_SLOT = 16383;
 
     /** What CONFIG GET answers: the settings clients ask about, with raftis's fixed values. */
     private static final String[][] CONFIG =
@@ -89,6 +93,7 @@ final class ServerCommands
         register("config", -2, Command.FLAG_ADMIN | stale, 0, this::config);
         register("info", -1, stale, Command.CATEGORY_DANGEROUS, this::info);
         register("role", 1, fast | stale, Command.CATEGORY_ADMIN, this::role);
+        register("cluster", -2, stale, 0, this::cluster);
     }
 
     private void register(
@@ -651,9 +656,131 @@ final class ServerCommands
         }
     }
 
-    void forEachCommand(final Consumer<Command> consumer)
+    /**
+     * CLUSTER INFO, SLOTS, SHARDS, NODES and MYID describe the Raft group as Redis Cluster would describe one shard:
+     * the leader is the master of every slot and the followers are its replicas, so cluster-aware clients find the
+     * leader by themselves and follow -MOVED after a failover.
+     */
+    private void cluster(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        dataCommands.forEach(consumer);
-        table.forEach(consumer);
+        final int count = args.argCount();
+        final Member leader = ctx.member(raft.leaderId());
+        if (args.argEqualsIgnoreCase(1, INFO) && count == 2)
+        {
+            final StringBuilder sb = new StringBuilder(512);
+            final boolean ok = null != leader;
+            line(sb, "cluster_enabled", "1");
+            line(sb, "cluster_state", ok ? "ok" : "fail");
+            line(sb, "cluster_slots_assigned", ok ? "16384" : "0");
+            line(sb, "cluster_slots_ok", ok ? "16384" : "0");
+            line(sb, "cluster_slots_pfail", "0");
+            line(sb, "cluster_slots_fail", "0");
+            line(sb, "cluster_known_nodes", "" + ctx.memberList().length);
+            line(sb, "cluster_size", ok ? "1" : "0");
+            line(sb, "cluster_current_epoch", "" + raft.term());
+            line(sb, "cluster_my_epoch", "" + raft.term());
+            out.bulkString(sb.toString());
+        }
+        else if (args.argEqualsIgnoreCase(1, MYID) && count == 2)
+        {
+            out.bulkString(nodeId(ctx.memberId()));
+        }
+        else if (args.argEqualsIgnoreCase(1, SLOTS) && count == 2)
+        {
+            if (null == leader)
+            {
+                out.arrayHeader(0);
+                return;
+            }
+            final Member[] members = ctx.memberList();
+            out.arrayHeader(1);
+            out.arrayHeader(2 + members.length);
+            out.integer(0);
+            out.integer(LAST_SLOT);
+            slotNode(out, leader);
+            for (final Member member : members)
+            {
+                if (member.id() != leader.id())
+                {
+                    slotNode(out, member);
+                }
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, SHARDS) && count == 2)
+        {
+            if (null == leader)
+            {
+                out.arrayHeader(0);
+                return;
+            }
+            final Member[] members = ctx.memberList();
+            out.arrayHeader(1);
+            out.arrayHeader(4);
+            out.bulkString("slots");
+            out.arrayHeader(2).integer(0).integer(LAST_SLOT);
+            out.bulkString("nodes");
+            out.arrayHeader(members.length);
+            shardNode(out, leader, true);
+            for (final Member member : members)
+            {
+                if (member.id() != leader.id())
+                {
+                    shardNode(out, member, false);
+                }
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, NODES) && count == 2)
+        {
+            final StringBuilder sb = new StringBuilder(1024);
+            for (final Member member : ctx.memberList())
+            {
+                final boolean isLeader = null != leader && member.id() == leader.id();
+                sb.append(nodeId(member.id())).append(' ')
+                    .append(member.host()).append(':').append(member.clientPort()).append('@')
+                    .append(member.raftPort()).append(' ')
+                    .append(member.id() == ctx.memberId() ? "myself," : "")
+                    .append(isLeader ? "master" : "slave").append(' ')
+                    .append(isLeader || null == leader ? "-" : nodeId(leader.id())).append(" 0 0 ")
+                    .append(raft.term()).append(" connected");
+                if (isLeader)
+                {
+                    sb.append(" 0-").append(LAST_SLOT);
+                }
+                sb.append('\n');
+            }
+            out.bulkString(sb.toString());
+        }
+        else
+        {
+            out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
+                "'. Try CLUSTER HELP.");
+        }
+    }
+
+    private String nodeId(final int memberId)
+    {
+        // Redis Cluster's node ids are 40 hex digits: the cluster id and the member id, padded
+        return String.format("%016x%08x%016x", ctx.clusterId(), memberId, 0L);
+    }
+
+    private void slotNode(final RespWriter out, final Member member)
+    {
+        out.arrayHeader(3);
+        out.bulkString(member.host());
+        out.integer(member.clientPort());
+        out.bulkString(nodeId(member.id()));
+    }
+
+    private void shardNode(final RespWriter out, final Member member, final boolean master)
+    {
+        out.arrayHeader(14);
+        out.bulkString("id").bulkString(nodeId(member.id()));
+        out.bulkString("port").integer(member.clientPort());
+        out.bulkString("ip").bulkString(member.host());
+        out.bulkString("endpoint").bulkString(member.host());
+        out.bulkString("role").bulkString(master ? "master" : "replica");
+        out.bulkString("replication-offset").integer(master ? raft.commitIndex() : Math.max(0,
+            raft.isLeader() ? raft.matchIndexOf(member.id()) : member.id() == ctx.memberId() ? raft.lastApplied() : 0));
+        out.bulkString("health").bulkString("online");
     }
 }

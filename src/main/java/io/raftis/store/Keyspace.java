@@ -44,6 +44,10 @@ public final class Keyspace
     public static final int MAX_CAPACITY = 1 << 30;
 
     private static final int MIN_CAPACITY = 8;
+    /** Slots of the old table moved per change while the table is resized: at least 2 keep ahead of growth. */
+    private static final int MIGRATE_SLOTS = 32;
+    /** Marks a slot of the old table whose entry moved or was removed; lookups probe past it. */
+    private static final byte[] MOVED = new byte[0];
 
     private static final long PRIME64_1 = 0x9E3779B185EBCA87L;
     private static final long PRIME64_2 = 0xC2B2AE3D27D4EB4FL;
@@ -72,6 +76,11 @@ public final class Keyspace
     private Object[] values;
     private int[] hashes;
     private int mask;
+    private byte[][] oldKeys;
+    private Object[] oldValues;
+    private int[] oldHashes;
+    private int oldMask;
+    private int migrateCursor;
     private int size;
     private int growThreshold;
     private int shrinkThreshold;
@@ -129,8 +138,14 @@ public final class Keyspace
      */
     public Object get(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int slot = find(buffer, offset, length, hash(buffer, offset, length));
-        return slot >= 0 ? values[slot] : null;
+        final int hash = hash(buffer, offset, length);
+        final int slot = find(buffer, offset, length, hash);
+        if (slot >= 0)
+        {
+            return values[slot];
+        }
+        final int oldSlot = findOld(buffer, offset, length, hash);
+        return oldSlot >= 0 ? oldValues[oldSlot] : null;
     }
 
     /**
@@ -186,7 +201,7 @@ public final class Keyspace
      */
     public boolean containsKey(final DirectBuffer buffer, final int offset, final int length)
     {
-        return find(buffer, offset, length, hash(buffer, offset, length)) >= 0;
+        return null != get(buffer, offset, length);
     }
 
     /**
@@ -236,17 +251,28 @@ public final class Keyspace
      */
     public boolean remove(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int slot = find(buffer, offset, length, hash(buffer, offset, length));
-        if (slot < 0)
+        migrateStep();
+        final int hash = hash(buffer, offset, length);
+        final int slot = find(buffer, offset, length, hash);
+        if (slot >= 0)
         {
-            return false;
+            deleteSlot(slot);
+        }
+        else
+        {
+            final int oldSlot = findOld(buffer, offset, length, hash);
+            if (oldSlot < 0)
+            {
+                return false;
+            }
+            oldKeys[oldSlot] = MOVED;
+            oldValues[oldSlot] = null;
         }
 
-        deleteSlot(slot);
         version++;
         if (--size < shrinkThreshold)
         {
-            rehash(keys.length >>> 1);
+            startResize(keys.length >>> 1);
         }
 
         return true;
@@ -269,6 +295,7 @@ public final class Keyspace
      */
     public void clear()
     {
+        dropOldTable();
         if (keys.length == initialCapacity)
         {
             Arrays.fill(keys, null);
@@ -292,6 +319,23 @@ public final class Keyspace
     public void forEach(final EntryConsumer consumer)
     {
         final long expectedVersion = version;
+        if (null != oldKeys)
+        {
+            final byte[][] oldKeys = this.oldKeys;
+            final Object[] oldValues = this.oldValues;
+            for (int i = migrateCursor, length = oldKeys.length; i < length; i++)
+            {
+                final byte[] key = oldKeys[i];
+                if (null != key && MOVED != key)
+                {
+                    consumer.accept(key, oldValues[i]);
+                    if (version != expectedVersion)
+                    {
+                        throw new ConcurrentModificationException("keyspace changed during forEach");
+                    }
+                }
+            }
+        }
         final byte[][] keys = this.keys;
         final Object[] values = this.values;
 
@@ -415,6 +459,7 @@ public final class Keyspace
             throw new NullPointerException("value");
         }
 
+        migrateStep();
         final int hash = hash(buffer, offset, length);
         final int slot = find(buffer, offset, length, hash);
         version++;
@@ -423,6 +468,20 @@ public final class Keyspace
         {
             final Object previous = values[slot];
             values[slot] = value;
+            return previous;
+        }
+
+        final int oldSlot = findOld(buffer, offset, length, hash);
+        if (oldSlot >= 0)
+        {
+            // the key lives in the old table: move it across with its new value
+            final Object previous = oldValues[oldSlot];
+            final int index = -slot - 1;
+            keys[index] = oldKeys[oldSlot];
+            values[index] = value;
+            hashes[index] = hash;
+            oldKeys[oldSlot] = MOVED;
+            oldValues[oldSlot] = null;
             return previous;
         }
 
@@ -449,7 +508,7 @@ public final class Keyspace
 
         if (++size > growThreshold && keys.length < MAX_CAPACITY)
         {
-            rehash(keys.length << 1);
+            startResize(keys.length << 1);
         }
 
         return null;
@@ -546,23 +605,42 @@ public final class Keyspace
         hashes[hole] = 0;
     }
 
-    private void rehash(final int newCapacity)
+    /**
+     * Resize incrementally, as Redis does: the current table becomes the old one, a table of the new capacity takes
+     * every new key, and each change moves {@link #MIGRATE_SLOTS} slots of the old table across, so no single
+     * command pays for moving millions of keys (which stalled every member at once, long enough to lose a leader).
+     */
+    private void startResize(final int newCapacity)
     {
-        final byte[][] oldKeys = keys;
-        final Object[] oldValues = values;
-        final int[] oldHashes = hashes;
-
+        if (null != oldKeys)
+        {
+            while (null != oldKeys)
+            {
+                migrateStep();
+            }
+        }
+        oldKeys = keys;
+        oldValues = values;
+        oldHashes = hashes;
+        oldMask = mask;
+        migrateCursor = 0;
         allocate(newCapacity);
+    }
 
+    private void migrateStep()
+    {
+        final byte[][] oldKeys = this.oldKeys;
+        if (null == oldKeys)
+        {
+            return;
+        }
         final byte[][] keys = this.keys;
-        final Object[] values = this.values;
-        final int[] hashes = this.hashes;
         final int mask = this.mask;
-
-        for (int i = 0, length = oldKeys.length; i < length; i++)
+        final int end = Math.min(oldKeys.length, migrateCursor + MIGRATE_SLOTS);
+        for (int i = migrateCursor; i < end; i++)
         {
             final byte[] key = oldKeys[i];
-            if (null != key)
+            if (null != key && MOVED != key)
             {
                 final int hash = oldHashes[i];
                 int index = hash & mask;
@@ -570,12 +648,51 @@ public final class Keyspace
                 {
                     index = (index + 1) & mask;
                 }
-
                 keys[index] = key;
                 values[index] = oldValues[i];
                 hashes[index] = hash;
+                oldKeys[i] = MOVED;
+                oldValues[i] = null;
             }
         }
+        migrateCursor = end;
+        if (end == oldKeys.length)
+        {
+            dropOldTable();
+        }
+    }
+
+    private void dropOldTable()
+    {
+        oldKeys = null;
+        oldValues = null;
+        oldHashes = null;
+        migrateCursor = 0;
+    }
+
+    /**
+     * @return the slot of the key in the old table while resizing, else -1.
+     */
+    private int findOld(final DirectBuffer buffer, final int offset, final int length, final int hash)
+    {
+        final byte[][] oldKeys = this.oldKeys;
+        if (null == oldKeys)
+        {
+            return -1;
+        }
+        final int[] oldHashes = this.oldHashes;
+        final int mask = oldMask;
+        int index = hash & mask;
+        byte[] key;
+        while (null != (key = oldKeys[index]))
+        {
+            if (MOVED != key && oldHashes[index] == hash && keyEquals(key, buffer, offset, length))
+            {
+                return index;
+            }
+            index = (index + 1) & mask;
+        }
+        return -1;
     }
 
     private void allocate(final int capacity)

@@ -1,0 +1,137 @@
+package io.raftis.node;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static io.raftis.node.ClusterTest.connect;
+import static io.raftis.node.ClusterTest.quote;
+import static io.raftis.node.ClusterTest.readReply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The group seen as one Redis Cluster shard by cluster-aware clients, and honest answers to writes whose outcome a
+ * deposed leader cannot know.
+ */
+class ClusterClientTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDescribeTheGroupAsOneShardWithTheLeaderAsMasterOfEverySlot()
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final int follower = leader == 1 ? 2 : 1;
+            try (Jedis jedis = cluster.client(follower))
+            {
+                final String info = jedis.clusterInfo();
+                assertTrue(info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3"), info);
+
+                final List<Object> slots = jedis.clusterSlots();
+                assertEquals(1, slots.size(), "one shard");
+                final List<?> shard = (List<?>)slots.get(0);
+                assertEquals(0L, shard.get(0));
+                assertEquals(16383L, shard.get(1));
+                final List<?> master = (List<?>)shard.get(2);
+                assertEquals("127.0.0.1", new String((byte[])master.get(0), StandardCharsets.US_ASCII));
+                assertEquals((long)cluster.clientPort(leader), master.get(1), "the leader is the master");
+                assertEquals(2 + 3, shard.size(), "the master and both replicas");
+
+                final String nodes = jedis.clusterNodes();
+                final String[] lines = nodes.trim().split("\n");
+                assertEquals(3, lines.length, nodes);
+                int masters = 0;
+                for (final String line : lines)
+                {
+                    if (line.contains(" master ") || line.contains(",master ") || line.contains("master -"))
+                    {
+                        masters++;
+                        assertTrue(line.contains(":" + cluster.clientPort(leader) + "@"), line);
+                        assertTrue(line.endsWith("0-16383"), line);
+                    }
+                }
+                assertEquals(1, masters, nodes);
+                assertEquals(jedis.clusterMyId().length(), 40);
+            }
+        }
+    }
+
+    @Test
+    void shouldLetAClusterClientFindTheLeaderAndFollowItAcrossAFailover()
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final int seed = leader == 1 ? 2 : 1;
+            try (JedisCluster client = new JedisCluster(
+                Set.of(new HostAndPort("127.0.0.1", cluster.clientPort(seed))), 2_000, 20))
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    assertEquals("OK", client.set("cc:" + i, "v" + i));
+                }
+                assertEquals("v7", client.get("cc:7"));
+
+                cluster.kill(leader);
+                final int newLeader = cluster.awaitLeader();
+                assertNotEquals(leader, newLeader);
+                for (int i = 50; i < 60; i++)
+                {
+                    assertEquals("OK", client.set("cc:" + i, "v" + i), "after the failover");
+                }
+                for (int i = 0; i < 60; i++)
+                {
+                    assertEquals("v" + i, client.get("cc:" + i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerAPendingWriteAsUncertainWhenTheLeaderLosesItsMajority() throws IOException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            try (Socket socket = connect(cluster.clientPort(leader)))
+            {
+                socket.setSoTimeout(10_000);
+                for (int id = 1; id <= 3; id++)
+                {
+                    if (id != leader)
+                    {
+                        cluster.pause(id);
+                    }
+                }
+                socket.getOutputStream().write(
+                    "*3\r\n$3\r\nSET\r\n$9\r\nuncertain\r\n$1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                // check-quorum deposes the leader within about an election timeout; it cannot know whether the
+                // next leader will keep the entry, so it must say so rather than claim a failure
+                final String reply = readReply(socket);
+                assertTrue(reply.startsWith("-UNCERTAIN "), () -> "a pending write of a deposed leader was " +
+                    "answered " + quote(reply) + "\n" + cluster.logTail(leader));
+                for (int id = 1; id <= 3; id++)
+                {
+                    if (id != leader)
+                    {
+                        cluster.resume(id);
+                    }
+                }
+            }
+        }
+    }
+}
