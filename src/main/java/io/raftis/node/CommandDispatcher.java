@@ -40,6 +40,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private static final byte[] OUTCOME_UNKNOWN =
         ("-UNCERTAIN leadership changed before the write was known to be committed: it may or may not have been " +
         "applied; read the key before retrying\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFERRING =
+        "-TRYAGAIN leadership is moving to another member; retry shortly\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PENDING_TRUNCATED =
         "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
             .getBytes(StandardCharsets.US_ASCII);
@@ -324,6 +326,16 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
 
         final long index = raft.propose(payload, offset, payloadLength);
+        if (index < 0)
+        {
+            // leadership is being handed over: nothing was appended
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            reply(session, length).raw(TRANSFERRING);
+            return true;
+        }
         pending.add(index, raft.term(), session);
         session.pendingWrites++;
         writesProposed++;

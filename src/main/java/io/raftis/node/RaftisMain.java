@@ -67,6 +67,16 @@ public final class RaftisMain
             AgentRunner.startOnThread(runner);
             barrier.await();
             System.out.println(ServerCommands.timestamp() + " member " + self.id() + " stopping");
+            node.requestHandover();
+            final long deadlineNs = System.nanoTime() + 2 * ctx.electionTimeoutNs();
+            while (!node.isHandedOver() && System.nanoTime() < deadlineNs && !runner.isClosed())
+            {
+                Thread.sleep(1);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
         System.out.println(ServerCommands.timestamp() + " member " + self.id() + " stopped");
     }

@@ -36,6 +36,9 @@ public final class RaftisNode implements Agent
     private final RaftNode raft;
     private final CommandDispatcher dispatcher;
     private final ClientPoller poller;
+    private volatile boolean handoverRequested;
+    private volatile boolean handedOver;
+    private boolean handoverStarted;
 
     public RaftisNode(final Context ctx, final ErrorHandler errorHandler) throws IOException
     {
@@ -132,7 +135,47 @@ public final class RaftisNode implements Agent
         work += raft.flush();
         work += dispatcher.afterFlush();
         work += poller.flushDirty();
+        if (handoverRequested)
+        {
+            work += handOver();
+        }
         return work;
+    }
+
+    /**
+     * Ask the duty cycle to hand leadership to the most up-to-date follower before the node stops, so that a planned
+     * stop costs no election timeout. Called from another thread; {@link #isHandedOver()} says when it is done.
+     */
+    public void requestHandover()
+    {
+        handoverRequested = true;
+    }
+
+    /**
+     * @return true once this member is not the leader, or gave up handing over.
+     */
+    public boolean isHandedOver()
+    {
+        return handedOver;
+    }
+
+    private int handOver()
+    {
+        if (!handoverStarted)
+        {
+            handoverStarted = true;
+            if (!raft.transferLeadership())
+            {
+                handedOver = true;
+            }
+            return 1;
+        }
+        if (!handedOver && (!raft.isLeader() || !raft.isTransferringLeadership()))
+        {
+            handedOver = true; // handed over, or the target did not take over within an election timeout
+            return 1;
+        }
+        return 0;
     }
 
     public void onClose()

@@ -67,6 +67,9 @@ public final class RaftNode
     private long leaderStartIndex;
     private long sequence;
     private boolean roundRequested;
+    private int transferTarget = NO_MEMBER;
+    private long transferDeadlineNs;
+    private boolean timeoutNowSent;
 
     private boolean responsePending;
     private int responseTo;
@@ -136,7 +139,7 @@ public final class RaftNode
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.maxBatchBytes = maxBatchBytes;
         this.maxInflightEntries = maxInflightEntries;
-        this.maxApplyPerFlush = 8192;
+        this.maxApplyPerFlush = 1024;
 
         final int peers = peerIds.length;
         nextIndex = new long[peers];
@@ -231,7 +234,7 @@ public final class RaftNode
      */
     public long propose(final DirectBuffer command, final int offset, final int length)
     {
-        if (Role.LEADER != role)
+        if (Role.LEADER != role || NO_MEMBER != transferTarget)
         {
             return -1;
         }
@@ -307,6 +310,41 @@ public final class RaftNode
         return nowNs - leaseFromNs < electionTimeoutNs - electionTimeoutNs / 10 && commitIndex >= leaderStartIndex;
     }
 
+    /**
+     * Hand leadership to the most up-to-date follower (thesis §3.10): stop taking proposals, bring it up to date,
+     * then send it TimeoutNow so it starts an election at once. Abandoned after an election timeout.
+     *
+     * @return false when this member is not the leader or has no peer.
+     */
+    public boolean transferLeadership()
+    {
+        if (Role.LEADER != role || 0 == peerIds.length)
+        {
+            return false;
+        }
+        int best = 0;
+        for (int slot = 1; slot < peerIds.length; slot++)
+        {
+            if (matchIndex[slot] > matchIndex[best])
+            {
+                best = slot;
+            }
+        }
+        transferTarget = peerIds[best];
+        transferDeadlineNs = nowNs + electionTimeoutNs;
+        timeoutNowSent = false;
+        roundRequested = true;
+        return true;
+    }
+
+    /**
+     * @return true while this leader hands leadership over and refuses proposals.
+     */
+    public boolean isTransferringLeadership()
+    {
+        return Role.LEADER == role && NO_MEMBER != transferTarget;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Time
     // ---------------------------------------------------------------------------------------------------------
@@ -340,11 +378,16 @@ public final class RaftNode
                 work++;
                 checkQuorum();
             }
+            if (NO_MEMBER != transferTarget && nowNs >= transferDeadlineNs)
+            {
+                transferTarget = NO_MEMBER; // the target did not take over in time: lead on
+                work++;
+            }
         }
         else if (nowNs >= electionDeadlineNs)
         {
             work++;
-            startElection();
+            startPreVote();
         }
         return work;
     }
@@ -353,19 +396,41 @@ public final class RaftNode
     // Messages
     // ---------------------------------------------------------------------------------------------------------
 
-    public void onRequestVote(final int candidateId, final long term, final long lastLogIndex, final long lastLogTerm)
+    public void onRequestVote(
+        final int candidateId,
+        final long term,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean preVote,
+        final boolean transfer)
     {
         if (slotOf(candidateId) < 0)
         {
             return;
         }
+        final long currentTerm = term();
+        final long myLastTerm = log.lastTerm();
+        final boolean upToDate = lastLogTerm > myLastTerm ||
+            (lastLogTerm == myLastTerm && lastLogIndex >= log.lastIndex()); // §5.4.1
         // leader stickiness: a member that heard from a live leader within the election timeout ignores a
-        // candidate, so a partitioned member cannot depose a working leader (thesis §4.2.3)
-        if (term > term() && (Role.LEADER == role || nowNs - lastLeaderContactNs < electionTimeoutNs))
+        // candidate, so a partitioned member cannot depose a working leader (thesis §4.2.3); a transfer the
+        // leader asked for is the exception
+        final boolean sticky = !transfer &&
+            (Role.LEADER == role || nowNs - lastLeaderContactNs < electionTimeoutNs);
+
+        if (preVote)
         {
+            // a pre-vote changes neither term nor vote (thesis §9.6)
+            final boolean granted = term > currentTerm && upToDate && !sticky;
+            transport.sendVoteResponse(candidateId, granted ? term : currentTerm, granted, true);
             return;
         }
-        if (term > term())
+        if (term > currentTerm && sticky)
+        {
+            transport.sendVoteResponse(candidateId, currentTerm, false, false);
+            return;
+        }
+        if (term > currentTerm)
         {
             becomeFollower(term, NO_MEMBER, "vote request of a higher term");
         }
@@ -374,9 +439,6 @@ public final class RaftNode
         if (term == term() && Role.FOLLOWER == role)
         {
             final int votedFor = state.votedFor();
-            final long myLastTerm = log.lastTerm();
-            final boolean upToDate = lastLogTerm > myLastTerm ||
-                (lastLogTerm == myLastTerm && lastLogIndex >= log.lastIndex()); // §5.4.1
             if ((NO_MEMBER == votedFor || candidateId == votedFor) && upToDate)
             {
                 if (NO_MEMBER == votedFor)
@@ -387,14 +449,30 @@ public final class RaftNode
                 resetElectionDeadline();
             }
         }
-        transport.sendVoteResponse(candidateId, term(), granted);
+        transport.sendVoteResponse(candidateId, term(), granted, false);
     }
 
-    public void onRequestVoteResponse(final int voterId, final long term, final boolean granted)
+    public void onRequestVoteResponse(final int voterId, final long term, final boolean granted, final boolean preVote)
     {
         final int slot = slotOf(voterId);
         if (slot < 0)
         {
+            return;
+        }
+        if (preVote)
+        {
+            if (Role.PRE_CANDIDATE == role && granted && term == term() + 1)
+            {
+                voteGranted[slot] = true;
+                if (votes() >= quorum)
+                {
+                    startElection(false);
+                }
+            }
+            else if (!granted && term > term())
+            {
+                becomeFollower(term, NO_MEMBER, "pre-vote refused by a member of a higher term");
+            }
             return;
         }
         if (term > term())
@@ -407,15 +485,31 @@ public final class RaftNode
             return;
         }
         voteGranted[slot] = true;
+        if (votes() >= quorum)
+        {
+            becomeLeader();
+        }
+    }
+
+    /**
+     * The leader hands leadership over to this member: start an election now, without pre-vote (thesis §3.10).
+     */
+    public void onTimeoutNow(final int leaderId, final long term)
+    {
+        if (term == term() && leaderId == this.leaderId && Role.FOLLOWER == role)
+        {
+            startElection(true);
+        }
+    }
+
+    private int votes()
+    {
         int votes = 1;
         for (final boolean vote : voteGranted)
         {
             votes += vote ? 1 : 0;
         }
-        if (votes >= quorum)
-        {
-            becomeLeader();
-        }
+        return votes;
     }
 
     /**
@@ -680,6 +774,11 @@ public final class RaftNode
                 sent = transport.sendAppendEntries(
                     peerIds[slot], term(), prev, log.termAt(prev), commitIndex, seq, EMPTY, 0, 0, 0);
             }
+            if (peerIds[slot] == transferTarget && !timeoutNowSent && matchIndex[slot] == lastIndex &&
+                commitIndex == lastIndex)
+            {
+                timeoutNowSent = transport.sendTimeoutNow(transferTarget, term());
+            }
             if (sent)
             {
                 sequence = seq;
@@ -759,13 +858,33 @@ public final class RaftNode
         }
     }
 
-    private void startElection()
+    private void startPreVote()
+    {
+        if (quorum == 1)
+        {
+            startElection(false);
+            return;
+        }
+        leaderId = NO_MEMBER;
+        Arrays.fill(voteGranted, false);
+        role(Role.PRE_CANDIDATE, "election timeout");
+        resetElectionDeadline();
+        final long proposedTerm = term() + 1;
+        final long lastIndex = log.lastIndex();
+        final long lastTerm = log.lastTerm();
+        for (final int peerId : peerIds)
+        {
+            transport.sendRequestVote(peerId, proposedTerm, lastIndex, lastTerm, true, false);
+        }
+    }
+
+    private void startElection(final boolean transfer)
     {
         final long newTerm = term() + 1;
         state.update(newTerm, memberId); // term and own vote are durable before any RequestVote leaves (§5.2)
         leaderId = NO_MEMBER;
         Arrays.fill(voteGranted, false);
-        role(Role.CANDIDATE, "election timeout");
+        role(Role.CANDIDATE, transfer ? "leadership transferred" : "won the pre-vote");
         resetElectionDeadline();
         if (quorum == 1)
         {
@@ -776,7 +895,7 @@ public final class RaftNode
         final long lastTerm = log.lastTerm();
         for (final int peerId : peerIds)
         {
-            transport.sendRequestVote(peerId, newTerm, lastIndex, lastTerm);
+            transport.sendRequestVote(peerId, newTerm, lastIndex, lastTerm, false, transfer);
         }
     }
 
@@ -796,6 +915,7 @@ public final class RaftNode
         }
         responsePending = false;
         sequence = 0;
+        transferTarget = NO_MEMBER;
         // a no-op of the new term lets earlier entries commit and marks where reads may start (§8)
         leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
         logDirty = true;

@@ -8,9 +8,18 @@ import org.agrona.DirectBuffer;
  */
 public interface RaftTransport
 {
-    boolean sendRequestVote(int to, long term, long lastLogIndex, long lastLogTerm);
+    /**
+     * @param preVote  ask whether the member would vote, changing nothing (thesis §9.6).
+     * @param transfer the leader asked for this election with TimeoutNow: voters ignore leader stickiness.
+     */
+    boolean sendRequestVote(int to, long term, long lastLogIndex, long lastLogTerm, boolean preVote, boolean transfer);
 
-    boolean sendVoteResponse(int to, long term, boolean granted);
+    boolean sendVoteResponse(int to, long term, boolean granted, boolean preVote);
+
+    /**
+     * A leader hands over leadership: the follower starts an election at once (thesis §3.10).
+     */
+    boolean sendTimeoutNow(int to, long term);
 
     boolean sendAppendEntries(
         int to,

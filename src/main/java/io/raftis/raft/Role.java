@@ -6,6 +6,8 @@ package io.raftis.raft;
 public enum Role
 {
     FOLLOWER,
+    /** Asking for pre-votes before it may start an election (thesis §9.6). */
+    PRE_CANDIDATE,
     CANDIDATE,
     LEADER
 }

@@ -8,6 +8,7 @@ import io.raftis.codecs.BooleanType;
 import io.raftis.codecs.MessageHeaderDecoder;
 import io.raftis.codecs.RequestVoteDecoder;
 import io.raftis.codecs.RequestVoteResponseDecoder;
+import io.raftis.codecs.TimeoutNowDecoder;
 import io.raftis.raft.RaftNode;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -28,6 +29,7 @@ public final class RaftAdapter implements FragmentHandler
     private final RequestVoteResponseDecoder requestVoteResponseDecoder = new RequestVoteResponseDecoder();
     private final AppendEntriesDecoder appendEntriesDecoder = new AppendEntriesDecoder();
     private final AppendEntriesResponseDecoder appendEntriesResponseDecoder = new AppendEntriesResponseDecoder();
+    private final TimeoutNowDecoder timeoutNowDecoder = new TimeoutNowDecoder();
     private final UnsafeBuffer entries = new UnsafeBuffer(0, 0);
     private long lastForeignClusterId;
 
@@ -64,9 +66,17 @@ public final class RaftAdapter implements FragmentHandler
             case RequestVoteDecoder.TEMPLATE_ID:
             {
                 final RequestVoteDecoder d = requestVoteDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                if (fromThisCluster(d.clusterId()))
+                final long messageClusterId = d.clusterId();
+                final long term = d.term();
+                final int candidateId = d.candidateId();
+                final long lastLogIndex = d.lastLogIndex();
+                final long lastLogTerm = d.lastLogTerm();
+                // absent in version 1 messages: read as NULL_VAL, which is neither TRUE nor FALSE
+                final boolean preVote = BooleanType.TRUE == d.preVote();
+                final boolean transfer = BooleanType.TRUE == d.transfer();
+                if (fromThisCluster(messageClusterId))
                 {
-                    raft.onRequestVote(d.candidateId(), d.term(), d.lastLogIndex(), d.lastLogTerm());
+                    raft.onRequestVote(candidateId, term, lastLogIndex, lastLogTerm, preVote, transfer);
                 }
                 break;
             }
@@ -74,9 +84,14 @@ public final class RaftAdapter implements FragmentHandler
             {
                 final RequestVoteResponseDecoder d =
                     requestVoteResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                if (fromThisCluster(d.clusterId()))
+                final long messageClusterId = d.clusterId();
+                final long term = d.term();
+                final int voterId = d.voterId();
+                final boolean granted = BooleanType.TRUE == d.granted();
+                final boolean preVote = BooleanType.TRUE == d.preVote();
+                if (fromThisCluster(messageClusterId))
                 {
-                    raft.onRequestVoteResponse(d.voterId(), d.term(), BooleanType.TRUE == d.granted());
+                    raft.onRequestVoteResponse(voterId, term, granted, preVote);
                 }
                 break;
             }
@@ -114,6 +129,15 @@ public final class RaftAdapter implements FragmentHandler
                 {
                     raft.onAppendEntriesResponse(
                         d.followerId(), d.term(), BooleanType.TRUE == d.success(), d.lastLogIndex(), d.sequence());
+                }
+                break;
+            }
+            case TimeoutNowDecoder.TEMPLATE_ID:
+            {
+                final TimeoutNowDecoder d = timeoutNowDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                if (fromThisCluster(d.clusterId()))
+                {
+                    raft.onTimeoutNow(d.leaderId(), d.term());
                 }
                 break;
             }

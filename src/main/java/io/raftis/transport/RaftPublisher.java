@@ -8,6 +8,7 @@ import io.raftis.codecs.BooleanType;
 import io.raftis.codecs.MessageHeaderEncoder;
 import io.raftis.codecs.RequestVoteEncoder;
 import io.raftis.codecs.RequestVoteResponseEncoder;
+import io.raftis.codecs.TimeoutNowEncoder;
 import io.raftis.raft.RaftTransport;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -33,6 +34,7 @@ public final class RaftPublisher implements RaftTransport
     private final RequestVoteResponseEncoder requestVoteResponseEncoder = new RequestVoteResponseEncoder();
     private final AppendEntriesEncoder appendEntriesEncoder = new AppendEntriesEncoder();
     private final AppendEntriesResponseEncoder appendEntriesResponseEncoder = new AppendEntriesResponseEncoder();
+    private final TimeoutNowEncoder timeoutNowEncoder = new TimeoutNowEncoder();
 
     public RaftPublisher(
         final long clusterId,
@@ -66,26 +68,44 @@ public final class RaftPublisher implements RaftTransport
         return null != publication && publication.isConnected();
     }
 
-    public boolean sendRequestVote(final int to, final long term, final long lastLogIndex, final long lastLogTerm)
+    public boolean sendRequestVote(
+        final int to,
+        final long term,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean preVote,
+        final boolean transfer)
     {
         requestVoteEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .candidateId(memberId)
             .lastLogIndex(lastLogIndex)
-            .lastLogTerm(lastLogTerm);
+            .lastLogTerm(lastLogTerm)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE)
+            .transfer(transfer ? BooleanType.TRUE : BooleanType.FALSE);
         return offer(to, MessageHeaderEncoder.ENCODED_LENGTH + requestVoteEncoder.encodedLength(), null, 0, 0);
     }
 
-    public boolean sendVoteResponse(final int to, final long term, final boolean granted)
+    public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
     {
         requestVoteResponseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .voterId(memberId)
-            .granted(granted ? BooleanType.TRUE : BooleanType.FALSE);
+            .granted(granted ? BooleanType.TRUE : BooleanType.FALSE)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         return offer(
             to, MessageHeaderEncoder.ENCODED_LENGTH + requestVoteResponseEncoder.encodedLength(), null, 0, 0);
+    }
+
+    public boolean sendTimeoutNow(final int to, final long term)
+    {
+        timeoutNowEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clusterId(clusterId)
+            .term(term)
+            .leaderId(memberId);
+        return offer(to, MessageHeaderEncoder.ENCODED_LENGTH + timeoutNowEncoder.encodedLength(), null, 0, 0);
     }
 
     public boolean sendAppendEntries(

@@ -138,6 +138,52 @@ class RaftNodeTest
     }
 
     @Test
+    void shouldNotDisturbTheClusterWhenAnIsolatedMemberRejoins()
+    {
+        final SimulatedCluster cluster = new SimulatedCluster(5, 13);
+        final int leader = cluster.awaitLeader(5 * SECOND);
+        final long term = cluster.members[leader].raft.term();
+        final int isolated = leader % 5 + 1;
+        cluster.isolated[isolated] = true;
+        cluster.run(3 * SECOND);
+        assertEquals(term, cluster.members[isolated].raft.term(), "pre-vote: an isolated member raises no term");
+        cluster.isolated[isolated] = false;
+        cluster.run(SECOND);
+        assertEquals(leader, cluster.leader());
+        assertEquals(term, cluster.members[leader].raft.term(), "the leader kept its term");
+        assertEquals(leader, cluster.members[isolated].raft.leaderId());
+    }
+
+    @Test
+    void shouldHandLeadershipToAnUpToDateFollowerWithoutWaitingForATimeout()
+    {
+        final SimulatedCluster cluster = new SimulatedCluster(5, 17);
+        final int leader = cluster.awaitLeader(5 * SECOND);
+        for (int i = 0; i < 20; i++)
+        {
+            cluster.propose(leader, "SET t" + i);
+        }
+        final RaftNode raft = cluster.members[leader].raft;
+        assertTrue(raft.transferLeadership());
+        assertTrue(raft.isTransferringLeadership());
+        assertEquals(-1, cluster.propose(leader, "SET refused"), "no proposals while leadership moves");
+
+        final long started = cluster.nowNs;
+        int next = 0;
+        while (next == 0 || next == leader)
+        {
+            cluster.step();
+            next = cluster.leader();
+            assertTrue(cluster.nowNs - started < SimulatedCluster.ELECTION_TIMEOUT_NS,
+                "the transfer took longer than an election timeout");
+        }
+        assertFalse(raft.isLeader());
+        cluster.run(SECOND / 2);
+        assertEquals(next, cluster.members[leader].raft.leaderId());
+        assertEquals(22, cluster.members[next].raft.commitIndex(), "every entry of the old leader committed");
+    }
+
+    @Test
     void shouldFindMajorityValue()
     {
         assertEquals(5, RaftNode.quorumValue(new long[]{1, 5, 9}, 3, 2));

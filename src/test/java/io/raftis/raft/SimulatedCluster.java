@@ -123,14 +123,27 @@ final class SimulatedCluster
             }
         }
 
-        public boolean sendRequestVote(final int to, final long term, final long lastLogIndex, final long lastLogTerm)
+        public boolean sendRequestVote(
+            final int to,
+            final long term,
+            final long lastLogIndex,
+            final long lastLogTerm,
+            final boolean preVote,
+            final boolean transfer)
         {
-            return send(new Message(id, to, 'V', term, lastLogIndex, lastLogTerm, 0, 0, false, null, 0));
+            // commit carries the flags: bit 0 pre-vote, bit 1 transfer
+            return send(new Message(id, to, 'V', term, lastLogIndex, lastLogTerm,
+                (preVote ? 1 : 0) | (transfer ? 2 : 0), 0, false, null, 0));
         }
 
-        public boolean sendVoteResponse(final int to, final long term, final boolean granted)
+        public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
         {
-            return send(new Message(id, to, 'v', term, 0, 0, 0, 0, granted, null, 0));
+            return send(new Message(id, to, 'v', term, 0, 0, preVote ? 1 : 0, 0, granted, null, 0));
+        }
+
+        public boolean sendTimeoutNow(final int to, final long term)
+        {
+            return send(new Message(id, to, 'T', term, 0, 0, 0, 0, false, null, 0));
         }
 
         public boolean sendAppendEntries(
@@ -153,8 +166,10 @@ final class SimulatedCluster
         {
             switch (m.kind)
             {
-                case 'V' -> raft.onRequestVote(m.from, m.term, m.index, m.logTerm);
-                case 'v' -> raft.onRequestVoteResponse(m.from, m.term, m.flag);
+                case 'V' -> raft.onRequestVote(
+                    m.from, m.term, m.index, m.logTerm, (m.commit & 1) != 0, (m.commit & 2) != 0);
+                case 'v' -> raft.onRequestVoteResponse(m.from, m.term, m.flag, m.commit != 0);
+                case 'T' -> raft.onTimeoutNow(m.from, m.term);
                 case 'A' -> raft.onAppendEntries(
                     m.from, m.term, m.index, m.logTerm, m.commit, m.sequence,
                     new UnsafeBuffer(m.frames), 0, m.frames.length, m.count);

@@ -148,7 +148,7 @@ class RaftPublisherAdapterTest
     @Test
     void requestVoteIsAnsweredWithAGrantedVote()
     {
-        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 1, 0, 0), "send RequestVote");
+        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
 
         pollUntil(() -> !nodeTransport.voteResponses.isEmpty(), "the vote response");
 
@@ -166,7 +166,7 @@ class RaftPublisherAdapterTest
     void requestVoteOfAStaleLogIsAnsweredWithARefusal()
     {
         log.append(2, EntryFrame.TYPE_COMMAND, new UnsafeBuffer(new byte[4]), 0, 4);
-        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 3, 5, 1), "send RequestVote");
+        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 3, 5, 1, false, false), "send RequestVote");
 
         pollUntil(() -> !nodeTransport.voteResponses.isEmpty(), "the vote response");
 
@@ -226,21 +226,27 @@ class RaftPublisherAdapterTest
     @Test
     void appendEntriesResponseAndVoteResponseReachTheCoreAsSent()
     {
-        // a candidate of term 1: its peers' answers must reach it intact
+        // a pre-candidate, then a candidate of term 1: its peers' answers must reach it intact
         raft.tick(2 * ELECTION_TIMEOUT_NS);
+        assertEquals(Role.PRE_CANDIDATE, raft.role());
+        assertEquals(0, raft.term(), "a pre-vote raises no term");
+        assertEquals(2, nodeTransport.requestVotes, "asked members 1 and 3 for pre-votes");
+
+        awaitTrue(() -> publisher.sendVoteResponse(NODE_ID, 1, true, true), "send the pre-vote response");
+        pollUntil(() -> receiverCounters.messagesReceived == 1, "the pre-vote response");
         assertEquals(Role.CANDIDATE, raft.role());
         assertEquals(1, raft.term());
-        assertEquals(2, nodeTransport.requestVotes, "asked members 1 and 3");
+        assertEquals(4, nodeTransport.requestVotes, "asked members 1 and 3 for votes");
 
-        awaitTrue(() -> publisher.sendVoteResponse(NODE_ID, 1, true), "send the vote response");
-        pollUntil(() -> receiverCounters.messagesReceived == 1, "the vote response");
+        awaitTrue(() -> publisher.sendVoteResponse(NODE_ID, 1, true, false), "send the vote response");
+        pollUntil(() -> receiverCounters.messagesReceived == 2, "the vote response");
 
         assertEquals(Role.LEADER, raft.role(), "one granted vote of three members makes a majority");
         assertEquals(0, raft.matchIndexOf(LEADER_ID), "a new leader knows of no entry on its peers");
 
         raft.flush(); // syncs the leader's no-op at index 1
         awaitTrue(() -> publisher.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 1), "send the append response");
-        pollUntil(() -> receiverCounters.messagesReceived == 2, "the append response");
+        pollUntil(() -> receiverCounters.messagesReceived == 3, "the append response");
         raft.flush();
 
         assertEquals(1, raft.matchIndexOf(LEADER_ID));
@@ -255,8 +261,8 @@ class RaftPublisherAdapterTest
             new RaftPublisher(FOREIGN_CLUSTER_ID, LEADER_ID, publicationByMember, new TransportCounters());
         final UnsafeBuffer frames = TestFrames.commands(1, "SET x 1");
 
-        awaitTrue(() -> foreign.sendRequestVote(NODE_ID, 1, 0, 0), "send RequestVote");
-        awaitTrue(() -> foreign.sendVoteResponse(NODE_ID, 1, true), "send RequestVoteResponse");
+        awaitTrue(() -> foreign.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
+        awaitTrue(() -> foreign.sendVoteResponse(NODE_ID, 1, true, false), "send RequestVoteResponse");
         awaitTrue(
             () -> foreign.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1),
             "send AppendEntries");
@@ -276,7 +282,7 @@ class RaftPublisherAdapterTest
         assertTrue(message.contains(String.format("%016x", CLUSTER_ID)), message);
 
         // this cluster's own messages still get through on the same stream
-        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 1, 0, 0), "send RequestVote");
+        awaitTrue(() -> publisher.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
         pollUntil(() -> !nodeTransport.voteResponses.isEmpty(), "the vote response");
         assertEquals(List.of(new RecordingTransport.VoteResponse(LEADER_ID, 1, true)), nodeTransport.voteResponses);
         assertEquals(4, receiverCounters.foreignClusterMessages);
@@ -377,7 +383,7 @@ class RaftPublisherAdapterTest
     @Test
     void sendingToAMemberWithoutAPublicationFails()
     {
-        assertFalse(publisher.sendRequestVote(3, 1, 0, 0));
+        assertFalse(publisher.sendRequestVote(3, 1, 0, 0, false, false));
         assertFalse(publisher.isConnected(3));
         assertTrue(publisher.isConnected(NODE_ID));
         assertEquals(0, senderCounters.messagesSent);

@@ -22,16 +22,29 @@ final class RecordingTransport implements RaftTransport
     final List<VoteResponse> voteResponses = new ArrayList<>();
     final List<AppendEntriesResponse> appendEntriesResponses = new ArrayList<>();
     int requestVotes;
+    int timeoutNows;
 
-    public boolean sendRequestVote(final int to, final long term, final long lastLogIndex, final long lastLogTerm)
+    public boolean sendRequestVote(
+        final int to,
+        final long term,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean preVote,
+        final boolean transfer)
     {
         requestVotes++;
         return true;
     }
 
-    public boolean sendVoteResponse(final int to, final long term, final boolean granted)
+    public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
     {
         voteResponses.add(new VoteResponse(to, term, granted));
+        return true;
+    }
+
+    public boolean sendTimeoutNow(final int to, final long term)
+    {
+        timeoutNows++;
         return true;
     }
 
