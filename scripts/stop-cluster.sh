@@ -2,6 +2,8 @@
 # Stop every member started by start-node.sh / start-cluster.sh, by the pids in $RAFTIS_DATA/node*/pid.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+# stop every member even when whoever reads our output goes away (e.g. | head): ignore SIGPIPE
+trap '' PIPE
 
 stopped=0
 for pidfile in "$RAFTIS_DATA"/node*/pid; do
