@@ -46,7 +46,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final Context ctx;
     private final Keyspace keyspace;
     private final CommandTable dataCommands;
     private final ServerCommands serverCommands;
@@ -79,7 +78,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final ServerCommands serverCommands,
         final ErrorHandler errorHandler)
     {
-        this.ctx = ctx;
         this.keyspace = keyspace;
         this.dataCommands = dataCommands;
         this.serverCommands = serverCommands;

@@ -1,6 +1,7 @@
 package io.raftis.raft;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -37,7 +38,7 @@ public final class EntryFrame
     /** An entry that holds a client command. */
     public static final int TYPE_COMMAND = 1;
 
-    private static final ThreadLocal<CRC32C> CRC = ThreadLocal.withInitial(CRC32C::new);
+    private static final ThreadLocal<Checksummer> CHECKSUMMER = ThreadLocal.withInitial(Checksummer::new);
 
     private EntryFrame()
     {
@@ -101,25 +102,38 @@ public final class EntryFrame
     /** CRC32C of bytes [offset + 8, offset + frameLength). */
     public static int checksum(final DirectBuffer buffer, final int offset, final int frameLength)
     {
-        final CRC32C crc = CRC.get();
-        crc.reset();
-        final int from = offset + TERM_OFFSET;
-        final int length = frameLength - TERM_OFFSET;
-        final long address = buffer.addressOffset();
-        final byte[] array = buffer.byteArray();
-        if (null != array)
+        return CHECKSUMMER.get().compute(buffer, offset + TERM_OFFSET, frameLength - TERM_OFFSET);
+    }
+
+    /**
+     * A CRC32C and a view of the last ByteBuffer it read, kept per thread: frames arrive in a few buffers (the log's
+     * segments, Aeron's term buffers), so checking one costs no allocation.
+     */
+    private static final class Checksummer
+    {
+        private final CRC32C crc = new CRC32C();
+        private ByteBuffer source;
+        private ByteBuffer view;
+
+        int compute(final DirectBuffer buffer, final int from, final int length)
         {
-            crc.update(array, (int)(address - org.agrona.BufferUtil.ARRAY_BASE_OFFSET) + from, length);
-        }
-        else
-        {
+            crc.reset();
+            final byte[] array = buffer.byteArray();
             final ByteBuffer bb = buffer.byteBuffer();
-            if (null != bb)
+            if (null != array)
             {
-                final ByteBuffer slice = bb.duplicate();
-                final int base = (int)(address - org.agrona.BufferUtil.address(bb));
-                slice.limit(base + from + length).position(base + from);
-                crc.update(slice);
+                crc.update(array, (int)(buffer.addressOffset() - BufferUtil.ARRAY_BASE_OFFSET) + from, length);
+            }
+            else if (null != bb)
+            {
+                if (bb != source)
+                {
+                    source = bb;
+                    view = bb.duplicate();
+                }
+                final int base = (int)(buffer.addressOffset() - BufferUtil.address(bb));
+                view.limit(base + from + length).position(base + from);
+                crc.update(view);
             }
             else
             {
@@ -128,12 +142,12 @@ public final class EntryFrame
                     crc.update(buffer.getByte(from + i));
                 }
             }
+            return (int)crc.getValue();
         }
-        return (int)crc.getValue();
     }
 
     /**
-     * Check the frame at offset within a region of capacity bytes: a sane length, inside the region,
+     * Check the frame at offset in a region that ends at limit (an offset, not a size): a sane length, inside it,
      * with a matching checksum.
      *
      * @return the aligned length of a valid frame, or -1 when the frame is not whole and valid.
