@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# A long Jepsen-style run against real member processes: concurrent clients read and write unique values of a few
+# keys on every member while a nemesis kills, restarts and pauses members (the leader more often than not); the
+# history is checked for linearizability, including a final read of every key after the faults heal.
+#
+#   scripts/jepsen.sh [duration] [members] [seed]      defaults: 10m 5 (random seed, printed)
+#
+# The report (verdict, operation count, seed and the faults injected) is printed at the end and kept in
+# target/jepsen-<date>.log; the members' logs stay in the test's temporary directory when the check fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+duration="${1:-10m}"
+members="${2:-5}"
+seed_flag=()
+[[ -n "${3:-}" ]] && seed_flag=(-Draftis.jepsen.seed="$3")
+mkdir -p target
+report="target/jepsen-$(date +%Y%m%d-%H%M%S).log"
+mvn -B test -Dtest=JepsenTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Draftis.jepsen.duration="$duration" -Draftis.jepsen.members="$members" "${seed_flag[@]}" 2>&1 | tee "$report" |
+    grep -aE "jepsen:|not linearizable|Tests run:|BUILD" || true
+echo "full output: $report"
+grep -q "jepsen: LINEARIZABLE" "$report"

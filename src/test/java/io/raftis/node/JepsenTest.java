@@ -1,0 +1,360 @@
+package io.raftis.node;
+
+import io.raftis.jepsen.History;
+import io.raftis.jepsen.LinearizabilityChecker;
+import io.raftis.jepsen.Operation;
+import org.agrona.SystemUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A Jepsen-style test against real member processes: concurrent clients read and write unique values of a few keys
+ * on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members and pauses (SIGSTOP) them,
+ * the leader more often than not. The history is then checked for linearizability, and a final read of every key
+ * after the faults heal is part of it, so an acknowledged write that was lost fails the check.
+ * <p>
+ * {@code raftis.jepsen.duration} (default 20s) and {@code raftis.jepsen.members} (default 5) size the run;
+ * {@code scripts/jepsen.sh} runs long ones.
+ */
+class JepsenTest
+{
+    private static final String[] KEYS = {"j0", "j1", "j2", "j3", "j4"};
+    private static final int CLIENTS = 6;
+    private static final int SOCKET_TIMEOUT_MS = 1_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldStayLinearizableWhileMembersAreKilledRestartedAndPaused() throws Exception
+    {
+        final long durationNs = SystemUtil.parseDuration(
+            "raftis.jepsen.duration", System.getProperty("raftis.jepsen.duration", "20s"));
+        final int members = Integer.getInteger("raftis.jepsen.members", 5);
+        final long seed = Long.getLong("raftis.jepsen.seed", System.nanoTime());
+        final History history = new History();
+        final List<String> nemesisLog = new ArrayList<>();
+
+        try (TestCluster cluster = TestCluster.start(members, dir))
+        {
+            cluster.awaitLeader();
+            final long deadlineNs = System.nanoTime() + durationNs;
+            final AtomicInteger uniqueValue = new AtomicInteger();
+            final List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++)
+            {
+                final Client client = new Client(c, cluster, members, history, uniqueValue, new Random(seed + c));
+                final Thread thread = new Thread(() -> client.run(deadlineNs), "jepsen-client-" + c);
+                thread.start();
+                clients.add(thread);
+            }
+
+            final Random random = new Random(seed);
+            while (System.nanoTime() < deadlineNs)
+            {
+                nemesis(cluster, members, random, nemesisLog);
+            }
+            for (final Thread thread : clients)
+            {
+                thread.join();
+            }
+
+            // heal: every member runs, then read every key from the leader
+            for (int id = 1; id <= members; id++)
+            {
+                cluster.resume(id);
+            }
+            cluster.restartAll();
+            final int leader = cluster.awaitLeader();
+            final Client reader = new Client(CLIENTS, cluster, members, history, uniqueValue, new Random(seed));
+            for (final String key : KEYS)
+            {
+                reader.finalRead(key, leader);
+            }
+        }
+
+        final LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
+        final String summary = history.size() + " operations on " + KEYS.length + " keys by " + CLIENTS +
+            " clients, seed " + seed + ", faults: " + String.join(", ", nemesisLog);
+        System.out.println("jepsen: " + result.verdict() + " over " + summary);
+        assertTrue(result.linearizable(), () -> "not linearizable: " + result.explanation() + "\n" + summary);
+    }
+
+    private static void nemesis(
+        final TestCluster cluster, final int members, final Random random, final List<String> log)
+        throws InterruptedException
+    {
+        sleepMs(1_000 + random.nextInt(1_500));
+        final int leader = leaderOf(cluster, members);
+        final boolean hitLeader = leader != 0 && random.nextInt(10) < 6;
+        final int victim = hitLeader ? leader : 1 + random.nextInt(members);
+        if (random.nextBoolean())
+        {
+            log.add("kill " + victim + (victim == leader ? " (leader)" : ""));
+            cluster.kill(victim);
+            sleepMs(500 + random.nextInt(1_000));
+            cluster.restart(victim);
+        }
+        else
+        {
+            log.add("pause " + victim + (victim == leader ? " (leader)" : ""));
+            cluster.pause(victim);
+            sleepMs(500 + random.nextInt(2_000));
+            cluster.resume(victim);
+        }
+    }
+
+    private static int leaderOf(final TestCluster cluster, final int members)
+    {
+        for (int id = 1; id <= members; id++)
+        {
+            if (cluster.isRunning(id) && TestCluster.role(cluster.clientPort(id)).startsWith("[master"))
+            {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    private static void sleepMs(final long ms) throws InterruptedException
+    {
+        TimeUnit.MILLISECONDS.sleep(ms);
+    }
+
+    /**
+     * A client with one connection at a time, to a random member or wherever -MOVED points.
+     */
+    static final class Client
+    {
+        private final int id;
+        private final TestCluster cluster;
+        private final int members;
+        private final History history;
+        private final AtomicInteger uniqueValue;
+        private final Random random;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private int port;
+
+        Client(
+            final int id,
+            final TestCluster cluster,
+            final int members,
+            final History history,
+            final AtomicInteger uniqueValue,
+            final Random random)
+        {
+            this.id = id;
+            this.cluster = cluster;
+            this.members = members;
+            this.history = history;
+            this.uniqueValue = uniqueValue;
+            this.random = random;
+        }
+
+        void run(final long deadlineNs)
+        {
+            port = cluster.clientPort(1 + random.nextInt(members));
+            while (System.nanoTime() < deadlineNs)
+            {
+                final String key = KEYS[random.nextInt(KEYS.length)];
+                if (random.nextBoolean())
+                {
+                    final String value = "c" + id + "-" + uniqueValue.incrementAndGet();
+                    invoke(Operation.Kind.WRITE, key, value, "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key +
+                        "\r\n$" + value.length() + "\r\n" + value + "\r\n");
+                }
+                else
+                {
+                    invoke(Operation.Kind.READ, key, null,
+                        "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n");
+                }
+            }
+            close();
+        }
+
+        void finalRead(final String key, final int leader)
+        {
+            port = cluster.clientPort(leader);
+            close();
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                if (invoke(Operation.Kind.READ, key, null,
+                    "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n"))
+                {
+                    break;
+                }
+            }
+            close();
+        }
+
+        /**
+         * @return true when the operation completed with a known result.
+         */
+        private boolean invoke(
+            final Operation.Kind kind, final String key, final String value, final String request)
+        {
+            final long invokeNs = System.nanoTime();
+            String reply = null;
+            try
+            {
+                connect();
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                reply = readReply();
+            }
+            catch (final IOException ex)
+            {
+                close();
+                port = cluster.clientPort(1 + random.nextInt(members));
+            }
+            final long completeNs = System.nanoTime();
+
+            if (null == reply)
+            {
+                // no answer: a write may or may not have happened; a read tells nothing
+                record(kind, key, value, invokeNs, completeNs,
+                    Operation.Kind.WRITE == kind ? Operation.Outcome.INFO : Operation.Outcome.FAILED);
+                return false;
+            }
+            else if (reply.startsWith("-"))
+            {
+                if (reply.startsWith("-MOVED "))
+                {
+                    final String address = reply.substring(reply.lastIndexOf(' ') + 1).trim();
+                    port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+                    close();
+                }
+                else if (!reply.startsWith("-CLUSTERDOWN") && !reply.startsWith("-TRYAGAIN"))
+                {
+                    close();
+                    port = cluster.clientPort(1 + random.nextInt(members));
+                }
+                final boolean certainlyNotApplied = reply.startsWith("-MOVED ") ||
+                    reply.startsWith("-CLUSTERDOWN") || reply.startsWith("-TRYAGAIN");
+                record(kind, key, value, invokeNs, completeNs,
+                    certainlyNotApplied || Operation.Kind.READ == kind ?
+                    Operation.Outcome.FAILED : Operation.Outcome.INFO);
+                if (reply.startsWith("-CLUSTERDOWN") || reply.startsWith("-TRYAGAIN"))
+                {
+                    pause();
+                }
+                return false;
+            }
+            else if (Operation.Kind.WRITE == kind)
+            {
+                record(kind, key, value, invokeNs, completeNs,
+                    "+OK".equals(reply) ? Operation.Outcome.OK : Operation.Outcome.INFO);
+                return "+OK".equals(reply);
+            }
+            record(kind, key, "$-1".equals(reply) ? null : reply, invokeNs, completeNs, Operation.Outcome.OK);
+            return true;
+        }
+
+        private void record(
+            final Operation.Kind kind,
+            final String key,
+            final String value,
+            final long invokeNs,
+            final long completeNs,
+            final Operation.Outcome outcome)
+        {
+            history.add(new Operation(id, key, kind, value, invokeNs, completeNs, outcome));
+        }
+
+        private void connect() throws IOException
+        {
+            if (null == socket)
+            {
+                final Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MS);
+                s.setSoTimeout(SOCKET_TIMEOUT_MS);
+                s.setTcpNoDelay(true);
+                socket = s;
+                in = new BufferedInputStream(s.getInputStream());
+                out = s.getOutputStream();
+            }
+        }
+
+        /**
+         * @return a simple reply's line without CRLF, a bulk string's content, or "$-1" for nil.
+         */
+        private String readReply() throws IOException
+        {
+            final String line = readLine();
+            if (line.startsWith("$") && !"$-1".equals(line))
+            {
+                final int length = Integer.parseInt(line.substring(1));
+                final byte[] data = in.readNBytes(length + 2);
+                if (data.length != length + 2)
+                {
+                    throw new IOException("connection closed in a bulk reply");
+                }
+                return new String(data, 0, length, StandardCharsets.UTF_8);
+            }
+            return line;
+        }
+
+        private String readLine() throws IOException
+        {
+            final StringBuilder sb = new StringBuilder();
+            int b;
+            while ((b = in.read()) != '\n')
+            {
+                if (b < 0)
+                {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r')
+                {
+                    sb.append((char)b);
+                }
+            }
+            return sb.toString();
+        }
+
+        private void pause()
+        {
+            try
+            {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void close()
+        {
+            if (null != socket)
+            {
+                try
+                {
+                    socket.close();
+                }
+                catch (final IOException ignore)
+                {
+                }
+                socket = null;
+            }
+        }
+    }
+}
