@@ -3,13 +3,13 @@
 # keys on every member while a nemesis kills, restarts and pauses members (the leader more often than not); the
 # history is checked for linearizability, including a final read of every key after the faults heal.
 #
-#   scripts/jepsen.sh [duration] [members] [seed]      defaults: 10m 5 (random seed, printed)
+#   scripts/jepsen.sh [duration] [members] [seed]      defaults: 600s 5 (random seed, printed); durations in s or ms
 #
 # The report (verdict, operation count, seed and the faults injected) is printed at the end and kept in
 # target/jepsen-<date>.log; the members' logs stay in the test's temporary directory when the check fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-duration="${1:-10m}"
+duration="${1:-600s}"
 members="${2:-5}"
 seed_flag=()
 [[ -n "${3:-}" ]] && seed_flag=(-Draftis.jepsen.seed="$3")

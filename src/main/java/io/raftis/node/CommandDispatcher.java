@@ -259,6 +259,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final Command command = null != data ? data : server;
         if (!command.checkArity(parser.argCount()))
         {
+            if (session.pendingWrites > 0)
+            {
+                return false; // a write's error waits for the replies of the writes before it too
+            }
             reply(session, length).error(command.arityError());
             return true;
         }

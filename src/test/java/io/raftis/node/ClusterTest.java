@@ -931,6 +931,20 @@ class ClusterTest
         }
 
         @Test
+        void shouldAnswerAnErrorAfterTheWritesPipelinedBeforeIt() throws IOException
+        {
+            final int leader = cluster.awaitLeader();
+            try (Socket socket = connect(cluster.clientPort(leader)))
+            {
+                // the SET waits for a majority; the malformed SET behind it must not be answered first
+                final String setError = "-ERR wrong number of arguments for 'set' command\r\n";
+                assertEquals("+OK\r\n" + setError,
+                    exchange(socket, "*3\r\n$3\r\nSET\r\n$5\r\norder\r\n$1\r\n1\r\n*2\r\n$3\r\nSET\r\n$5\r\norder\r\n",
+                    5 + setError.length()));
+            }
+        }
+
+        @Test
         @Order(Integer.MAX_VALUE)
         void shouldIgnoreMembersStartedWithAnotherMemberList()
         {
