@@ -1,5 +1,6 @@
 package io.raftis.jepsen;
 
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -457,6 +458,33 @@ public final class LinearizabilityChecker
      */
     private static String staleOrPhantomRead(final String key, final Operation[] ops)
     {
+        // indexes so that each read costs a lookup and a binary search, not a scan of the history
+        final Map<String, List<Operation>> writesByValue = new HashMap<>();
+        final List<Operation> okWrites = new ArrayList<>();
+        for (final Operation op : ops)
+        {
+            if (op.kind() == Operation.Kind.WRITE)
+            {
+                writesByValue.computeIfAbsent(op.value(), v -> new ArrayList<>()).add(op);
+                if (op.outcome() == Operation.Outcome.OK)
+                {
+                    okWrites.add(op);
+                }
+            }
+        }
+        okWrites.sort(Comparator.comparingLong(Operation::invokeNs));
+        final int writeCount = okWrites.size();
+        final long[] invokes = new long[writeCount];
+        // suffixEarliest[i]: of the OK writes invoked at or after invokes[i], the one that completed first
+        final int[] suffixEarliest = new int[writeCount + 1];
+        suffixEarliest[writeCount] = -1;
+        for (int i = writeCount - 1; i >= 0; i--)
+        {
+            invokes[i] = okWrites.get(i).invokeNs();
+            final int next = suffixEarliest[i + 1];
+            suffixEarliest[i] = -1 == next || okWrites.get(i).completeNs() < okWrites.get(next).completeNs() ? i : next;
+        }
+
         for (final Operation read : ops)
         {
             if (read.kind() != Operation.Kind.READ || read.outcome() != Operation.Outcome.OK)
@@ -464,17 +492,13 @@ public final class LinearizabilityChecker
                 continue;
             }
 
-            final List<Operation> writesOfValue = new ArrayList<>();
+            final List<Operation> writesOfValue = writesByValue.getOrDefault(read.value(), List.of());
             long latestWriterCompletion = Long.MIN_VALUE;
             boolean anyWriterInvokedInTime = null == read.value();
-            for (final Operation op : ops)
+            for (final Operation op : writesOfValue)
             {
-                if (op.kind() == Operation.Kind.WRITE && Objects.equals(op.value(), read.value()))
-                {
-                    writesOfValue.add(op);
-                    latestWriterCompletion = Math.max(latestWriterCompletion, op.effectiveCompleteNs());
-                    anyWriterInvokedInTime |= op.invokeNs() <= read.completeNs();
-                }
+                latestWriterCompletion = Math.max(latestWriterCompletion, op.effectiveCompleteNs());
+                anyWriterInvokedInTime |= op.invokeNs() <= read.completeNs();
             }
 
             if (writesOfValue.isEmpty() && null != read.value())
@@ -490,19 +514,22 @@ public final class LinearizabilityChecker
                     ": " + read.describe() + describeAll("; writes: ", writesOfValue);
             }
 
-            Operation overwrite = null;
-            for (final Operation op : ops)
+            // an OK write invoked after every write of the value completed, and completed before the read began,
+            // overwrote it for good (writes of the value itself all complete by latestWriterCompletion)
+            if (Long.MAX_VALUE == latestWriterCompletion)
             {
-                if (op.kind() == Operation.Kind.WRITE && op.outcome() == Operation.Outcome.OK &&
-                    !Objects.equals(op.value(), read.value()) && op.completeNs() < read.invokeNs() &&
-                    latestWriterCompletion < op.invokeNs() &&
-                    (null == overwrite || op.completeNs() > overwrite.completeNs()))
-                {
-                    overwrite = op;
-                }
+                continue;
             }
-
-            if (null != overwrite)
+            int first = Arrays.binarySearch(invokes, latestWriterCompletion + 1);
+            first = first < 0 ? -first - 1 : first;
+            while (first > 0 && invokes[first - 1] > latestWriterCompletion)
+            {
+                first--;
+            }
+            final int candidate = first < writeCount ? suffixEarliest[first] : -1;
+            final Operation overwrite = -1 == candidate ? null : okWrites.get(candidate);
+            if (null != overwrite && overwrite.completeNs() < read.invokeNs() &&
+                !Objects.equals(overwrite.value(), read.value()))
             {
                 final String writers = writesOfValue.isEmpty() ?
                     "the initial absent state" : describeAll("the only writes of that value (", writesOfValue) + ")";
