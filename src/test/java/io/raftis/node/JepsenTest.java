@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Jepsen-style test against real member processes: concurrent clients read and write unique values of five keys
- * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members and pauses (SIGSTOP) them,
- * the leader more often than not. The history is then checked for linearizability, and a final read of every key
+ * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members
+ * and pauses (SIGSTOP) them, the leader more often than not. The history is then checked for linearizability, and a final read of every key
  * after the faults heal is part of it, so an acknowledged write that was lost fails the check.
  * <p>
  * {@code raftis.jepsen.duration} (default 20s) and {@code raftis.jepsen.members} (default 5) size the run;
