@@ -5,10 +5,8 @@ import org.agrona.DirectBuffer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
  * Small file-system helpers shared by the log and the node state file.
@@ -43,26 +41,6 @@ final class FileSupport
         {
             throw new UncheckedIOException("failed to sync directory " + directory, ex);
         }
-    }
-
-    /**
-     * CRC32C of a region of a buffer that is backed by a {@link ByteBuffer} (a mapped file or a direct buffer).
-     */
-    static int crc32c(final CRC32C crc, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final ByteBuffer byteBuffer = buffer.byteBuffer();
-        if (null == byteBuffer)
-        {
-            throw new IllegalArgumentException("buffer is not backed by a ByteBuffer");
-        }
-
-        final int base = buffer.wrapAdjustment() + offset;
-        final ByteBuffer slice = byteBuffer.duplicate();
-        slice.limit(base + length).position(base);
-        crc.reset();
-        crc.update(slice);
-
-        return (int)crc.getValue();
     }
 
     /**

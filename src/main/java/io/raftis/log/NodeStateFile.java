@@ -1,5 +1,6 @@
 package io.raftis.log;
 
+import io.raftis.raft.EntryFrame;
 import io.raftis.codecs.MessageHeaderDecoder;
 import io.raftis.codecs.MessageHeaderEncoder;
 import io.raftis.codecs.NodeStateDecoder;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
 
 /**
  * The node's {@link PersistentState}: {@value #FILE_NAME} in the data directory, holding the cluster id, this
@@ -67,7 +67,6 @@ public final class NodeStateFile implements PersistentState, AutoCloseable
     private final byte[] membersBytes;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final NodeStateEncoder encoder = new NodeStateEncoder();
-    private final CRC32C crc = new CRC32C();
     private long currentTerm;
     private int votedFor;
     private int currentSlot;
@@ -292,7 +291,7 @@ public final class NodeStateFile implements PersistentState, AutoCloseable
         final int end = slotOffset + MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         buffer.setMemory(end, slotOffset + SEQUENCE_OFFSET - end, (byte)0);
         buffer.putLong(slotOffset + SEQUENCE_OFFSET, sequence);
-        buffer.putInt(slotOffset + CHECKSUM_OFFSET, FileSupport.crc32c(crc, buffer, slotOffset, CHECKSUM_OFFSET));
+        buffer.putInt(slotOffset + CHECKSUM_OFFSET, EntryFrame.crc32c(buffer, slotOffset, CHECKSUM_OFFSET));
         buffer.putInt(slotOffset + CHECKSUM_OFFSET + 4, 0);
     }
 
@@ -374,7 +373,7 @@ public final class NodeStateFile implements PersistentState, AutoCloseable
         {
             return "bad members length " + membersLength;
         }
-        if (FileSupport.crc32c(crc, buffer, offset, CHECKSUM_OFFSET) != buffer.getInt(offset + CHECKSUM_OFFSET))
+        if (EntryFrame.crc32c(buffer, offset, CHECKSUM_OFFSET) != buffer.getInt(offset + CHECKSUM_OFFSET))
         {
             return "checksum mismatch";
         }

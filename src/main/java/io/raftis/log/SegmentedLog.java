@@ -17,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * A {@link RaftLog} kept in memory-mapped segment files in one directory.
@@ -88,7 +87,6 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private final File directory;
     private final int segmentLength;
     private final boolean fsync;
-    private final CRC32C crc = new CRC32C();
 
     private Segment[] segments = new Segment[8];
     private int segmentCount;
@@ -850,7 +848,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private long readTruncation()
     {
         if (TRUNCATION_MAGIC != truncationBuffer.getInt(TRUNCATION_MAGIC_OFFSET) ||
-            FileSupport.crc32c(crc, truncationBuffer, 0, TRUNCATION_CHECKSUM_OFFSET) !=
+            EntryFrame.crc32c(truncationBuffer, 0, TRUNCATION_CHECKSUM_OFFSET) !=
             truncationBuffer.getInt(TRUNCATION_CHECKSUM_OFFSET))
         {
             return NO_TRUNCATION;
@@ -866,7 +864,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         truncationBuffer.putInt(TRUNCATION_MAGIC_OFFSET + 4, 0);
         truncationBuffer.putLong(TRUNCATION_INDEX_OFFSET, index);
         truncationBuffer.putInt(
-            TRUNCATION_CHECKSUM_OFFSET, FileSupport.crc32c(crc, truncationBuffer, 0, TRUNCATION_CHECKSUM_OFFSET));
+            TRUNCATION_CHECKSUM_OFFSET, EntryFrame.crc32c(truncationBuffer, 0, TRUNCATION_CHECKSUM_OFFSET));
         truncationMapped.force(0, TRUNCATION_CHECKSUM_OFFSET + 4);
         forceCount++;
     }

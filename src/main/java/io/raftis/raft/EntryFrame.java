@@ -102,7 +102,15 @@ public final class EntryFrame
     /** CRC32C of bytes [offset + 8, offset + frameLength). */
     public static int checksum(final DirectBuffer buffer, final int offset, final int frameLength)
     {
-        return CHECKSUMMER.get().compute(buffer, offset + TERM_OFFSET, frameLength - TERM_OFFSET);
+        return crc32c(buffer, offset + TERM_OFFSET, frameLength - TERM_OFFSET);
+    }
+
+    /**
+     * CRC32C of any region of a buffer, without allocation; the log's other checksummed records use it too.
+     */
+    public static int crc32c(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return CHECKSUMMER.get().compute(buffer, offset, length);
     }
 
     /**

@@ -16,7 +16,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -669,9 +668,8 @@ class SegmentedLogTest
         {
             buffer.putInt(SegmentedLog.TRUNCATION_MAGIC_OFFSET, SegmentedLog.TRUNCATION_MAGIC);
             buffer.putLong(SegmentedLog.TRUNCATION_INDEX_OFFSET, 200);
-            final CRC32C crc = new CRC32C();
             buffer.putInt(SegmentedLog.TRUNCATION_CHECKSUM_OFFSET,
-                FileSupport.crc32c(crc, buffer, 0, SegmentedLog.TRUNCATION_CHECKSUM_OFFSET));
+                EntryFrame.crc32c(buffer, 0, SegmentedLog.TRUNCATION_CHECKSUM_OFFSET));
         });
         modifyFile(segmentFile(where[0]), (buffer) -> buffer.setMemory((int)where[1], 16, (byte)0));
 
