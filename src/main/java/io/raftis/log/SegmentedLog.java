@@ -964,14 +964,19 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
                 }
                 if (!nextContinues)
                 {
+                    // when the next segment is named after the entry that cannot be read, that entry went there
+                    // because it did not fit in this segment: the damage is the next segment's first frame, not
+                    // this segment's (clean) end, so name that file and offset 0 for the operator
+                    final boolean damageInNext = null != next && next.baseIndex == expectedIndex;
                     for (int j = i + 1; j < segmentCount; j++)
                     {
                         final Segment later = segments[j];
                         final int offset = findValidFrame(later, 0, term);
                         if (offset >= 0)
                         {
-                            throw new LogCorruptionException(segment.file, position, expectedIndex,
-                                "the log stops there but the later segment file " + later.file.getName() +
+                            throw new LogCorruptionException(damageInNext ? next.file : segment.file,
+                                damageInNext ? 0 : position, expectedIndex,
+                                "the log stops there but the segment file " + later.file.getName() +
                                 " (first index " + later.baseIndex + ") holds a valid entry at offset " + offset,
                                 directory);
                         }
