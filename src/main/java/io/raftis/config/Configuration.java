@@ -54,8 +54,11 @@ public final class Configuration
     public static final String MAX_BATCH_PROP_NAME = "raftis.max.batch.bytes";
     public static final int MAX_BATCH_DEFAULT = 256 * 1024;
 
-    public static final String MAX_INFLIGHT_PROP_NAME = "raftis.max.inflight.entries";
-    public static final int MAX_INFLIGHT_DEFAULT = 65536;
+    public static final String MAX_INFLIGHT_PROP_NAME = "raftis.max.inflight.bytes";
+    /**
+     * 0: four batches.
+     */
+    public static final int MAX_INFLIGHT_DEFAULT = 0;
 
     private Configuration()
     {
@@ -195,9 +198,9 @@ public final class Configuration
         return size(p, MAX_BATCH_PROP_NAME, MAX_BATCH_DEFAULT);
     }
 
-    public static int maxInflightEntries(final Properties p)
+    public static int maxInflightBytes(final Properties p)
     {
-        return parseInt(MAX_INFLIGHT_PROP_NAME, p.getProperty(MAX_INFLIGHT_PROP_NAME, "" + MAX_INFLIGHT_DEFAULT));
+        return size(p, MAX_INFLIGHT_PROP_NAME, MAX_INFLIGHT_DEFAULT);
     }
 
     private static long duration(final Properties p, final String name, final long defaultNs)

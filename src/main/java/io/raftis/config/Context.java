@@ -30,7 +30,7 @@ public final class Context
     private int mtu = Configuration.MTU_DEFAULT;
     private int segmentLength = Configuration.SEGMENT_LENGTH_DEFAULT;
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
-    private int maxInflightEntries = Configuration.MAX_INFLIGHT_DEFAULT;
+    private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
 
     private boolean concluded;
     private Member[] memberList;
@@ -56,7 +56,7 @@ public final class Context
             .mtu(Configuration.mtu(p))
             .segmentLength(Configuration.segmentLength(p))
             .maxBatchBytes(Configuration.maxBatchBytes(p))
-            .maxInflightEntries(Configuration.maxInflightEntries(p));
+            .maxInflightBytes(Configuration.maxInflightBytes(p));
     }
 
     /**
@@ -112,9 +112,15 @@ public final class Context
             throw new IllegalArgumentException(
                 Configuration.SEGMENT_LENGTH_PROP_NAME + " must be a multiple of 4k, at least 64k: " + segmentLength);
         }
-        if (maxInflightEntries < 1)
+        if (Configuration.MAX_INFLIGHT_DEFAULT == maxInflightBytes)
         {
-            throw new IllegalArgumentException(Configuration.MAX_INFLIGHT_PROP_NAME + " must be positive");
+            maxInflightBytes = 4 * maxBatchBytes; // a batch is at most an eighth of a term: this fits half a term
+        }
+        if (maxInflightBytes < maxBatchBytes || maxInflightBytes > termLength / 2)
+        {
+            // more than half a term would only meet the publication's back-pressure
+            throw new IllegalArgumentException(Configuration.MAX_INFLIGHT_PROP_NAME + " must be from the batch size " +
+                maxBatchBytes + " to half the term length " + (termLength / 2) + ": " + maxInflightBytes);
         }
         if (null == dataDir)
         {
@@ -319,15 +325,19 @@ public final class Context
         return maxBatchBytes;
     }
 
-    public Context maxInflightEntries(final int maxInflightEntries)
+    /**
+     * Bytes of log entries sent to one follower and not yet acknowledged: a follower that falls behind catches up
+     * at this window per round trip without crowding out the others.
+     */
+    public Context maxInflightBytes(final int maxInflightBytes)
     {
-        this.maxInflightEntries = maxInflightEntries;
+        this.maxInflightBytes = maxInflightBytes;
         return this;
     }
 
-    public int maxInflightEntries()
+    public int maxInflightBytes()
     {
-        return maxInflightEntries;
+        return maxInflightBytes;
     }
 
     public Member[] memberList()

@@ -93,6 +93,6 @@ public final class RaftisMain
             "  --idle-max-park=500us           longest park of the backoff idle strategy\n" +
             "  --election-timeout=400ms  --heartbeat-interval=50ms\n" +
             "  --aeron-dir=DIR  --aeron-term-length=8m  --aeron-mtu=8k\n" +
-            "  --log-segment-length=64m  --max-batch-bytes=256k  --max-inflight-entries=65536");
+            "  --log-segment-length=64m  --max-batch-bytes=256k  --max-inflight-bytes=1m");
     }
 }

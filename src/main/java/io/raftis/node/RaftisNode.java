@@ -95,7 +95,7 @@ public final class RaftisNode implements Agent
                 ctx.electionTimeoutNs(),
                 ctx.heartbeatIntervalNs(),
                 maxBatchBytes,
-                ctx.maxInflightEntries(),
+                ctx.maxInflightBytes(),
                 clock.nanoTime());
             clusterTransport.bind(raft, ctx.clusterId());
 

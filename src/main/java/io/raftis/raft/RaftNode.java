@@ -24,6 +24,7 @@ public final class RaftNode
 
     private static final int MAX_MESSAGES_PER_FLUSH = 4;
     private static final int SEND_TIME_RING = 1024;
+    private static final int INFLIGHT_RING = 64;
 
     private final int memberId;
     private final int[] memberIds;
@@ -38,7 +39,7 @@ public final class RaftNode
     private final long electionTimeoutNs;
     private final long heartbeatIntervalNs;
     private final int maxBatchBytes;
-    private final int maxInflightEntries;
+    private final int maxInflightBytes;
     private final int maxApplyPerFlush;
 
     private final long[] nextIndex;
@@ -49,6 +50,13 @@ public final class RaftNode
     private final boolean[] probeOutstanding;
     private final boolean[] voteGranted;
     private final long[] ackedSendNs;
+    // per follower, the batches sent and not yet acknowledged: end index and the running byte total at their end
+    private final long[] inflightEndIndex;
+    private final long[] inflightEndBytes;
+    private final long[] sentBytes;
+    private final long[] ackedBytes;
+    private final int[] inflightHead;
+    private final int[] inflightTail;
     private final long[] sendNsBySequence = new long[SEND_TIME_RING];
     private final long[] scratch;
     private final RaftLog.FrameRun run = new RaftLog.FrameRun();
@@ -87,13 +95,18 @@ public final class RaftNode
         final long electionTimeoutNs,
         final long heartbeatIntervalNs,
         final int maxBatchBytes,
-        final int maxInflightEntries,
+        final int maxInflightBytes,
         final long nowNs)
     {
         if (electionTimeoutNs <= heartbeatIntervalNs || heartbeatIntervalNs <= 0)
         {
             throw new IllegalArgumentException("election timeout must exceed the heartbeat interval: electionTimeoutNs=" +
                 electionTimeoutNs + " heartbeatIntervalNs=" + heartbeatIntervalNs);
+        }
+        if (maxInflightBytes < maxBatchBytes)
+        {
+            throw new IllegalArgumentException("in-flight bytes must hold at least one batch: maxInflightBytes=" +
+                maxInflightBytes + " maxBatchBytes=" + maxBatchBytes);
         }
         this.memberId = memberId;
         this.memberIds = memberIds.clone();
@@ -138,7 +151,7 @@ public final class RaftNode
         this.electionTimeoutNs = electionTimeoutNs;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.maxBatchBytes = maxBatchBytes;
-        this.maxInflightEntries = maxInflightEntries;
+        this.maxInflightBytes = maxInflightBytes;
         this.maxApplyPerFlush = 1024;
 
         final int peers = peerIds.length;
@@ -150,6 +163,12 @@ public final class RaftNode
         probeOutstanding = new boolean[peers];
         voteGranted = new boolean[peers];
         ackedSendNs = new long[peers];
+        inflightEndIndex = new long[peers * INFLIGHT_RING];
+        inflightEndBytes = new long[peers * INFLIGHT_RING];
+        sentBytes = new long[peers];
+        ackedBytes = new long[peers];
+        inflightHead = new int[peers];
+        inflightTail = new int[peers];
         scratch = new long[peers + 1];
 
         this.nowNs = nowNs;
@@ -221,6 +240,16 @@ public final class RaftNode
     {
         final int slot = slotOf(peerId);
         return isLeader() && slot >= 0 ? matchIndex[slot] : -1;
+    }
+
+    /**
+     * @return the bytes of entries sent to the follower with this id and not yet acknowledged, or -1 when it is not a
+     * peer or this member is not leader.
+     */
+    public long inflightBytesOf(final int peerId)
+    {
+        final int slot = slotOf(peerId);
+        return isLeader() && slot >= 0 ? sentBytes[slot] - ackedBytes[slot] : -1;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -534,7 +563,7 @@ public final class RaftNode
         }
         if (term < term())
         {
-            transport.sendAppendEntriesResponse(leaderId, term(), false, log.lastIndex(), sequence);
+            transport.sendAppendEntriesResponse(leaderId, term(), false, log.lastIndex(), 0, sequence);
             return;
         }
         if (term > term() || Role.FOLLOWER != role || this.leaderId != leaderId)
@@ -552,13 +581,16 @@ public final class RaftNode
         final long lastIndex = log.lastIndex();
         if (prevLogIndex > lastIndex)
         {
-            transport.sendAppendEntriesResponse(leaderId, term, false, lastIndex, sequence);
+            transport.sendAppendEntriesResponse(leaderId, term, false, lastIndex, 0, sequence);
             return;
         }
-        if (log.termAt(prevLogIndex) != prevLogTerm)
+        final long conflictTerm = log.termAt(prevLogIndex);
+        if (conflictTerm != prevLogTerm)
         {
-            // the entry at prevLogIndex conflicts: the leader probes from the one before (§5.3)
-            transport.sendAppendEntriesResponse(leaderId, term, false, prevLogIndex - 1, sequence);
+            // the entry at prevLogIndex conflicts: no entry of its term from that term's first index on can match,
+            // so the leader may skip the whole term instead of probing one entry at a time (§5.3)
+            final long first = firstIndexOfTerm(conflictTerm, prevLogIndex);
+            transport.sendAppendEntriesResponse(leaderId, term, false, first - 1, conflictTerm, sequence);
             return;
         }
 
@@ -621,7 +653,12 @@ public final class RaftNode
     }
 
     public void onAppendEntriesResponse(
-        final int followerId, final long term, final boolean success, final long lastLogIndex, final long sequence)
+        final int followerId,
+        final long term,
+        final boolean success,
+        final long lastLogIndex,
+        final long conflictTerm,
+        final long sequence)
     {
         final int slot = slotOf(followerId);
         if (slot < 0)
@@ -658,15 +695,27 @@ public final class RaftNode
             {
                 nextIndex[slot] = matchIndex[slot] + 1;
             }
+            releaseInflight(slot, matchIndex[slot]);
             probing[slot] = false;
         }
         else
         {
-            // back off to the follower's hint, never below what it is known to hold
-            final long next = Math.max(matchIndex[slot] + 1, Math.min(lastLogIndex + 1, nextIndex[slot] - 1));
+            // back off to the follower's hint, never below what it is known to hold: when this leader has entries
+            // of the follower's conflicting term, the last of them may match; otherwise skip that term entirely
+            long candidate = lastLogIndex + 1;
+            if (conflictTerm > 0)
+            {
+                final long last = lastIndexOfTerm(conflictTerm, matchIndex[slot], nextIndex[slot] - 1);
+                if (last > 0)
+                {
+                    candidate = last + 1;
+                }
+            }
+            final long next = Math.max(matchIndex[slot] + 1, Math.min(candidate, nextIndex[slot] - 1));
             if (next < nextIndex[slot] || !probing[slot])
             {
                 nextIndex[slot] = next;
+                clearInflight(slot);
             }
             probing[slot] = true;
         }
@@ -710,7 +759,7 @@ public final class RaftNode
         {
             // an entry counts as appended only once it is synced
             final long match = Math.min(responseMatchIndex, syncedIndex);
-            if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, responseSequence))
+            if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, 0, responseSequence))
             {
                 responsePending = false;
             }
@@ -742,6 +791,7 @@ public final class RaftNode
             if (nowNs - lastResponseNs[slot] > electionTimeoutNs && nextIndex[slot] > matchIndex[slot] + 1)
             {
                 nextIndex[slot] = matchIndex[slot] + 1;
+                clearInflight(slot);
                 probing[slot] = true;
                 probeOutstanding[slot] = false;
                 lastResponseNs[slot] = nowNs;
@@ -749,11 +799,15 @@ public final class RaftNode
             boolean sent = false;
             int messages = 0;
             while (nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
-                nextIndex[slot] - matchIndex[slot] <= maxInflightEntries &&
+                inflightTail[slot] - inflightHead[slot] < INFLIGHT_RING &&
                 (!probing[slot] || (messages == 0 && (round || !probeOutstanding[slot]))))
             {
                 final long next = nextIndex[slot];
-                if (!log.read(next, maxBatchBytes, run))
+                final long inflight = sentBytes[slot] - ackedBytes[slot];
+                // a slow follower gets no more than the in-flight bound, so it cannot fill the publication that
+                // heartbeats and other members' batches share, nor take the whole pass
+                if (!log.read(next, (int)Math.min(maxBatchBytes, maxInflightBytes - inflight), run) ||
+                    (inflight > 0 && inflight + run.length > maxInflightBytes))
                 {
                     break;
                 }
@@ -766,6 +820,7 @@ public final class RaftNode
                 sent = true;
                 messages++;
                 nextIndex[slot] = next + run.count;
+                trackInflight(slot, nextIndex[slot] - 1, run.length);
                 probeOutstanding[slot] = probing[slot];
             }
             if (!sent && round)
@@ -835,6 +890,83 @@ public final class RaftNode
             }
         }
         return applied;
+    }
+
+    private void trackInflight(final int slot, final long endIndex, final int length)
+    {
+        sentBytes[slot] += length;
+        final int at = slot * INFLIGHT_RING + (inflightTail[slot] & (INFLIGHT_RING - 1));
+        inflightEndIndex[at] = endIndex;
+        inflightEndBytes[at] = sentBytes[slot];
+        inflightTail[slot]++;
+    }
+
+    private void releaseInflight(final int slot, final long matched)
+    {
+        while (inflightHead[slot] != inflightTail[slot])
+        {
+            final int at = slot * INFLIGHT_RING + (inflightHead[slot] & (INFLIGHT_RING - 1));
+            if (inflightEndIndex[at] > matched)
+            {
+                break;
+            }
+            ackedBytes[slot] = inflightEndBytes[at];
+            inflightHead[slot]++;
+        }
+    }
+
+    private void clearInflight(final int slot)
+    {
+        inflightHead[slot] = inflightTail[slot];
+        ackedBytes[slot] = sentBytes[slot];
+    }
+
+    /**
+     * @return the first index at or before last whose entry has this term; terms never decrease along a log.
+     */
+    private long firstIndexOfTerm(final long term, final long last)
+    {
+        long low = 1;
+        long high = last;
+        while (low < high)
+        {
+            final long mid = (low + high) >>> 1;
+            if (log.termAt(mid) < term)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return high;
+    }
+
+    /**
+     * @return the last index in [from, to] whose entry has this term, or -1 when none has.
+     */
+    private long lastIndexOfTerm(final long term, final long from, final long to)
+    {
+        long low = from;
+        long high = to;
+        if (low > high || log.termAt(low) > term)
+        {
+            return -1;
+        }
+        while (low < high)
+        {
+            final long mid = (low + high + 1) >>> 1;
+            if (log.termAt(mid) <= term)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return log.termAt(low) == term ? low : -1;
     }
 
     private void checkQuorum()
@@ -912,6 +1044,7 @@ public final class RaftNode
             lastResponseNs[slot] = nowNs;
             probing[slot] = false;
             probeOutstanding[slot] = false;
+            clearInflight(slot);
         }
         responsePending = false;
         sequence = 0;

@@ -33,5 +33,12 @@ public interface RaftTransport
         int length,
         int entryCount);
 
-    boolean sendAppendEntriesResponse(int to, long term, boolean success, long lastLogIndex, long sequence);
+    /**
+     * @param lastLogIndex on success the highest index known to match the leader; on failure the index after which
+     *                     the leader should probe next.
+     * @param conflictTerm on failure the term of the follower's conflicting entry, whose first index is
+     *                     lastLogIndex + 1, or 0 when the follower's log is too short.
+     */
+    boolean sendAppendEntriesResponse(
+        int to, long term, boolean success, long lastLogIndex, long conflictTerm, long sequence);
 }

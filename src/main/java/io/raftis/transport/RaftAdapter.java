@@ -127,8 +127,16 @@ public final class RaftAdapter implements FragmentHandler
                     appendEntriesResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 if (fromThisCluster(d.clusterId()))
                 {
+                    // a version 2 sender sends no conflict term: the decoder gives the null value
+                    final long conflictTerm = d.conflictTerm() == AppendEntriesResponseDecoder.conflictTermNullValue() ?
+                        0 : d.conflictTerm();
                     raft.onAppendEntriesResponse(
-                        d.followerId(), d.term(), BooleanType.TRUE == d.success(), d.lastLogIndex(), d.sequence());
+                        d.followerId(),
+                        d.term(),
+                        BooleanType.TRUE == d.success(),
+                        d.lastLogIndex(),
+                        conflictTerm,
+                        d.sequence());
                 }
                 break;
             }

@@ -137,7 +137,12 @@ public final class RaftPublisher implements RaftTransport
     }
 
     public boolean sendAppendEntriesResponse(
-        final int to, final long term, final boolean success, final long lastLogIndex, final long sequence)
+        final int to,
+        final long term,
+        final boolean success,
+        final long lastLogIndex,
+        final long conflictTerm,
+        final long sequence)
     {
         appendEntriesResponseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .clusterId(clusterId)
@@ -145,7 +150,8 @@ public final class RaftPublisher implements RaftTransport
             .followerId(memberId)
             .success(success ? BooleanType.TRUE : BooleanType.FALSE)
             .lastLogIndex(lastLogIndex)
-            .sequence(sequence);
+            .sequence(sequence)
+            .conflictTerm(conflictTerm);
         return offer(
             to, MessageHeaderEncoder.ENCODED_LENGTH + appendEntriesResponseEncoder.encodedLength(), null, 0, 0);
     }

@@ -248,7 +248,7 @@ class ClusterTransportTest
                 ctx.electionTimeoutNs(),
                 ctx.heartbeatIntervalNs(),
                 Math.min(ctx.maxBatchBytes(), transport.publisher().maxEntriesLength()),
-                ctx.maxInflightEntries(),
+                ctx.maxInflightBytes(),
                 nowNs);
             transport.bind(raft, ctx.clusterId());
         }

@@ -155,7 +155,8 @@ class CodecRoundTripTest
             .followerId(2)
             .success(success ? BooleanType.TRUE : BooleanType.FALSE)
             .lastLogIndex(123_456_789_012L)
-            .sequence(99);
+            .sequence(99)
+            .conflictTerm(success ? 0 : 7);
         encoder.checkEncodingIsComplete();
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
 
@@ -169,7 +170,29 @@ class CodecRoundTripTest
         assertEquals(success ? BooleanType.TRUE : BooleanType.FALSE, decoder.success());
         assertEquals(123_456_789_012L, decoder.lastLogIndex());
         assertEquals(99, decoder.sequence());
+        assertEquals(success ? 0 : 7, decoder.conflictTerm());
         assertEquals(length - MessageHeaderDecoder.ENCODED_LENGTH, decoder.encodedLength());
+    }
+
+    @Test
+    void appendEntriesResponseOfVersionTwoDecodesWithoutAConflictTerm()
+    {
+        new AppendEntriesResponseEncoder()
+            .wrapAndApplyHeader(buffer, OFFSET, headerEncoder)
+            .clusterId(CLUSTER_ID)
+            .term(8)
+            .followerId(2)
+            .success(BooleanType.FALSE)
+            .lastLogIndex(40)
+            .sequence(3);
+        // a version 2 sender's block ends before the conflict term
+        final int versionTwoBlockLength = AppendEntriesResponseDecoder.conflictTermEncodingOffset();
+        final AppendEntriesResponseDecoder decoder = new AppendEntriesResponseDecoder().wrap(
+            buffer, OFFSET + MessageHeaderDecoder.ENCODED_LENGTH, versionTwoBlockLength, 2);
+
+        assertEquals(40, decoder.lastLogIndex());
+        assertEquals(3, decoder.sequence());
+        assertEquals(AppendEntriesResponseDecoder.conflictTermNullValue(), decoder.conflictTerm());
     }
 
     @Test

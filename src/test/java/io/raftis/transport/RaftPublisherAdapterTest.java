@@ -130,7 +130,7 @@ class RaftPublisherAdapterTest
             ELECTION_TIMEOUT_NS,
             HEARTBEAT_INTERVAL_NS,
             64 * 1024,
-            1024,
+            256 * 1024,
             0);
         raft.tick(VOTING_TIME_NS);
         assertEquals(Role.FOLLOWER, raft.role());
@@ -195,7 +195,7 @@ class RaftPublisherAdapterTest
         assertEquals("SET c 333", log.payload(3));
         assertEquals(1, log.syncs());
         assertEquals(
-            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 3, 5)),
+            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 3, 0, 5)),
             nodeTransport.appendEntriesResponses);
         assertEquals(LEADER_ID, raft.leaderId());
         assertEquals(2, raft.commitIndex());
@@ -218,7 +218,7 @@ class RaftPublisherAdapterTest
 
         assertEquals(0, log.lastIndex());
         assertEquals(
-            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 0, 9)),
+            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 0, 0, 9)),
             nodeTransport.appendEntriesResponses);
         assertEquals(LEADER_ID, raft.leaderId());
     }
@@ -245,7 +245,7 @@ class RaftPublisherAdapterTest
         assertEquals(0, raft.matchIndexOf(LEADER_ID), "a new leader knows of no entry on its peers");
 
         raft.flush(); // syncs the leader's no-op at index 1
-        awaitTrue(() -> publisher.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 1), "send the append response");
+        awaitTrue(() -> publisher.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 0, 1), "send the append response");
         pollUntil(() -> receiverCounters.messagesReceived == 3, "the append response");
         raft.flush();
 
@@ -266,7 +266,7 @@ class RaftPublisherAdapterTest
         awaitTrue(
             () -> foreign.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1),
             "send AppendEntries");
-        awaitTrue(() -> foreign.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 1), "send AppendEntriesResponse");
+        awaitTrue(() -> foreign.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 0, 1), "send AppendEntriesResponse");
         pollUntil(() -> receiverCounters.messagesReceived == 4, "four foreign messages");
         raft.flush();
 
@@ -319,7 +319,7 @@ class RaftPublisherAdapterTest
         assertEquals(3, log.lastIndex());
         assertArrayEquals(TestFrames.bytes(frames), log.frameBytes(1, 3));
         assertEquals(
-            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 3, 2)),
+            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 3, 0, 2)),
             nodeTransport.appendEntriesResponses);
     }
 
@@ -357,7 +357,7 @@ class RaftPublisherAdapterTest
         assertEquals(100, log.lastIndex());
         assertArrayEquals(TestFrames.bytes(frames), log.frameBytes(1, 100));
         assertEquals(
-            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 100, 3)),
+            List.of(new RecordingTransport.AppendEntriesResponse(LEADER_ID, 1, true, 100, 0, 3)),
             nodeTransport.appendEntriesResponses);
         assertEquals(100, stateMachine.applied.size());
         assertEquals("z".repeat(2048), stateMachine.applied.get(25).payload());

@@ -15,7 +15,8 @@ final class RecordingTransport implements RaftTransport
     {
     }
 
-    record AppendEntriesResponse(int to, long term, boolean success, long lastLogIndex, long sequence)
+    record AppendEntriesResponse(
+        int to, long term, boolean success, long lastLogIndex, long conflictTerm, long sequence)
     {
     }
 
@@ -64,9 +65,14 @@ final class RecordingTransport implements RaftTransport
     }
 
     public boolean sendAppendEntriesResponse(
-        final int to, final long term, final boolean success, final long lastLogIndex, final long sequence)
+        final int to,
+        final long term,
+        final boolean success,
+        final long lastLogIndex,
+        final long conflictTerm,
+        final long sequence)
     {
-        appendEntriesResponses.add(new AppendEntriesResponse(to, term, success, lastLogIndex, sequence));
+        appendEntriesResponses.add(new AppendEntriesResponse(to, term, success, lastLogIndex, conflictTerm, sequence));
         return true;
     }
 }
