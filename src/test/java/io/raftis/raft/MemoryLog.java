@@ -3,6 +3,7 @@ package io.raftis.raft;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
 
 /**
  * A Raft log in memory for the simulated cluster. It remembers what was synced, so that a simulated crash can
@@ -12,6 +13,8 @@ public final class MemoryLog implements RaftLog
 {
     private final ExpandableArrayBuffer frames = new ExpandableArrayBuffer(4096);
     private final IntArrayList offsets = new IntArrayList();
+    private final LongArrayList chain = new LongArrayList();
+    private long changedFrom = Long.MAX_VALUE;
     private int end;
     private long syncedIndex;
     private int syncs;
@@ -19,6 +22,7 @@ public final class MemoryLog implements RaftLog
     public MemoryLog()
     {
         offsets.addInt(0); // index 0: the empty prefix
+        chain.addLong(0);
     }
 
     public long lastIndex()
@@ -49,6 +53,7 @@ public final class MemoryLog implements RaftLog
         frames.checkLimit(end + EntryFrame.alignedLength(length));
         offsets.addInt(end);
         end += EntryFrame.write(frames, end, term, type, payload, offset, length);
+        appended();
         return lastIndex();
     }
 
@@ -67,6 +72,43 @@ public final class MemoryLog implements RaftLog
         }
         frames.putBytes(end, src, offset, length);
         end += length;
+        while (chain.size() < offsets.size())
+        {
+            appended();
+        }
+    }
+
+    private void appended()
+    {
+        final long index = chain.size();
+        final int offset = offsets.getInt((int)index);
+        long h = chain.getLong((int)index - 1) * 0x9E3779B97F4A7C15L + EntryFrame.term(frames, offset);
+        h = h * 31 + EntryFrame.type(frames, offset);
+        final int limit = offset + EntryFrame.frameLength(frames, offset);
+        for (int i = offset + EntryFrame.HEADER_LENGTH; i < limit; i++)
+        {
+            h = h * 31 + frames.getByte(i);
+        }
+        chain.addLong(h ^ (h >>> 29));
+        changedFrom = Math.min(changedFrom, index);
+    }
+
+    /**
+     * A hash of the entry at index and of every entry before it: equal hashes mean equal logs up to there.
+     */
+    public long chainHash(final long index)
+    {
+        return chain.getLong((int)index);
+    }
+
+    /**
+     * @return the lowest index appended or removed since the last call, or Long.MAX_VALUE when none was.
+     */
+    public long takeChangedFrom()
+    {
+        final long from = changedFrom;
+        changedFrom = Long.MAX_VALUE;
+        return from;
     }
 
     public void truncateAfter(final long index)
@@ -77,7 +119,9 @@ public final class MemoryLog implements RaftLog
             while (lastIndex() > index)
             {
                 offsets.removeAt(offsets.size() - 1);
+                chain.removeAt(chain.size() - 1);
             }
+            changedFrom = Math.min(changedFrom, index + 1);
             syncedIndex = Math.min(syncedIndex, index);
         }
     }
@@ -127,14 +171,41 @@ public final class MemoryLog implements RaftLog
      */
     MemoryLog crashCopy()
     {
+        return crashCopy(syncedIndex);
+    }
+
+    /**
+     * What a crash leaves when the first keep entries reached the disk.
+     */
+    MemoryLog crashCopy(final long keep)
+    {
         final MemoryLog copy = new MemoryLog();
-        for (long i = 1; i <= syncedIndex; i++)
+        for (long i = 1; i <= keep; i++)
         {
             final int offset = offsets.getInt((int)i);
             copy.appendFrames(frames, offset, endOf(i) - offset, 1);
         }
-        copy.syncedIndex = syncedIndex;
+        copy.syncedIndex = keep;
         return copy;
+    }
+
+    /**
+     * Rewrite the last entry's payload in place, keeping its term and length: silent corruption of the disk,
+     * for showing that the checkers catch what it leads to.
+     */
+    void corruptLastPayload()
+    {
+        final int offset = offsets.getInt((int)lastIndex());
+        final int length = EntryFrame.frameLength(frames, offset) - EntryFrame.HEADER_LENGTH;
+        if (length > 0)
+        {
+            final int at = offset + EntryFrame.HEADER_LENGTH + length - 1;
+            frames.putByte(at, (byte)(frames.getByte(at) == 'x' ? 'y' : 'x'));
+            frames.putInt(offset + EntryFrame.CHECKSUM_OFFSET,
+                EntryFrame.checksum(frames, offset, EntryFrame.frameLength(frames, offset)));
+            chain.removeAt(chain.size() - 1);
+            appended();
+        }
     }
 
     /**

@@ -1,0 +1,301 @@
+package io.raftis.raft;
+
+import io.raftis.jepsen.LinearizabilityChecker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One seeded run of a whole cluster under faults: the seed chooses the cluster size (3 or 5), the network's drop,
+ * duplicate and delay rates, the clients and keys, and a nemesis schedule of crashes, restarts, symmetric and
+ * one-way partitions and leadership transfers. After the chaos the network heals and every member restarts; the run
+ * then checks that the members converge on one log and that the clients' history is linearizable.
+ * <p>
+ * {@code main} runs a range of seeds on every core, for long searches: see {@code scripts/simulate.sh}.
+ */
+final class Simulation
+{
+    static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long CHAOS_NS = 3_000 * MS;
+    static final long CALM_NS = 1_500 * MS;
+
+    /**
+     * What one run checked.
+     */
+    record Result(long seed, int size, int operations, long messages, long terms)
+    {
+    }
+
+    private Simulation()
+    {
+    }
+
+    static Result run(final long seed)
+    {
+        return run(seed, SimulatedCluster.Bug.NONE, false);
+    }
+
+    /**
+     * @throws SimulatedCluster.SimulationFailure on any safety violation or a history that is not linearizable.
+     */
+    static Result run(final long seed, final SimulatedCluster.Bug bug, final boolean printTrace)
+    {
+        final Random scenario = new Random(seed ^ 0x5DEECE66DL);
+        final int size = scenario.nextBoolean() ? 3 : 5;
+        final SimulatedCluster cluster = new SimulatedCluster(size, seed);
+        cluster.inject(bug);
+        cluster.printTrace = printTrace;
+        cluster.dropRate = scenario.nextDouble() * 0.1;
+        cluster.duplicateRate = scenario.nextDouble() * 0.05;
+        cluster.maxDelayNs = (1 + scenario.nextInt(15)) * MS;
+        final String[] keys = {"x", "y", "z"};
+        final String[] used = new String[1 + scenario.nextInt(keys.length)];
+        System.arraycopy(keys, 0, used, 0, used.length);
+        cluster.addClients(2 + scenario.nextInt(4), used);
+        cluster.trace("seed " + seed + ": " + size + " members, drop " + percent(cluster.dropRate) + ", duplicate " +
+            percent(cluster.duplicateRate) + ", delay up to " + cluster.maxDelayNs / MS + "ms, " +
+            cluster.clients.size() + " clients on " + used.length + " keys" +
+            (SimulatedCluster.Bug.NONE != bug ? ", injected bug " + bug : ""));
+
+        final long meanFaultGapNs = (50 + scenario.nextInt(250)) * MS;
+        long nextFaultNs = cluster.nowNs + meanFaultGapNs;
+        final long chaosEnd = cluster.nowNs + CHAOS_NS;
+        while (cluster.nowNs < chaosEnd)
+        {
+            if (cluster.nowNs >= nextFaultNs)
+            {
+                nemesis(cluster, scenario);
+                nextFaultNs = cluster.nowNs + 1 + (long)(scenario.nextDouble() * 2 * meanFaultGapNs);
+            }
+            cluster.step();
+        }
+
+        cluster.heal();
+        cluster.dropRate = 0;
+        cluster.duplicateRate = 0;
+        for (int id = 1; id <= size; id++)
+        {
+            if (cluster.members[id].crashed)
+            {
+                cluster.restart(id);
+            }
+        }
+        cluster.awaitLeader(10_000 * MS);
+        cluster.run(CALM_NS);
+        // let the clients finish what is in flight, then every member must hold one log
+        cluster.clientsStopped = true;
+        cluster.run(SimulatedCluster.CLIENT_TIMEOUT_NS + 500 * MS);
+        checkConverged(cluster);
+
+        final LinearizabilityChecker.Result verdict = new LinearizabilityChecker(2_000_000, 30 * 1_000 * MS)
+            .checkHistory(cluster.history());
+        if (!verdict.linearizable())
+        {
+            cluster.fail("linearizability: " + verdict.verdict() + " on key " + verdict.key() + ": " +
+                verdict.explanation());
+        }
+        long terms = 0;
+        for (int id = 1; id <= size; id++)
+        {
+            terms = Math.max(terms, cluster.members[id].raft.term());
+        }
+        return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms);
+    }
+
+    private static void nemesis(final SimulatedCluster cluster, final Random scenario)
+    {
+        final int size = cluster.size;
+        final int leader = cluster.leader();
+        final int choice = scenario.nextInt(100);
+        if (choice < 25)
+        {
+            // the leader more often than not
+            final int id = leader != 0 && scenario.nextInt(3) > 0 ? leader : 1 + scenario.nextInt(size);
+            if (!cluster.members[id].crashed)
+            {
+                cluster.crash(id);
+            }
+        }
+        else if (choice < 45)
+        {
+            for (int id = 1; id <= size; id++)
+            {
+                if (cluster.members[id].crashed && scenario.nextBoolean())
+                {
+                    cluster.restart(id);
+                }
+            }
+        }
+        else if (choice < 60)
+        {
+            // a symmetric partition: a minority, often holding the leader, from the rest
+            final List<Integer> side = new ArrayList<>();
+            if (leader != 0 && scenario.nextBoolean())
+            {
+                side.add(leader);
+            }
+            final int sideSize = 1 + scenario.nextInt(size / 2);
+            while (side.size() < sideSize)
+            {
+                final int id = 1 + scenario.nextInt(size);
+                if (!side.contains(id))
+                {
+                    side.add(id);
+                }
+            }
+            cluster.partition(side);
+        }
+        else if (choice < 75)
+        {
+            // one-way cuts: a leader that can send but not hear, or hear but not send, or a random link
+            final int from = leader != 0 && scenario.nextBoolean() ? leader : 1 + scenario.nextInt(size);
+            final boolean outbound = scenario.nextBoolean();
+            for (int other = 1; other <= size; other++)
+            {
+                if (other != from && scenario.nextInt(3) > 0)
+                {
+                    if (outbound)
+                    {
+                        cluster.block(from, other);
+                    }
+                    else
+                    {
+                        cluster.block(other, from);
+                    }
+                }
+            }
+        }
+        else if (choice < 90)
+        {
+            cluster.heal();
+        }
+        else if (choice < 95)
+        {
+            if (leader != 0 && cluster.members[leader].raft.transferLeadership())
+            {
+                cluster.trace("member " + leader + " hands leadership over");
+            }
+        }
+        else
+        {
+            final double rate = scenario.nextDouble() * 0.3;
+            cluster.dropRate = rate;
+            cluster.trace("drop rate " + percent(rate));
+        }
+    }
+
+    private static void checkConverged(final SimulatedCluster cluster)
+    {
+        final int leader = cluster.leader();
+        if (0 == leader)
+        {
+            cluster.fail("no leader after the network healed");
+        }
+        final SimulatedCluster.Member reference = cluster.members[leader];
+        final long last = reference.raft.lastIndex();
+        if (reference.raft.commitIndex() != last)
+        {
+            cluster.fail("leader " + leader + " committed " + reference.raft.commitIndex() + " of " + last);
+        }
+        for (int id = 1; id <= cluster.size; id++)
+        {
+            final SimulatedCluster.Member member = cluster.members[id];
+            if (member.raft.lastApplied() != last)
+            {
+                cluster.fail("convergence: member " + id + " applied " + member.raft.lastApplied() + " of " + last);
+            }
+            for (long i = 1; i <= last; i++)
+            {
+                if (!member.applied.get(i).equals(reference.applied.get(i)))
+                {
+                    cluster.fail("log matching: member " + id + " differs from the leader at " + i);
+                }
+            }
+            if (!member.registers.equals(reference.registers))
+            {
+                cluster.fail("state machine safety: member " + id + " holds " + member.registers + ", leader " +
+                    reference.registers);
+            }
+        }
+    }
+
+    private static String percent(final double rate)
+    {
+        return Math.round(rate * 1000) / 10.0 + "%";
+    }
+
+    /**
+     * Run seeds [first, first + count) on every core. Arguments: count [first] [bug]; -Dtrace=true prints every
+     * step's trace of a single seed.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final long count = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
+        final long first = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        final SimulatedCluster.Bug bug = args.length > 2 ? SimulatedCluster.Bug.valueOf(args[2]) :
+            SimulatedCluster.Bug.NONE;
+        final boolean printTrace = Boolean.getBoolean("trace");
+        if (printTrace && count == 1)
+        {
+            System.out.println(run(first, bug, true));
+            return;
+        }
+        final int threads = Runtime.getRuntime().availableProcessors();
+        final ExecutorService executor = Executors.newFixedThreadPool(threads);
+        final AtomicLong next = new AtomicLong(first);
+        final AtomicLong operations = new AtomicLong();
+        final AtomicLong done = new AtomicLong();
+        final AtomicLong failures = new AtomicLong();
+        final long end = first + count;
+        final long startNs = System.nanoTime();
+        final List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            workers.add(executor.submit(() ->
+            {
+                long seed;
+                while ((seed = next.getAndIncrement()) < end)
+                {
+                    try
+                    {
+                        operations.addAndGet(run(seed, bug, false).operations());
+                    }
+                    catch (final Throwable failure)
+                    {
+                        // a safety violation, or anything else the seed provoked, such as an exception in the core
+                        failures.incrementAndGet();
+                        System.out.println("FAILED seed " + seed + ": " + failure);
+                        System.out.println("replay: scripts/simulate.sh --replay " + seed +
+                            (SimulatedCluster.Bug.NONE != bug ? " " + bug : ""));
+                    }
+                    final long n = done.incrementAndGet();
+                    if (n % 10_000 == 0)
+                    {
+                        System.out.printf("%,d seeds, %,d operations, %d failed, %.0f s%n",
+                            n, operations.get(), failures.get(), (System.nanoTime() - startNs) / 1e9);
+                    }
+                }
+            }));
+        }
+        try
+        {
+            for (final Future<?> worker : workers)
+            {
+                worker.get();
+            }
+        }
+        finally
+        {
+            executor.shutdownNow();
+        }
+        System.out.printf("seeds %d..%d: %,d runs, %,d client operations checked, %d failed, %.0f s%n",
+            first, end - 1, done.get(), operations.get(), failures.get(), (System.nanoTime() - startNs) / 1e9);
+        System.exit(failures.get() == 0 ? 0 : 1);
+    }
+}
