@@ -34,6 +34,13 @@ public final class Configuration
     public static final String IDLE_MAX_PARK_PROP_NAME = "raftis.idle.max.park";
     public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(500);
 
+    /**
+     * 0: each publication to a peer sends from an ephemeral port. Otherwise it sends from this base plus the peer's
+     * id, so that a firewall rule (a test's network partition) can tell the links apart.
+     */
+    public static final String RAFT_SEND_PORT_BASE_PROP_NAME = "raftis.raft.send.port.base";
+    public static final int RAFT_SEND_PORT_BASE_DEFAULT = 0;
+
     public static final String ELECTION_TIMEOUT_PROP_NAME = "raftis.election.timeout";
     public static final long ELECTION_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(400);
 
@@ -161,6 +168,12 @@ public final class Configuration
     public static long idleMaxParkNs(final Properties p)
     {
         return duration(p, IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
+    }
+
+    public static int raftSendPortBase(final Properties p)
+    {
+        return parseInt(RAFT_SEND_PORT_BASE_PROP_NAME,
+            p.getProperty(RAFT_SEND_PORT_BASE_PROP_NAME, "" + RAFT_SEND_PORT_BASE_DEFAULT));
     }
 
     public static long electionTimeoutNs(final Properties p)

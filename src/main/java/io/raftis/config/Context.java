@@ -31,6 +31,7 @@ public final class Context
     private int segmentLength = Configuration.SEGMENT_LENGTH_DEFAULT;
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
+    private int raftSendPortBase = Configuration.RAFT_SEND_PORT_BASE_DEFAULT;
 
     private boolean concluded;
     private Member[] memberList;
@@ -56,7 +57,8 @@ public final class Context
             .mtu(Configuration.mtu(p))
             .segmentLength(Configuration.segmentLength(p))
             .maxBatchBytes(Configuration.maxBatchBytes(p))
-            .maxInflightBytes(Configuration.maxInflightBytes(p));
+            .maxInflightBytes(Configuration.maxInflightBytes(p))
+            .raftSendPortBase(Configuration.raftSendPortBase(p));
     }
 
     /**
@@ -85,6 +87,10 @@ public final class Context
                 "member id " + memberId + " is not in the member list " + Member.canonical(memberList));
         }
         clusterId = Member.clusterId(memberList);
+        if (0 != raftSendPortBase)
+        {
+            checkSendPorts();
+        }
         if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs * 2 > electionTimeoutNs)
         {
             throw new IllegalArgumentException(Configuration.HEARTBEAT_INTERVAL_PROP_NAME + " (" +
@@ -139,6 +145,34 @@ public final class Context
         }
         idleStrategy = idleStrategy(idleStrategyName, idleMaxParkNs);
         return this;
+    }
+
+    private void checkSendPorts()
+    {
+        int maxId = 0;
+        for (final Member member : memberList)
+        {
+            maxId = Math.max(maxId, member.id());
+        }
+        if (raftSendPortBase < 1024 || raftSendPortBase + maxId > 65535)
+        {
+            throw new IllegalArgumentException(Configuration.RAFT_SEND_PORT_BASE_PROP_NAME +
+                " must be 0 or leave room for every member id from 1024 to 65535: " + raftSendPortBase);
+        }
+        for (final Member peer : memberList)
+        {
+            final int port = raftSendPort(peer.id());
+            for (final Member member : memberList)
+            {
+                if (peer.id() != self.id() && member.host().equals(self.host()) &&
+                    (member.raftPort() == port || member.clientPort() == port))
+                {
+                    throw new IllegalArgumentException(Configuration.RAFT_SEND_PORT_BASE_PROP_NAME + " " +
+                        raftSendPortBase + " makes the port member " + self.id() + " sends to member " + peer.id() +
+                        " from, " + port + ", one that member " + member.id() + " listens on");
+                }
+            }
+        }
     }
 
     private static IdleStrategy idleStrategy(final String name, final long maxParkNs)
@@ -290,6 +324,28 @@ public final class Context
     public int termLength()
     {
         return termLength;
+    }
+
+    /**
+     * @param raftSendPortBase 0 to send to each peer from an ephemeral port, else from this base plus the peer's id.
+     */
+    public Context raftSendPortBase(final int raftSendPortBase)
+    {
+        this.raftSendPortBase = raftSendPortBase;
+        return this;
+    }
+
+    public int raftSendPortBase()
+    {
+        return raftSendPortBase;
+    }
+
+    /**
+     * @return the local port this member sends to the peer from, or 0 for an ephemeral one.
+     */
+    public int raftSendPort(final int peerId)
+    {
+        return 0 == raftSendPortBase ? 0 : raftSendPortBase + peerId;
     }
 
     public Context mtu(final int mtu)

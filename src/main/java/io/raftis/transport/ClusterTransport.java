@@ -79,7 +79,7 @@ public final class ClusterTransport implements AutoCloseable
                 if (member.id() != self.id())
                 {
                     publicationByMember.put(
-                        member.id(), connectedAeron.addExclusivePublication(channel(member, ctx), STREAM_ID));
+                        member.id(), connectedAeron.addExclusivePublication(sendChannel(self, member, ctx), STREAM_ID));
                 }
             }
             publisher = new RaftPublisher(ctx.clusterId(), self.id(), publicationByMember, counters);
@@ -91,6 +91,19 @@ public final class ClusterTransport implements AutoCloseable
         }
         driver = launchedDriver;
         aeron = connectedAeron;
+    }
+
+    /**
+     * The channel to a peer: from the configured send port, when there is one, so each link is its own port pair.
+     */
+    private static String sendChannel(final Member self, final Member peer, final Context ctx)
+    {
+        final int sendPort = ctx.raftSendPort(peer.id());
+        if (0 == sendPort)
+        {
+            return channel(peer, ctx);
+        }
+        return new ChannelUriStringBuilder(channel(peer, ctx)).networkInterface(self.host() + ":" + sendPort).build();
     }
 
     private static String channel(final Member member, final Context ctx)

@@ -503,6 +503,27 @@ class ConfigurationTest
     }
 
     @Test
+    void sendPortsAreEphemeralByDefaultOrTheBasePlusThePeerId()
+    {
+        assertEquals(0, validContext().conclude().raftSendPort(2));
+        final Context ctx = validContext().raftSendPortBase(9010).conclude();
+        assertEquals(9012, ctx.raftSendPort(2));
+        assertEquals(9013, ctx.raftSendPort(3));
+        final Properties p = new Properties();
+        p.setProperty(Configuration.RAFT_SEND_PORT_BASE_PROP_NAME, "9100");
+        assertEquals(9100, Configuration.raftSendPortBase(p));
+    }
+
+    @Test
+    void sendPortsThatAreOutOfRangeOrThatAMemberListensOnAreRejected()
+    {
+        assertRejected(c -> c.raftSendPortBase(80), Configuration.RAFT_SEND_PORT_BASE_PROP_NAME);
+        assertRejected(c -> c.raftSendPortBase(65534), Configuration.RAFT_SEND_PORT_BASE_PROP_NAME);
+        assertRejected(c -> c.raftSendPortBase(8900), Configuration.RAFT_SEND_PORT_BASE_PROP_NAME);
+        assertRejected(c -> c.raftSendPortBase(6577), Configuration.RAFT_SEND_PORT_BASE_PROP_NAME);
+    }
+
+    @Test
     void otherOutOfRangeSettingsAreRejectedNamingTheProperty()
     {
         assertRejected(c -> c.segmentLength(64 * 1024 + 1), Configuration.SEGMENT_LENGTH_PROP_NAME);

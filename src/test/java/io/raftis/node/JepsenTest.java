@@ -21,16 +21,20 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Jepsen-style test against real member processes: concurrent clients read and write unique values of five keys
- * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members
- * and pauses (SIGSTOP) them, the leader more often than not. The history is then checked for linearizability, and a final read of every key
- * after the faults heal is part of it, so an acknowledged write that was lost fails the check.
+ * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members,
+ * pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root), cuts the network:
+ * a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}). The history is
+ * then checked for linearizability, and a final read of every key after the faults heal is part of it, so an
+ * acknowledged write that was lost fails the check.
  * <p>
  * {@code raftis.jepsen.duration} (default 20s) and {@code raftis.jepsen.members} (default 5) size the run;
- * {@code scripts/jepsen.sh} runs long ones.
+ * {@code scripts/jepsen.sh} runs long ones. A second run with {@code --read-consistency=stale}, where followers answer
+ * reads from their own state, shows that the pipeline catches stale reads.
  */
 class JepsenTest
 {
@@ -44,16 +48,46 @@ class JepsenTest
     Path dir;
 
     @Test
-    void shouldStayLinearizableWhileMembersAreKilledRestartedAndPaused() throws Exception
+    void shouldStayLinearizableWhileMembersAreKilledPausedAndPartitioned() throws Exception
     {
         final long durationNs = SystemUtil.parseDuration(
             "raftis.jepsen.duration", System.getProperty("raftis.jepsen.duration", "20s"));
         final int members = Integer.getInteger("raftis.jepsen.members", 5);
         final long seed = Long.getLong("raftis.jepsen.seed", System.nanoTime());
+
+        final Run run = run(members, durationNs, seed, false);
+
+        System.out.println("jepsen: " + run.result.verdict() + " over " + run.summary);
+        assertTrue(run.result.linearizable(), () -> "not linearizable: " + run.result.explanation() + "\n" + run.summary);
+    }
+
+    /**
+     * The checker must be able to fail on real processes: with followers answering reads from their own state, as if
+     * they were the leader, some read returns a value older than one a completed write had already replaced.
+     */
+    @Test
+    void shouldCatchStaleReadsWhenFollowersAnswerReadsAsIfTheyLed() throws Exception
+    {
+        final Run run = run(5, TimeUnit.SECONDS.toNanos(15), System.nanoTime(), true);
+
+        System.out.println("jepsen (followers read stale): " + run.result.verdict() + " over " + run.summary);
+        assertEquals(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE, run.result.verdict(),
+            () -> "stale reads went unnoticed: " + run.summary);
+    }
+
+    private record Run(LinearizabilityChecker.Result result, String summary)
+    {
+    }
+
+    private Run run(final int members, final long durationNs, final long seed, final boolean staleReads)
+        throws Exception
+    {
         final History history = new History();
         final List<String> nemesisLog = new ArrayList<>();
+        final String[] flags = staleReads ? new String[]{ "--read-consistency=stale" } : new String[0];
 
-        try (TestCluster cluster = TestCluster.start(members, dir))
+        try (TestCluster cluster = TestCluster.startWithFixedSendPorts(members, dir, flags);
+            NetworkNemesis network = NetworkNemesis.openIfAvailable(cluster))
         {
             cluster.awaitLeader();
             final long startNs = System.nanoTime();
@@ -64,6 +98,7 @@ class JepsenTest
             {
                 final Client client = new Client(
                     c, cluster, members, history, uniqueValue, new Random(seed + c), startNs);
+                client.readAnywhere = staleReads;
                 final Thread thread = new Thread(() -> client.run(deadlineNs), "jepsen-client-" + c);
                 thread.start();
                 clients.add(thread);
@@ -72,14 +107,18 @@ class JepsenTest
             final Random random = new Random(seed);
             while (System.nanoTime() < deadlineNs)
             {
-                nemesis(cluster, members, random, nemesisLog);
+                nemesis(cluster, network, members, random, nemesisLog);
             }
             for (final Thread thread : clients)
             {
                 thread.join();
             }
 
-            // heal: every member runs, then read every key from the leader
+            // heal: the network, every member runs, then read every key from the leader
+            if (null != network)
+            {
+                network.heal();
+            }
             for (int id = 1; id <= members; id++)
             {
                 cluster.resume(id);
@@ -99,32 +138,80 @@ class JepsenTest
 
         final LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
         final String summary = history.size() + " operations on " + history.byKey().size() + " keys by " + CLIENTS +
-            " clients, seed " + seed + ", faults: " + String.join(", ", nemesisLog);
-        System.out.println("jepsen: " + result.verdict() + " over " + summary);
-        assertTrue(result.linearizable(), () -> "not linearizable: " + result.explanation() + "\n" + summary);
+            " clients, seed " + seed + ", " + nemesisLog.size() + " faults: " + String.join(", ", nemesisLog);
+        return new Run(result, summary);
     }
 
     private static void nemesis(
-        final TestCluster cluster, final int members, final Random random, final List<String> log)
+        final TestCluster cluster,
+        final NetworkNemesis network,
+        final int members,
+        final Random random,
+        final List<String> log)
         throws InterruptedException
     {
         sleepMs(1_000 + random.nextInt(1_500));
         final int leader = leaderOf(cluster, members);
         final boolean hitLeader = leader != 0 && random.nextInt(10) < 6;
         final int victim = hitLeader ? leader : 1 + random.nextInt(members);
-        if (random.nextBoolean())
+        final String who = victim + (victim == leader ? " (leader)" : "");
+        final int choice = random.nextInt(null == network ? 2 : 4);
+        if (0 == choice)
         {
-            log.add("kill " + victim + (victim == leader ? " (leader)" : ""));
+            log.add("kill " + who);
             cluster.kill(victim);
             sleepMs(500 + random.nextInt(1_000));
             cluster.restart(victim);
         }
-        else
+        else if (1 == choice)
         {
-            log.add("pause " + victim + (victim == leader ? " (leader)" : ""));
+            log.add("pause " + who);
             cluster.pause(victim);
             sleepMs(500 + random.nextInt(2_000));
             cluster.resume(victim);
+        }
+        else
+        {
+            // hold a cut from a second to past Aeron's connection timeouts, so that some cuts only delay messages
+            // and others lose them
+            final long holdMs = 1_000 + random.nextInt(11_000);
+            if (2 == choice)
+            {
+                final List<Integer> side = new ArrayList<>(List.of(victim));
+                while (side.size() < (members - 1) / 2 && random.nextBoolean())
+                {
+                    final int other = 1 + random.nextInt(members);
+                    if (!side.contains(other))
+                    {
+                        side.add(other);
+                    }
+                }
+                network.partition(side);
+                log.add("partition " + side + (side.contains(leader) ? " with the leader" : "") + " " + holdMs + "ms");
+            }
+            else
+            {
+                final boolean outbound = random.nextBoolean();
+                final List<Integer> others = new ArrayList<>();
+                for (int other = 1; other <= members; other++)
+                {
+                    if (other != victim && random.nextInt(3) > 0)
+                    {
+                        others.add(other);
+                        if (outbound)
+                        {
+                            network.cut(victim, other);
+                        }
+                        else
+                        {
+                            network.cut(other, victim);
+                        }
+                    }
+                }
+                log.add("cut " + (outbound ? who + " -> " + others : others + " -> " + who) + " " + holdMs + "ms");
+            }
+            sleepMs(holdMs);
+            network.heal();
         }
     }
 
@@ -162,6 +249,8 @@ class JepsenTest
         private final AtomicInteger uniqueValue;
         private final Random random;
         private final long startNs;
+        /** Send each read to a random member, not to the leader -MOVED found. */
+        boolean readAnywhere;
         private Socket socket;
         private InputStream in;
         private OutputStream out;
@@ -199,6 +288,11 @@ class JepsenTest
                 }
                 else
                 {
+                    if (readAnywhere)
+                    {
+                        close();
+                        port = cluster.clientPort(1 + random.nextInt(members));
+                    }
                     invoke(Operation.Kind.READ, key, null,
                         "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n");
                 }

@@ -55,6 +55,9 @@ final class TestCluster implements AutoCloseable
 
     private static final int RAFT_PORT_BASE = 20_000;
     private static final int CLIENT_PORT_BASE = 30_000;
+    /** Fixed send ports, when a test cuts links: 100 per cluster, member N to peer M from base + 10 N + M. */
+    private static final int SEND_PORT_BASE = 23_000;
+    private static final int SEND_PORT_SLOTS = 69;
     /** Client ports stay below Linux's ephemeral range (32768 on), where an outgoing connection could take one. */
     private static final int OFFSET_SLOTS = 270;
     private static final int PORTS_PER_SLOT = 10;
@@ -91,6 +94,8 @@ final class TestCluster implements AutoCloseable
     private final boolean[] paused;
     private final List<Process> started = new ArrayList<>();
     private final List<File> extraAeronDirs = new ArrayList<>();
+    private int sendPortBase;
+    private final List<String> flags = new ArrayList<>();
     private boolean closed;
 
     private TestCluster(final int memberCount, final Path dir, final int slot)
@@ -118,9 +123,20 @@ final class TestCluster implements AutoCloseable
      */
     static TestCluster start(final int members, final Path dir)
     {
+        return start(members, dir, false);
+    }
+
+    private static TestCluster start(
+        final int members, final Path dir, final boolean fixedSendPorts, final String... flags)
+    {
         final TestCluster cluster = create(members, dir);
+        Collections.addAll(cluster.flags, flags);
         try
         {
+            if (fixedSendPorts)
+            {
+                cluster.reserveSendPorts();
+            }
             for (int id = 1; id <= members; id++)
             {
                 cluster.launchProcess(id);
@@ -149,6 +165,48 @@ final class TestCluster implements AutoCloseable
             throw new IllegalArgumentException("members must be from 1 to " + MAX_MEMBERS + ": " + members);
         }
         return new TestCluster(members, dir, reserveSlot());
+    }
+
+    /**
+     * Start a cluster whose members send to each peer from a fixed port, so that a test can cut each link:
+     * see {@link #sendPort(int, int)}.
+     */
+    static TestCluster startWithFixedSendPorts(final int members, final Path dir, final String... flags)
+    {
+        return start(members, dir, true, flags);
+    }
+
+    private void reserveSendPorts()
+    {
+        sendPortBase = SEND_PORT_BASE + (slot % SEND_PORT_SLOTS) * 100;
+        for (int from = 1; from <= memberCount; from++)
+        {
+            for (int to = 1; to <= memberCount; to++)
+            {
+                if (from != to)
+                {
+                    final int port = sendPort(from, to);
+                    try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(HOST, port)))
+                    {
+                        udp.getLocalPort();
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new IllegalStateException("send port " + port + " is taken", ex);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the UDP port member from sends to member to from, or 0 when the members use ephemeral ports.
+     */
+    int sendPort(final int from, final int to)
+    {
+        checkId(from);
+        checkId(to);
+        return 0 == sendPortBase ? 0 : sendPortBase + 10 * from + to;
     }
 
     int memberCount()
@@ -370,6 +428,11 @@ final class TestCluster implements AutoCloseable
             "--data-dir=" + dataDir,
             "--aeron-dir=" + aeronDir,
             "--election-timeout=" + ELECTION_TIMEOUT_MS + "ms");
+        if (0 != sendPortBase)
+        {
+            command.add("--raft-send-port-base=" + (sendPortBase + 10 * id));
+        }
+        command.addAll(flags);
         try
         {
             Files.createDirectories(log.getParent());

@@ -761,7 +761,8 @@ final class SimulatedCluster
 
     <T> T fail(final String message)
     {
-        throw new SimulationFailure(message, seed, String.join("\n", trace));
+        // a replay has printed the trace already
+        throw new SimulationFailure(message, seed, printTrace ? "" : String.join("\n", trace));
     }
 
     /**

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -132,7 +134,7 @@ class ClusterTransportTest
             final String memberList = "1=127.0.0.1:" + taken.getLocalPort() + ":" +
                 RaftPublisherAdapterTest.freeUdpPort() + ",2=127.0.0.1:" + RaftPublisherAdapterTest.freeUdpPort() +
                 ":" + RaftPublisherAdapterTest.freeUdpPort();
-            final Context ctx = context(1, memberList);
+            final Context ctx = context(1, memberList).conclude();
 
             final RegistrationException ex =
                 assertThrows(RegistrationException.class, () -> new ClusterTransport(ctx, errors::add).close());
@@ -143,14 +145,40 @@ class ClusterTransportTest
         }
     }
 
+    @Test
+    void membersSendFromTheConfiguredPortsSoThatEachLinkCanBeCut() throws IOException
+    {
+        final int sendPort1To2 = RaftPublisherAdapterTest.freeUdpPort();
+        final int sendPort2To1 = RaftPublisherAdapterTest.freeUdpPort();
+        startTwoMembers(sendPort1To2 - 2, sendPort2To1 - 1);
+
+        for (final int port : new int[]{ sendPort1To2, sendPort2To1 })
+        {
+            try (DatagramSocket socket = new DatagramSocket(null))
+            {
+                assertThrows(BindException.class, () -> socket.bind(new InetSocketAddress("127.0.0.1", port)),
+                    "a publication sends from port " + port);
+            }
+        }
+        final byte[] command = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        final long index = leader().raft.propose(new UnsafeBuffer(command), 0, command.length);
+        runUntil(() -> follower().raft.lastApplied() >= index, "entry " + index + " applied by the follower");
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
     private void startTwoMembers()
+    {
+        startTwoMembers(0, 0);
+    }
+
+    private void startTwoMembers(final int sendPortBase1, final int sendPortBase2)
     {
         final String memberList = "1=127.0.0.1:" + RaftPublisherAdapterTest.freeUdpPort() + ":" +
             RaftPublisherAdapterTest.freeUdpPort() + ",2=127.0.0.1:" + RaftPublisherAdapterTest.freeUdpPort() + ":" +
             RaftPublisherAdapterTest.freeUdpPort();
         final long nowNs = System.nanoTime();
-        nodes[0] = new Node(context(1, memberList), nowNs);
-        nodes[1] = new Node(context(2, memberList), nowNs);
+        nodes[0] = new Node(context(1, memberList).raftSendPortBase(sendPortBase1).conclude(), nowNs);
+        nodes[1] = new Node(context(2, memberList).raftSendPortBase(sendPortBase2).conclude(), nowNs);
         assertEquals(nodes[0].ctx.clusterId(), nodes[1].ctx.clusterId());
 
         runUntil(() -> nodes[0].transport.connectedPeers() == 1 && nodes[1].transport.connectedPeers() == 1 &&
@@ -168,8 +196,7 @@ class ClusterTransportTest
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
             .termLength(1024 * 1024)
-            .maxBatchBytes(64 * 1024)
-            .conclude();
+            .maxBatchBytes(64 * 1024);
     }
 
     private Node leader()
