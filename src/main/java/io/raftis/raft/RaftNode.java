@@ -78,6 +78,7 @@ public final class RaftNode
     private int transferTarget = NO_MEMBER;
     private long transferDeadlineNs;
     private boolean timeoutNowSent;
+    private boolean leaseRevoked;
 
     private boolean responsePending;
     private int responseTo;
@@ -336,7 +337,8 @@ public final class RaftNode
         }
         scratch[peers] = nowNs;
         final long leaseFromNs = quorumValue(scratch, peers + 1, quorum);
-        return nowNs - leaseFromNs < electionTimeoutNs - electionTimeoutNs / 10 && commitIndex >= leaderStartIndex;
+        return !leaseRevoked && nowNs - leaseFromNs < electionTimeoutNs - electionTimeoutNs / 10 &&
+            commitIndex >= leaderStartIndex;
     }
 
     /**
@@ -587,8 +589,8 @@ public final class RaftNode
         final long conflictTerm = log.termAt(prevLogIndex);
         if (conflictTerm != prevLogTerm)
         {
-            // the entry at prevLogIndex conflicts: no entry of its term from that term's first index on can match,
-            // so the leader may skip the whole term instead of probing one entry at a time (§5.3)
+            // the entry at prevLogIndex conflicts: name its term and where that term starts here, so the leader can
+            // skip the whole term in one round trip instead of probing one entry at a time (§5.3)
             final long first = firstIndexOfTerm(conflictTerm, prevLogIndex);
             transport.sendAppendEntriesResponse(leaderId, term, false, first - 1, conflictTerm, sequence);
             return;
@@ -832,6 +834,9 @@ public final class RaftNode
             if (peerIds[slot] == transferTarget && !timeoutNowSent && matchIndex[slot] == lastIndex &&
                 commitIndex == lastIndex)
             {
+                // the target's election ignores leader stickiness, which the lease relies on: no lease for the rest
+                // of this term, even should the transfer be abandoned (a late TimeoutNow still starts an election)
+                leaseRevoked = true;
                 timeoutNowSent = transport.sendTimeoutNow(transferTarget, term());
             }
             if (sent)
@@ -1049,6 +1054,7 @@ public final class RaftNode
         responsePending = false;
         sequence = 0;
         transferTarget = NO_MEMBER;
+        leaseRevoked = false;
         // a no-op of the new term lets earlier entries commit and marks where reads may start (§8)
         leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
         logDirty = true;

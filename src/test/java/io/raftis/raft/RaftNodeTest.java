@@ -136,6 +136,37 @@ class RaftNodeTest
     }
 
     @Test
+    void shouldGiveUpTheLeaseOnceItSendsTimeoutNow()
+    {
+        final SimulatedCluster cluster = new SimulatedCluster(5, 19);
+        final int leader = cluster.awaitLeader(5 * SECOND);
+        cluster.run(SECOND / 10);
+        final RaftNode raft = cluster.members[leader].raft;
+        assertTrue(raft.hasLease());
+        assertTrue(raft.transferLeadership());
+        cluster.step(); // the follower is up to date: TimeoutNow leaves in this pass
+        // from now on the old leader hears nothing: only its lease could stand between it and a stale read
+        for (int id = 1; id <= 5; id++)
+        {
+            cluster.blocked[id][leader] = true;
+        }
+        int next = 0;
+        while (next == 0)
+        {
+            cluster.step();
+            for (int id = 1; id <= 5; id++)
+            {
+                if (id != leader && cluster.members[id].raft.isLeader())
+                {
+                    next = id;
+                }
+            }
+        }
+        assertTrue(raft.isLeader(), "the old leader has heard of no newer term");
+        assertFalse(raft.hasLease(), "no lease once the target may be elected regardless of leader stickiness");
+    }
+
+    @Test
     void shouldNotDisturbTheClusterWhenAnIsolatedMemberRejoins()
     {
         final SimulatedCluster cluster = new SimulatedCluster(5, 13);

@@ -77,6 +77,7 @@ final class SimulatedCluster
     Bug bug = Bug.NONE;
     boolean printTrace;
     boolean clientsStopped;
+    boolean leaseReads;
     long nowNs;
     long messageSequence;
     double dropRate;
@@ -404,6 +405,11 @@ final class SimulatedCluster
                 {
                     complete(null, true);
                 }
+            }
+            else if (leaseReads && raft.hasLease() && raft.lastApplied() >= raft.readIndex())
+            {
+                // --read-consistency=lease: a leader within its lease answers at once
+                complete(m.registers.get(key), true);
             }
             else
             {

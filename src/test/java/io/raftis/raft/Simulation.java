@@ -58,9 +58,11 @@ final class Simulation
         final String[] used = new String[1 + scenario.nextInt(keys.length)];
         System.arraycopy(keys, 0, used, 0, used.length);
         cluster.addClients(2 + scenario.nextInt(4), used);
+        cluster.leaseReads = scenario.nextInt(3) == 0;
         cluster.trace("seed " + seed + ": " + size + " members, drop " + percent(cluster.dropRate) + ", duplicate " +
             percent(cluster.duplicateRate) + ", delay up to " + cluster.maxDelayNs / MS + "ms, " +
             cluster.clients.size() + " clients on " + used.length + " keys" +
+            (cluster.leaseReads ? ", lease reads" : "") +
             (SimulatedCluster.Bug.NONE != bug ? ", injected bug " + bug : ""));
 
         final long meanFaultGapNs = (50 + scenario.nextInt(250)) * MS;
