@@ -96,7 +96,8 @@ class SimulationTest
         {
             case STALE_READ, EARLY_ACK -> Set.of("linearizability");
             case FORGET_VOTE -> Set.of("election safety");
-            case LYING_FSYNC -> Set.of("leader completeness", "state machine safety", "linearizability");
+            case LYING_FSYNC -> Set.of(
+                "leader completeness", "state machine safety", "linearizability", "convergence", "log matching");
             case CORRUPT_ENTRY -> Set.of("log matching");
             default -> throw new IllegalArgumentException(bug.name());
         };
