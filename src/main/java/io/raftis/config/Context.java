@@ -157,7 +157,7 @@ public final class Context
         if (raftSendPortBase < 1024 || raftSendPortBase + maxId > 65535)
         {
             throw new IllegalArgumentException(Configuration.RAFT_SEND_PORT_BASE_PROP_NAME +
-                " must be 0 or leave room for every member id from 1024 to 65535: " + raftSendPortBase);
+                " must be 0, or from 1024 to 65535 less the highest member id " + maxId + ": " + raftSendPortBase);
         }
         for (final Member peer : memberList)
         {

@@ -529,7 +529,8 @@ class ConfigurationTest
         assertRejected(c -> c.segmentLength(64 * 1024 + 1), Configuration.SEGMENT_LENGTH_PROP_NAME);
         assertRejected(c -> c.segmentLength(32 * 1024), Configuration.SEGMENT_LENGTH_PROP_NAME);
         assertRejected(c -> c.maxInflightBytes(-1), Configuration.MAX_INFLIGHT_PROP_NAME);
-        assertRejected(c -> c.maxBatchBytes(256 * 1024).maxInflightBytes(128 * 1024), Configuration.MAX_INFLIGHT_PROP_NAME);
+        assertRejected(c -> c.maxBatchBytes(256 * 1024).maxInflightBytes(128 * 1024),
+            Configuration.MAX_INFLIGHT_PROP_NAME);
         assertRejected(c -> c.termLength(8 * 1024 * 1024).maxInflightBytes(8 * 1024 * 1024),
             Configuration.MAX_INFLIGHT_PROP_NAME);
         assertRejected(c -> c.idleMaxParkNs(0), Configuration.IDLE_MAX_PARK_PROP_NAME);

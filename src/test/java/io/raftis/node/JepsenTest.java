@@ -58,7 +58,8 @@ class JepsenTest
         final Run run = run(members, durationNs, seed, false);
 
         System.out.println("jepsen: " + run.result.verdict() + " over " + run.summary);
-        assertTrue(run.result.linearizable(), () -> "not linearizable: " + run.result.explanation() + "\n" + run.summary);
+        assertTrue(run.result.linearizable(),
+            () -> "not linearizable: " + run.result.explanation() + "\n" + run.summary);
     }
 
     /**

@@ -114,8 +114,8 @@ class SimulationTest
             }
         }
         assertNotNull(caught, bug + " went unnoticed in 500 seeds");
-        assertTrue(expected.contains(caught.property), bug + " was caught by " + caught.property + ", expected one of " +
-            expected + ": " + caught.getMessage());
+        assertTrue(expected.contains(caught.property),
+            bug + " was caught by " + caught.property + ", expected one of " + expected + ": " + caught.getMessage());
         assertTrue(caught.getMessage().contains("(seed " + caught.seed + ")"), "the failure names its seed");
     }
 }
