@@ -8,7 +8,7 @@
 #   scripts/simulate.sh --replay <seed> [bug]         one seed with its whole trace, step by step
 #
 # bug injects a fault the checkers must catch: STALE_READ, EARLY_ACK, FORGET_VOTE, LYING_FSYNC, CORRUPT_ENTRY.
-# Exit status 0 when every seed passed. CI runs 5000 seeds (SimulationTest); a million take about 4 hours here.
+# Exit status 0 when every seed passed. CI runs 5000 seeds (SimulationTest); 100,000 took 194 s on two cores here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
