@@ -199,14 +199,21 @@ class JepsenTest
                     if (other != victim && random.nextInt(3) > 0)
                     {
                         others.add(other);
-                        if (outbound)
-                        {
-                            network.cut(victim, other);
-                        }
-                        else
-                        {
-                            network.cut(other, victim);
-                        }
+                    }
+                }
+                if (others.isEmpty())
+                {
+                    others.add(victim % members + 1); // at least one link is cut
+                }
+                for (final int other : others)
+                {
+                    if (outbound)
+                    {
+                        network.cut(victim, other);
+                    }
+                    else
+                    {
+                        network.cut(other, victim);
                     }
                 }
                 log.add("cut " + (outbound ? who + " -> " + others : others + " -> " + who) + " " + holdMs + "ms");
