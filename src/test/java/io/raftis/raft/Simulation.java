@@ -3,6 +3,7 @@ package io.raftis.raft;
 import io.raftis.jepsen.LinearizabilityChecker;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One seeded run of a whole cluster under faults: the seed chooses the cluster size (3 or 5), the network's drop,
@@ -233,27 +235,30 @@ final class Simulation
     }
 
     /**
-     * Run seeds [first, first + count) on every core. Arguments: count [first] [bug]; -Dtrace=true prints every
-     * step's trace of a single seed.
+     * What a range of seeds found: each failure names its seed and how to replay it.
      */
-    public static void main(final String[] args) throws Exception
+    record Seeds(long runs, long operations, List<String> failures, double seconds)
     {
-        final long count = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
-        final long first = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        final SimulatedCluster.Bug bug = args.length > 2 ? SimulatedCluster.Bug.valueOf(args[2]) :
-            SimulatedCluster.Bug.NONE;
-        final boolean printTrace = Boolean.getBoolean("trace");
-        if (printTrace && count == 1)
-        {
-            System.out.println(run(first, bug, true));
-            return;
-        }
+    }
+
+    /**
+     * Run seeds [first, first + count) on every core, stopping early once maxFailures seeds failed.
+     *
+     * @param report receives each failure as it happens and progress every 10,000 seeds.
+     */
+    static Seeds runSeeds(
+        final long first,
+        final long count,
+        final SimulatedCluster.Bug bug,
+        final long maxFailures,
+        final Consumer<String> report) throws Exception
+    {
         final int threads = Runtime.getRuntime().availableProcessors();
         final ExecutorService executor = Executors.newFixedThreadPool(threads);
         final AtomicLong next = new AtomicLong(first);
         final AtomicLong operations = new AtomicLong();
         final AtomicLong done = new AtomicLong();
-        final AtomicLong failures = new AtomicLong();
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final long end = first + count;
         final long startNs = System.nanoTime();
         final List<Future<?>> workers = new ArrayList<>();
@@ -262,7 +267,7 @@ final class Simulation
             workers.add(executor.submit(() ->
             {
                 long seed;
-                while ((seed = next.getAndIncrement()) < end)
+                while ((seed = next.getAndIncrement()) < end && failures.size() < maxFailures)
                 {
                     try
                     {
@@ -271,16 +276,16 @@ final class Simulation
                     catch (final Throwable failure)
                     {
                         // a safety violation, or anything else the seed provoked, such as an exception in the core
-                        failures.incrementAndGet();
-                        System.out.println("FAILED seed " + seed + ": " + failure);
-                        System.out.println("replay: scripts/simulate.sh --replay " + seed +
-                            (SimulatedCluster.Bug.NONE != bug ? " " + bug : ""));
+                        final String line = "FAILED seed " + seed + " (replay: scripts/simulate.sh --replay " + seed +
+                            (SimulatedCluster.Bug.NONE != bug ? " " + bug : "") + "): " + failure;
+                        failures.add(line);
+                        report.accept(line);
                     }
                     final long n = done.incrementAndGet();
                     if (n % 10_000 == 0)
                     {
-                        System.out.printf("%,d seeds, %,d operations, %d failed, %.0f s%n",
-                            n, operations.get(), failures.get(), (System.nanoTime() - startNs) / 1e9);
+                        report.accept(String.format("%,d seeds, %,d operations, %d failed, %.0f s",
+                            n, operations.get(), failures.size(), (System.nanoTime() - startNs) / 1e9));
                     }
                 }
             }));
@@ -296,8 +301,28 @@ final class Simulation
         {
             executor.shutdownNow();
         }
+        return new Seeds(done.get(), operations.get(), List.copyOf(failures), (System.nanoTime() - startNs) / 1e9);
+    }
+
+    /**
+     * Run seeds [first, first + count) on every core. Arguments: count [first] [bug]; -Dtrace=true prints every
+     * step's trace of a single seed.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final long count = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
+        final long first = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        final SimulatedCluster.Bug bug = args.length > 2 ? SimulatedCluster.Bug.valueOf(args[2]) :
+            SimulatedCluster.Bug.NONE;
+        final boolean printTrace = Boolean.getBoolean("trace");
+        if (printTrace && count == 1)
+        {
+            System.out.println(run(first, bug, true));
+            return;
+        }
+        final Seeds seeds = runSeeds(first, count, bug, Long.MAX_VALUE, System.out::println);
         System.out.printf("seeds %d..%d: %,d runs, %,d client operations checked, %d failed, %.0f s%n",
-            first, end - 1, done.get(), operations.get(), failures.get(), (System.nanoTime() - startNs) / 1e9);
-        System.exit(failures.get() == 0 ? 0 : 1);
+            first, first + count - 1, seeds.runs(), seeds.operations(), seeds.failures().size(), seeds.seconds());
+        System.exit(seeds.failures().isEmpty() ? 0 : 1);
     }
 }

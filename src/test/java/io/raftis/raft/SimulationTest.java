@@ -4,14 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,50 +23,15 @@ class SimulationTest
     @Test
     void shouldFindNothingInThousandsOfSeeds() throws Exception
     {
-        final int threads = Runtime.getRuntime().availableProcessors();
-        final ExecutorService executor = Executors.newFixedThreadPool(threads);
-        final AtomicLong next = new AtomicLong(FIRST_SEED);
-        final AtomicLong operations = new AtomicLong();
-        final long end = FIRST_SEED + SEEDS;
-        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        try
+        final Simulation.Seeds seeds =
+            Simulation.runSeeds(FIRST_SEED, SEEDS, SimulatedCluster.Bug.NONE, 5, (line) -> {});
+        if (!seeds.failures().isEmpty())
         {
-            final List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++)
-            {
-                workers.add(executor.submit(() ->
-                {
-                    long seed;
-                    while ((seed = next.getAndIncrement()) < end && failures.size() < 5)
-                    {
-                        try
-                        {
-                            operations.addAndGet(Simulation.run(seed).operations());
-                        }
-                        catch (final Throwable ex)
-                        {
-                            failures.add("seed " + seed + " (replay: scripts/simulate.sh --replay " + seed + "): " +
-                                ex);
-                        }
-                    }
-                }));
-            }
-            for (final Future<?> worker : workers)
-            {
-                worker.get();
-            }
-        }
-        finally
-        {
-            executor.shutdownNow();
-        }
-        if (!failures.isEmpty())
-        {
-            fail(failures.size() + " seeds failed:\n" + String.join("\n\n", failures));
+            fail(seeds.failures().size() + " seeds failed:\n" + String.join("\n\n", seeds.failures()));
         }
         System.out.printf("simulation: seeds %d..%d, %,d client operations linearizable%n",
-            FIRST_SEED, end - 1, operations.get());
-        assertTrue(operations.get() > SEEDS * 100L, "the clients did work: " + operations.get());
+            FIRST_SEED, FIRST_SEED + SEEDS - 1, seeds.operations());
+        assertTrue(seeds.operations() > SEEDS * 100L, "the clients did work: " + seeds.operations());
     }
 
     @Test
