@@ -26,6 +26,12 @@ public final class RaftNode
     private static final int SEND_TIME_RING = 1024;
     private static final int INFLIGHT_RING = 64;
 
+    /**
+     * How far, in parts per million, any member's clock may run fast or slow against true time. A leader's lease is
+     * cut to what a slow leader clock and a fast follower clock still agree on (thesis §6.4.1).
+     */
+    static final long MAX_CLOCK_RATE_ERROR_PPM = 50_000;
+
     private final int memberId;
     private final int[] memberIds;
     private final int[] peerIds;
@@ -38,6 +44,7 @@ public final class RaftNode
     private final Random random;
     private final long electionTimeoutNs;
     private final long heartbeatIntervalNs;
+    private final long leaseNs;
     private final int maxBatchBytes;
     private final int maxInflightBytes;
     private final int maxApplyPerFlush;
@@ -79,6 +86,7 @@ public final class RaftNode
     private long transferDeadlineNs;
     private boolean timeoutNowSent;
     private boolean leaseRevoked;
+    private Fault fault = Fault.NONE;
 
     private boolean responsePending;
     private int responseTo;
@@ -151,6 +159,9 @@ public final class RaftNode
         this.random = random;
         this.electionTimeoutNs = electionTimeoutNs;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
+        // a follower's clock that runs fast by the bound ends its stickiness after T / (1 + e) of true time; a leader's
+        // clock that runs slow by the bound must end the lease by then: T (1 - e) / (1 + e) on its own clock
+        this.leaseNs = electionTimeoutNs * (1_000_000 - MAX_CLOCK_RATE_ERROR_PPM) / (1_000_000 + MAX_CLOCK_RATE_ERROR_PPM);
         this.maxBatchBytes = maxBatchBytes;
         this.maxInflightBytes = maxInflightBytes;
         this.maxApplyPerFlush = 1024;
@@ -253,6 +264,14 @@ public final class RaftNode
         return isLeader() && slot >= 0 ? sentBytes[slot] - ackedBytes[slot] : -1;
     }
 
+    /**
+     * Break one rule of the protocol, to show that a checker catches it: for tests only.
+     */
+    void inject(final Fault fault)
+    {
+        this.fault = fault;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Client operations
     // ---------------------------------------------------------------------------------------------------------
@@ -295,6 +314,10 @@ public final class RaftNode
      */
     public long readIndex()
     {
+        if (Fault.READ_BEFORE_NOOP_COMMITS == fault)
+        {
+            return commitIndex;
+        }
         return Math.max(commitIndex, leaderStartIndex);
     }
 
@@ -308,6 +331,10 @@ public final class RaftNode
         {
             return false;
         }
+        if (Fault.READ_WITHOUT_QUORUM == fault)
+        {
+            return true;
+        }
         final int peers = peerIds.length;
         for (int i = 0; i < peers; i++)
         {
@@ -320,7 +347,7 @@ public final class RaftNode
     /**
      * A leader lease (thesis §6.4.1): followers that answered a message sent at time t will not vote for another
      * candidate before t plus the election timeout (leader stickiness), so until then no other leader can exist.
-     * The lease is cut by a tenth to bound clock drift between members.
+     * The lease is cut to allow for clocks that run at different rates, within {@link #MAX_CLOCK_RATE_ERROR_PPM}.
      *
      * @return true when this leader holds a lease at the current time.
      */
@@ -337,8 +364,13 @@ public final class RaftNode
         }
         scratch[peers] = nowNs;
         final long leaseFromNs = quorumValue(scratch, peers + 1, quorum);
-        return !leaseRevoked && nowNs - leaseFromNs < electionTimeoutNs - electionTimeoutNs / 10 &&
-            commitIndex >= leaderStartIndex;
+        final long leaseNs = switch (fault)
+        {
+            case LEASE_WITHOUT_EXPIRY -> Long.MAX_VALUE;
+            case LEASE_WITHOUT_DRIFT_MARGIN -> electionTimeoutNs;
+            default -> this.leaseNs;
+        };
+        return !leaseRevoked && nowNs - leaseFromNs < leaseNs && commitIndex >= leaderStartIndex;
     }
 
     /**
@@ -441,7 +473,7 @@ public final class RaftNode
         }
         final long currentTerm = term();
         final long myLastTerm = log.lastTerm();
-        final boolean upToDate = lastLogTerm > myLastTerm ||
+        final boolean upToDate = Fault.VOTE_WITHOUT_LOG_CHECK == fault || lastLogTerm > myLastTerm ||
             (lastLogTerm == myLastTerm && lastLogIndex >= log.lastIndex()); // §5.4.1
         // leader stickiness: a member that heard from a live leader within the election timeout ignores a
         // candidate, so a partitioned member cannot depose a working leader (thesis §4.2.3); a transfer the
@@ -470,7 +502,7 @@ public final class RaftNode
         if (term == term() && Role.FOLLOWER == role)
         {
             final int votedFor = state.votedFor();
-            if ((NO_MEMBER == votedFor || candidateId == votedFor) && upToDate)
+            if ((NO_MEMBER == votedFor || candidateId == votedFor || Fault.DOUBLE_VOTE == fault) && upToDate)
             {
                 if (NO_MEMBER == votedFor)
                 {
@@ -511,7 +543,7 @@ public final class RaftNode
             becomeFollower(term, NO_MEMBER, "vote response of a higher term");
             return;
         }
-        if (Role.CANDIDATE != role || term != term() || !granted)
+        if (Role.CANDIDATE != role || (term != term() && Fault.COUNT_STALE_VOTES != fault) || !granted)
         {
             return;
         }
@@ -587,7 +619,7 @@ public final class RaftNode
             return;
         }
         final long conflictTerm = log.termAt(prevLogIndex);
-        if (conflictTerm != prevLogTerm)
+        if (conflictTerm != prevLogTerm && Fault.SKIP_LOG_CONSISTENCY_CHECK != fault)
         {
             // the entry at prevLogIndex conflicts: name its term and where that term starts here, so the leader can
             // skip the whole term in one round trip instead of probing one entry at a time (§5.3)
@@ -634,8 +666,8 @@ public final class RaftNode
 
         // only what this message proves to match the leader counts, not an older suffix beyond it
         final long matched = index;
-        final long newCommit = Math.min(leaderCommit, matched);
-        if (newCommit > commitIndex)
+        final long newCommit = Math.min(leaderCommit, Fault.COMMIT_BEYOND_MATCH == fault ? log.lastIndex() : matched);
+        if (newCommit > commitIndex && (0 != entryCount || Fault.COMMIT_ONLY_WITH_ENTRIES != fault))
         {
             commitIndex = newCommit;
         }
@@ -859,7 +891,7 @@ public final class RaftNode
         scratch[peers] = syncedIndex;
         final long quorumIndex = quorumValue(scratch, peers + 1, quorum);
         // only entries of the current term commit by counting replicas (§5.4.2)
-        if (quorumIndex > commitIndex && log.termAt(quorumIndex) == term())
+        if (quorumIndex > commitIndex && (log.termAt(quorumIndex) == term() || Fault.COMMIT_PREVIOUS_TERM == fault))
         {
             commitIndex = quorumIndex;
             return 1;

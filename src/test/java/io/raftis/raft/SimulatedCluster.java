@@ -14,16 +14,25 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * Whole clusters of Raft cores in one thread over a simulated network and clock, driven by one seed.
+ * Whole clusters of Raft cores in one thread over a simulated network and simulated clocks, driven by one seed.
  * <p>
- * The network delays, drops, duplicates and reorders messages and cuts links one way or both; members crash
- * (keeping what they synced, and possibly some of what they had not) and restart. Simulated clients read and write
- * registers through the leader as raftis's dispatcher does: writes are acknowledged once applied, reads wait for a
- * ReadIndex barrier. After every step the Raft safety properties are checked (election safety, log matching, leader
- * completeness, state-machine safety); {@link #history()} is the clients' history for a linearizability check.
- * A violation throws with the seed and the last lines of a readable trace; the seed replays the run exactly.
+ * True time advances one step at a time; each member reads its own clock, which starts at its own offset and runs
+ * fast or slow within {@link RaftNode#MAX_CLOCK_RATE_ERROR_PPM}. The network delays, drops, duplicates, reorders and
+ * now and then holds a message back for several election timeouts, and cuts links one way or both; members crash
+ * (keeping what they synced, and possibly some of what they had not), restart, and pause: a paused member does
+ * nothing while its clock and the others move on, and resumes with its stale view, serving its clients before it
+ * reads what the network holds for it, as a real node's duty cycle does.
+ * <p>
+ * Each step runs every live member's pass in the order of raftis's duty cycle: client requests that arrived, Raft
+ * messages that arrived, timers, replicate, flush (sync, commit, apply), then the replies. Simulated clients read and
+ * write registers through the member they believe leads, following its redirect; their requests wait in the member's
+ * socket while it is paused. After each member's messages the log matching property is checked, at each election
+ * election safety and leader completeness, at each apply state-machine safety; {@link #history()} is the clients'
+ * history for a linearizability check. A violation throws with the seed and the last lines of a readable trace; the
+ * seed replays the run exactly.
  */
 final class SimulatedCluster
 {
@@ -34,31 +43,34 @@ final class SimulatedCluster
     static final int TRACE_LINES = 400;
 
     /**
-     * Bugs the harness can inject, to show that the checkers catch them.
+     * Bugs to inject, to show that the checkers catch them: a rule broken in the real core through its test-only
+     * {@link Fault} hook, or a disk that breaks its promise.
      */
     enum Bug
     {
-        NONE,
-        /**
-         * Every member answers reads from its own state machine at once, as if it were the leader.
-         */
-        STALE_READ,
-        /**
-         * A write is acknowledged as soon as the leader appended it, before a majority holds it.
-         */
-        EARLY_ACK,
-        /**
-         * The state store keeps the term but loses the vote: a member can vote twice in one term.
-         */
-        FORGET_VOTE,
-        /**
-         * The disk acknowledges syncs it never made: a crash keeps only a random prefix of the log.
-         */
-        LYING_FSYNC,
+        NONE(Fault.NONE),
+        DOUBLE_VOTE(Fault.DOUBLE_VOTE),
+        COUNT_STALE_VOTES(Fault.COUNT_STALE_VOTES),
+        SKIP_LOG_CONSISTENCY_CHECK(Fault.SKIP_LOG_CONSISTENCY_CHECK),
+        VOTE_WITHOUT_LOG_CHECK(Fault.VOTE_WITHOUT_LOG_CHECK),
+        COMMIT_PREVIOUS_TERM(Fault.COMMIT_PREVIOUS_TERM),
+        COMMIT_BEYOND_MATCH(Fault.COMMIT_BEYOND_MATCH),
+        COMMIT_ONLY_WITH_ENTRIES(Fault.COMMIT_ONLY_WITH_ENTRIES),
+        READ_WITHOUT_QUORUM(Fault.READ_WITHOUT_QUORUM),
+        READ_BEFORE_NOOP_COMMITS(Fault.READ_BEFORE_NOOP_COMMITS),
+        LEASE_WITHOUT_EXPIRY(Fault.LEASE_WITHOUT_EXPIRY),
+        LEASE_WITHOUT_DRIFT_MARGIN(Fault.LEASE_WITHOUT_DRIFT_MARGIN),
         /**
          * A crash silently rewrites the payload of the last entry it keeps, leaving its term and checksum valid.
          */
-        CORRUPT_ENTRY
+        CORRUPT_ENTRY(Fault.NONE);
+
+        final Fault fault;
+
+        Bug(final Fault fault)
+        {
+            this.fault = fault;
+        }
     }
 
     final long seed;
@@ -68,6 +80,8 @@ final class SimulatedCluster
     final PriorityQueue<Message> network = new PriorityQueue<>();
     final Map<Long, Integer> leaderByTerm = new HashMap<>();
     final Map<Long, String> committed = new HashMap<>();
+    /** Per committed index, a term in which it was known committed: no earlier than the term that committed it. */
+    final Map<Long, Long> committedInTerm = new HashMap<>();
     final Map<EntryId, Long> chainByEntry = new HashMap<>();
     final ArrayDeque<String> trace = new ArrayDeque<>();
     final boolean[] isolated;
@@ -78,11 +92,20 @@ final class SimulatedCluster
     boolean printTrace;
     boolean clientsStopped;
     boolean leaseReads;
+    /** True time: the history's clock. Members read their own clocks. */
     long nowNs;
     long messageSequence;
     double dropRate;
     double duplicateRate;
     long maxDelayNs = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Messages this matches are held back until {@link #releaseHeld()}, as a congested link would. */
+    Predicate<Message> holdBack;
+    final List<Message> held = new ArrayList<>();
+    /** The share of messages held back for up to {@link #lateDelayNs}, as a retransmission or a full buffer would. */
+    double lateRate;
+    long lateDelayNs = 3 * ELECTION_TIMEOUT_NS;
+    int maxBatchBytes = 4096;
+    int maxInflightBytes = 16384;
     int[] rejectedAppends;
     long messagesDelivered;
 
@@ -111,33 +134,43 @@ final class SimulatedCluster
     void inject(final Bug bug)
     {
         this.bug = bug;
-        if (Bug.FORGET_VOTE == bug)
+        for (int id = 1; id <= size; id++)
         {
-            for (int id = 1; id <= size; id++)
-            {
-                final Member member = members[id];
-                member.state = new PersistentState()
-                {
-                    private long term;
-
-                    public long currentTerm()
-                    {
-                        return term;
-                    }
-
-                    public int votedFor()
-                    {
-                        return RaftNode.NO_MEMBER;
-                    }
-
-                    public void update(final long term, final int votedFor)
-                    {
-                        this.term = term;
-                    }
-                };
-                member.start();
-            }
+            members[id].raft.inject(bug.fault);
         }
+    }
+
+    /**
+     * Bound the bytes of one AppendEntries and of those in flight to one follower; call before the first step.
+     */
+    void batchLimits(final int maxBatchBytes, final int maxInflightBytes)
+    {
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxInflightBytes = maxInflightBytes;
+        for (int id = 1; id <= size; id++)
+        {
+            members[id].start();
+        }
+    }
+
+    /**
+     * Let every member's clock run at a rate drawn within maxPpm of true time; at the bound, each runs either as fast
+     * or as slow as allowed, the pairs that make leases hardest to keep.
+     */
+    void clockRates(final long maxPpm, final boolean extremes)
+    {
+        for (int id = 1; id <= size; id++)
+        {
+            final long ppm = extremes ? (random.nextBoolean() ? maxPpm : -maxPpm) :
+                (long)((random.nextDouble() * 2 - 1) * maxPpm);
+            members[id].ratePpm = ppm;
+        }
+        final StringBuilder rates = new StringBuilder("clock rates");
+        for (int id = 1; id <= size; id++)
+        {
+            rates.append(' ').append(id).append(':').append(members[id].ratePpm).append("ppm");
+        }
+        trace(rates.toString());
     }
 
     final class Member implements StateMachine, RaftTransport
@@ -147,8 +180,16 @@ final class SimulatedCluster
         PersistentState state;
         RaftNode raft;
         boolean crashed;
+        boolean paused;
+        /** This member's clock: its own offset, advanced each step by the step scaled by its rate error. */
+        long clockNs;
+        long ratePpm;
         final Map<Long, String> applied = new HashMap<>();
         final Map<String, String> registers = new HashMap<>();
+        /** Client requests that arrived and wait for this member's next pass: its sockets. */
+        final ArrayDeque<Request> requests = new ArrayDeque<>();
+        /** Raft messages that arrived and wait for this member's next pass. */
+        final ArrayDeque<Message> arrived = new ArrayDeque<>();
         long checkedIndex;
 
         Member(final int id, final MemoryLog log, final PersistentState state)
@@ -156,6 +197,7 @@ final class SimulatedCluster
             this.id = id;
             this.log = log;
             this.state = state;
+            this.clockNs = TimeUnit.SECONDS.toNanos(1 + random.nextInt(1_000_000));
             start();
         }
 
@@ -168,11 +210,42 @@ final class SimulatedCluster
             }
             applied.clear();
             registers.clear();
+            requests.clear();
+            arrived.clear();
             checkedIndex = 0;
             raft = new RaftNode(
                 id, ids, log, state, this, this, new Random(random.nextLong()),
-                ELECTION_TIMEOUT_NS, HEARTBEAT_NS, 4096, 16384, nowNs);
+                ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
+            raft.inject(bug.fault);
             crashed = false;
+            paused = false;
+        }
+
+        /**
+         * One duty-cycle pass, in the order of raftis's node: clients, messages, timers, replicate, flush, replies.
+         */
+        void pass()
+        {
+            raft.time(clockNs);
+            while (!requests.isEmpty())
+            {
+                requests.poll().arrive(this);
+            }
+            while (!arrived.isEmpty())
+            {
+                deliver(arrived.poll());
+            }
+            checkLogMatching(this);
+            raft.tick(clockNs);
+            raft.replicate();
+            raft.flush();
+            for (final Client client : clients)
+            {
+                if (null != client.request && client.request.member == this && client.request.accepted)
+                {
+                    client.request.poll();
+                }
+            }
         }
 
         public void apply(
@@ -187,6 +260,8 @@ final class SimulatedCluster
                 fail("state machine safety: member " + id + " applied " + value + " at " + index + " but " +
                     previous + " was applied there before");
             }
+            // the member applying it is in the term that committed it or a later one
+            committedInTerm.merge(index, raft.term(), Math::min);
             if (index != applied.size() + 1)
             {
                 fail("member " + id + " applied " + index + " out of order");
@@ -212,11 +287,13 @@ final class SimulatedCluster
                 {
                     fail("election safety: members " + other + " and " + id + " both lead term " + term);
                 }
-                // leader completeness: every committed entry is in the new leader's log (§5.4)
+                // leader completeness: an entry committed in a term is in the logs of the leaders of every later
+                // term (§5.4); a leader of an earlier term, elected late by votes that were delayed, may lack it
                 for (final Map.Entry<Long, String> e : committed.entrySet())
                 {
                     final long index = e.getKey();
-                    if (index > log.lastIndex() || !(log.termAt(index) + ":" + log.payload(index)).equals(e.getValue()))
+                    if (committedInTerm.get(index) < term && (index > log.lastIndex() ||
+                        !(log.termAt(index) + ":" + log.payload(index)).equals(e.getValue())))
                     {
                         fail("leader completeness: leader " + id + " of term " + term + " lacks committed entry " +
                             index + " " + e.getValue());
@@ -332,62 +409,50 @@ final class SimulatedCluster
     }
 
     /**
-     * A client of the register store: one operation at a time, to the member it believes leads, following the
-     * leader hint of a refusal as a Redis client follows -MOVED.
+     * One client request: sent into a member's socket, handled by the member's next pass as raftis's dispatcher
+     * handles a command, answered after the member's flush.
      */
-    final class Client
+    final class Request
     {
-        final int id;
-        final String[] keys;
-        int target;
-        long nextOpNs;
-        int written;
-        // the operation in flight
-        Operation.Kind kind;
-        String key;
-        String value;
-        long invokeNs;
-        int member;
+        final Client client;
+        final Operation.Kind kind;
+        final String key;
+        final String value;
+        final long invokeNs;
+        final Member member;
+        /** The client gave up on it (timeout, reset): a write may still take effect, a read is forgotten. */
+        boolean abandoned;
+        /** Proposed or waiting on a read barrier at its member. */
+        boolean accepted;
         long memberTerm;
         long index;
         long readSequence;
         long readIndex;
 
-        Client(final int id, final String[] keys)
+        Request(final Client client, final Operation.Kind kind, final String key, final String value,
+            final Member member)
         {
-            this.id = id;
-            this.keys = keys;
-            this.target = 1 + random.nextInt(size);
+            this.client = client;
+            this.kind = kind;
+            this.key = key;
+            this.value = value;
+            this.invokeNs = nowNs;
+            this.member = member;
         }
 
-        boolean busy()
+        /**
+         * The member's pass reads the request from its socket.
+         */
+        void arrive(final Member m)
         {
-            return null != kind;
-        }
-
-        void invoke()
-        {
-            key = keys[random.nextInt(keys.length)];
-            kind = random.nextBoolean() ? Operation.Kind.READ : Operation.Kind.WRITE;
-            value = Operation.Kind.WRITE == kind ? "c" + id + "." + (++written) : null;
-            invokeNs = nowNs;
-            member = target;
-            final Member m = members[member];
-            if (m.crashed || isolated[member])
+            if (abandoned && Operation.Kind.READ == kind)
             {
-                refused("member " + member + " is down");
                 return;
             }
             final RaftNode raft = m.raft;
-            if (Bug.STALE_READ == bug && Operation.Kind.READ == kind)
-            {
-                complete(m.registers.get(key), true);
-                return;
-            }
             if (!raft.isLeader())
             {
-                final int hint = raft.leaderId();
-                refused("MOVED to " + hint);
+                refused("MOVED to " + raft.leaderId());
                 return;
             }
             memberTerm = raft.term();
@@ -400,40 +465,38 @@ final class SimulatedCluster
                     refused("TRYAGAIN");
                     return;
                 }
-                trace("client " + id + " write " + key + "=" + value + " at member " + member + " index " + index);
-                if (Bug.EARLY_ACK == bug)
-                {
-                    complete(null, true);
-                }
+                trace("client " + client.id + " write " + key + "=" + value + " at member " + m.id + " index " + index);
+                accepted = true;
             }
             else if (leaseReads && raft.hasLease() && raft.lastApplied() >= raft.readIndex())
             {
                 // --read-consistency=lease: a leader within its lease answers at once
-                complete(m.registers.get(key), true);
+                complete(m.registers.get(key));
             }
             else
             {
                 readSequence = raft.requestReadBarrier();
                 readIndex = raft.readIndex();
-                trace("client " + id + " read " + key + " at member " + member + " index " + readIndex);
+                accepted = true;
+                trace("client " + client.id + " read " + key + " at member " + m.id + " index " + readIndex);
             }
         }
 
         /**
-         * Settle the operation in flight as raftis's dispatcher would, after the members' flush.
+         * Settle the request after its member's flush, as raftis's dispatcher does.
          */
         void poll()
         {
-            final Member m = members[member];
-            final boolean sameTerm = !m.crashed && m.raft.isLeader() && m.raft.term() == memberTerm;
+            final RaftNode raft = member.raft;
+            final boolean sameTerm = raft.isLeader() && raft.term() == memberTerm;
             if (Operation.Kind.WRITE == kind)
             {
-                final String entry = m.crashed ? null : m.applied.get(index);
+                final String entry = member.applied.get(index);
                 if (null != entry)
                 {
                     if (entry.equals(memberTerm + ":" + key + "=" + value))
                     {
-                        complete(null, true);
+                        complete(null);
                     }
                     else
                     {
@@ -444,66 +507,145 @@ final class SimulatedCluster
                 {
                     uncertain("leader lost");
                 }
-                else if (nowNs - invokeNs > CLIENT_TIMEOUT_NS)
-                {
-                    uncertain("timed out");
-                }
             }
-            else
+            else if (!sameTerm)
             {
-                if (!sameTerm || nowNs - invokeNs > CLIENT_TIMEOUT_NS)
-                {
-                    refused("read abandoned"); // a read changes nothing: dropped from the history
-                }
-                else if (m.raft.isReadConfirmed(readSequence) && m.raft.lastApplied() >= readIndex)
-                {
-                    complete(m.registers.get(key), true);
-                }
+                refused("read abandoned: leader lost"); // a read changes nothing: dropped from the history
+            }
+            else if (raft.isReadConfirmed(readSequence) && raft.lastApplied() >= readIndex)
+            {
+                complete(member.registers.get(key));
             }
         }
 
-        private void complete(final String result, final boolean ok)
+        /**
+         * The client stops waiting: a timeout, or its member's process died.
+         */
+        void abandon(final String why)
         {
             if (Operation.Kind.WRITE == kind)
             {
-                history.add(ok ?
-                    new Operation(id, key, kind, value, invokeNs, nowNs, Operation.Outcome.OK) :
-                    new Operation(id, key, kind, value, invokeNs, nowNs, Operation.Outcome.INFO));
-                trace("client " + id + " write " + key + "=" + value + (ok ? " ok" : " uncertain"));
+                uncertain(why);
             }
             else
             {
-                history.add(new Operation(id, key, kind, result, invokeNs, nowNs, Operation.Outcome.OK));
-                trace("client " + id + " read " + key + " = " + result + " from member " + member);
+                refused("read abandoned: " + why);
             }
-            done();
+        }
+
+        private void complete(final String result)
+        {
+            if (!abandoned)
+            {
+                if (Operation.Kind.WRITE == kind)
+                {
+                    history.add(new Operation(client.id, key, kind, value, invokeNs, nowNs, Operation.Outcome.OK));
+                    trace("client " + client.id + " write " + key + "=" + value + " ok");
+                }
+                else
+                {
+                    history.add(new Operation(client.id, key, kind, result, invokeNs, nowNs, Operation.Outcome.OK));
+                    trace("client " + client.id + " read " + key + " = " + result + " from member " + member.id);
+                }
+            }
+            settled(false);
         }
 
         private void uncertain(final String why)
         {
-            trace("client " + id + " write " + key + "=" + value + " uncertain: " + why);
-            history.add(new Operation(id, key, kind, value, invokeNs, nowNs, Operation.Outcome.INFO));
-            done();
+            if (!abandoned)
+            {
+                trace("client " + client.id + " write " + key + "=" + value + " uncertain: " + why);
+                history.add(new Operation(client.id, key, kind, value, invokeNs, nowNs, Operation.Outcome.INFO));
+            }
+            settled(false);
         }
 
         private void refused(final String why)
         {
-            if (why.startsWith("MOVED to ") && !why.endsWith(" 0"))
+            if (!abandoned)
             {
-                target = Integer.parseInt(why.substring("MOVED to ".length()));
+                if (!client.followRedirects)
+                {
+                    client.target = client.home;
+                }
+                else if (why.startsWith("MOVED to ") && !why.endsWith(" 0"))
+                {
+                    client.target = Integer.parseInt(why.substring("MOVED to ".length()));
+                }
+                else
+                {
+                    client.target = 1 + random.nextInt(size);
+                }
             }
-            else
-            {
-                target = 1 + random.nextInt(size);
-            }
-            kind = null;
-            nextOpNs = nowNs + STEP_NS * (1 + random.nextInt(10));
+            settled(true);
         }
 
-        private void done()
+        private void settled(final boolean refused)
         {
-            kind = null;
-            nextOpNs = nowNs + STEP_NS * random.nextInt(5);
+            accepted = false;
+            if (!abandoned)
+            {
+                abandoned = true;
+                client.request = null;
+                if (!refused && 0 != client.home)
+                {
+                    client.target = client.home;
+                }
+                client.nextOpNs = nowNs + STEP_NS * (refused ? 1 + random.nextInt(10) : random.nextInt(5));
+            }
+        }
+    }
+
+    /**
+     * A client of the register store: one request at a time, to the member it believes leads, following the leader
+     * hint of a refusal as a Redis client follows -MOVED. A client with a home member starts each request there, as
+     * a client of one node does; the others stay with whichever member answered last.
+     */
+    final class Client
+    {
+        final int id;
+        final String[] keys;
+        int home;
+        int target;
+        /** When set, the only kind of request this client sends. */
+        Operation.Kind only;
+        /** A client that does not follow redirects keeps asking its home member. */
+        boolean followRedirects = true;
+        long nextOpNs;
+        int written;
+        Request request;
+
+        Client(final int id, final String[] keys)
+        {
+            this.id = id;
+            this.keys = keys;
+            this.target = 1 + random.nextInt(size);
+            this.home = random.nextBoolean() ? target : 0;
+        }
+
+        void invoke()
+        {
+            final String key = keys[random.nextInt(keys.length)];
+            final Operation.Kind kind = null != only ? only :
+                random.nextBoolean() ? Operation.Kind.READ : Operation.Kind.WRITE;
+            final String value = Operation.Kind.WRITE == kind ? "c" + id + "." + (++written) : null;
+            final Member m = members[target];
+            request = new Request(this, kind, key, value, m);
+            if (m.crashed)
+            {
+                request.refused("member " + target + " is down"); // connection refused: nothing was sent
+                return;
+            }
+            m.requests.add(request);
+        }
+
+        void checkTimeout()
+        {
+            if (null != request && nowNs - request.invokeNs > CLIENT_TIMEOUT_NS)
+            {
+                request.abandon("timed out");
+            }
         }
     }
 
@@ -526,6 +668,12 @@ final class SimulatedCluster
         {
             return true;
         }
+        if (null != holdBack && holdBack.test(m))
+        {
+            held.add(m);
+            trace("hold back " + m.kind + " " + m.from + " -> " + m.to + " term " + m.term);
+            return true;
+        }
         enqueue(m);
         if (random.nextDouble() < duplicateRate)
         {
@@ -543,9 +691,28 @@ final class SimulatedCluster
     {
         final Message copy = new Message(
             m.from, m.to, m.kind, m.term, m.index, m.logTerm, m.commit, m.sequence, m.flag, m.frames, m.count);
-        copy.deliverAtNs = nowNs + 1 + (long)(random.nextDouble() * maxDelayNs);
+        final long delayNs = lateRate > 0 && random.nextDouble() < lateRate ? lateDelayNs : maxDelayNs;
+        copy.deliverAtNs = nowNs + 1 + (long)(random.nextDouble() * delayNs);
         copy.order = messageSequence++;
         network.add(copy);
+    }
+
+    /**
+     * Deliver every held-back message in the next step and hold back no more.
+     */
+    void releaseHeld()
+    {
+        holdBack = null;
+        for (final Message m : held)
+        {
+            final Message copy = new Message(
+                m.from, m.to, m.kind, m.term, m.index, m.logTerm, m.commit, m.sequence, m.flag, m.frames, m.count);
+            copy.deliverAtNs = nowNs + 1;
+            copy.order = messageSequence++;
+            network.add(copy);
+        }
+        trace("release " + held.size() + " held-back messages");
+        held.clear();
     }
 
     /**
@@ -586,32 +753,31 @@ final class SimulatedCluster
     }
 
     /**
-     * Advance the clock by one step: deliver what is due, run every live member's timers, replicate and flush, let
-     * the clients act, then check the safety properties.
+     * Advance true time by one step: every clock moves on, what the network and the clients sent is due arrives,
+     * and every live member that is not paused runs one pass.
      */
     void step()
     {
         nowNs += STEP_NS;
         for (int id = 1; id <= size; id++)
         {
-            if (!members[id].crashed)
-            {
-                members[id].raft.time(nowNs);
-            }
+            final Member member = members[id];
+            member.clockNs += STEP_NS + STEP_NS / 1_000_000 * member.ratePpm;
         }
         while (!network.isEmpty() && network.peek().deliverAtNs <= nowNs)
         {
             final Message m = network.poll();
             final Member member = members[m.to];
-            // a link cut while the message was on its way loses it too
+            // a link cut while the message was on its way loses it too; a paused member finds it on resuming
             if (!member.crashed && !cut(m.from, m.to))
             {
-                member.deliver(m);
+                member.arrived.add(m);
             }
         }
         for (final Client client : clients)
         {
-            if (!client.busy() && nowNs >= client.nextOpNs && !clientsStopped)
+            client.checkTimeout();
+            if (null == client.request && nowNs >= client.nextOpNs && !clientsStopped)
             {
                 client.invoke();
             }
@@ -619,21 +785,11 @@ final class SimulatedCluster
         for (int id = 1; id <= size; id++)
         {
             final Member member = members[id];
-            if (!member.crashed)
+            if (!member.crashed && !member.paused)
             {
-                member.raft.tick(nowNs);
-                member.raft.replicate();
-                member.raft.flush();
+                member.pass();
             }
         }
-        for (final Client client : clients)
-        {
-            if (client.busy())
-            {
-                client.poll();
-            }
-        }
-        checkLogMatching();
     }
 
     /**
@@ -641,35 +797,27 @@ final class SimulatedCluster
      * entry's chain hash covers its term, its payload and every entry before it; the first member to hold an (index,
      * term) fixes the hash every other member's entry there must have.
      */
-    private void checkLogMatching()
+    private void checkLogMatching(final Member member)
     {
-        for (int id = 1; id <= size; id++)
+        final MemoryLog log = member.log;
+        final long from = Math.min(member.checkedIndex, log.takeChangedFrom() - 1);
+        final long last = log.lastIndex();
+        for (long index = from + 1; index <= last; index++)
         {
-            final Member member = members[id];
-            if (member.crashed)
+            final EntryId entry = new EntryId(index, log.termAt(index));
+            final long chain = log.chainHash(index);
+            final Long expected = chainByEntry.putIfAbsent(entry, chain);
+            if (null != expected && expected != chain)
             {
-                continue;
+                fail("log matching: member " + member.id + " holds entry " + index + " of term " + entry.term() +
+                    " (" + log.payload(index) + ") but another log's entry " + index + " of that term follows " +
+                    "different entries");
             }
-            final MemoryLog log = member.log;
-            final long from = Math.min(member.checkedIndex, log.takeChangedFrom() - 1);
-            final long last = log.lastIndex();
-            for (long index = from + 1; index <= last; index++)
-            {
-                final EntryId entry = new EntryId(index, log.termAt(index));
-                final long chain = log.chainHash(index);
-                final Long expected = chainByEntry.putIfAbsent(entry, chain);
-                if (null != expected && expected != chain)
-                {
-                    fail("log matching: member " + id + " holds entry " + index + " of term " + entry.term() +
-                        " (" + log.payload(index) + ") but another log's entry " + index + " of that term follows " +
-                        "different entries");
-                }
-            }
-            member.checkedIndex = last;
-            if (member.raft.commitIndex() > last)
-            {
-                fail("member " + id + " commit index " + member.raft.commitIndex() + " beyond its log " + last);
-            }
+        }
+        member.checkedIndex = last;
+        if (member.raft.commitIndex() > last)
+        {
+            fail("member " + member.id + " commit index " + member.raft.commitIndex() + " beyond its log " + last);
         }
     }
 
@@ -689,7 +837,8 @@ final class SimulatedCluster
         for (int id = 1; id <= size; id++)
         {
             final Member member = members[id];
-            if (!member.crashed && member.raft.isLeader() && member.raft.term() > term && !isolated[id])
+            if (!member.crashed && !member.paused && member.raft.isLeader() && member.raft.term() > term &&
+                !isolated[id])
             {
                 leader = id;
                 term = member.raft.term();
@@ -728,19 +877,26 @@ final class SimulatedCluster
     {
         final Member member = members[id];
         member.crashed = true;
+        member.paused = false;
         final MemoryLog log = member.log;
         // a process crash keeps what reached the page cache, a power cut only what was synced: keep a random part
         // of the unsynced suffix
-        long keep = log.syncedIndex() + (long)(random.nextDouble() * (log.lastIndex() - log.syncedIndex() + 1));
-        if (Bug.LYING_FSYNC == bug)
-        {
-            keep = (long)(random.nextDouble() * (log.lastIndex() + 1));
-        }
+        final long keep = log.syncedIndex() + (long)(random.nextDouble() * (log.lastIndex() - log.syncedIndex() + 1));
         member.log = log.crashCopy(keep);
         if (Bug.CORRUPT_ENTRY == bug && member.log.lastIndex() > 0)
         {
             member.log.corruptLastPayload();
         }
+        member.arrived.clear();
+        // the clients' connections to it are reset: their requests' outcome is unknown
+        for (final Client client : clients)
+        {
+            if (null != client.request && client.request.member == member)
+            {
+                client.request.abandon("connection reset by member " + id);
+            }
+        }
+        member.requests.clear();
         trace("crash " + id + " keeping " + member.log.lastIndex() + " of " + log.lastIndex() + " entries (" +
             log.syncedIndex() + " synced)");
     }
@@ -749,6 +905,22 @@ final class SimulatedCluster
     {
         trace("restart " + id);
         members[id].start();
+    }
+
+    /**
+     * Stop a member's process (SIGSTOP): its clock runs on, messages and requests queue up for it.
+     */
+    void pause(final int id)
+    {
+        members[id].paused = true;
+        trace("pause " + id);
+    }
+
+    void resume(final int id)
+    {
+        members[id].paused = false;
+        trace("resume " + id + " (" + members[id].arrived.size() + " messages and " + members[id].requests.size() +
+            " requests waiting)");
     }
 
     void trace(final String line)

@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 
 /**
  * One seeded run of a whole cluster under faults: the seed chooses the cluster size (3 or 5), the network's drop,
- * duplicate and delay rates, the clients and keys, and a nemesis schedule of crashes, restarts, symmetric and
- * one-way partitions and leadership transfers. After the chaos the network heals and every member restarts; the run
- * then checks that the members converge on one log and that the clients' history is linearizable.
+ * duplicate, delay and late-delivery rates, the batch size, the members' clock rates (none, random within the bound,
+ * or every clock at the bound fast or slow), the clients and keys, and a nemesis schedule of crashes, restarts, pauses
+ * longer than an election timeout, symmetric and one-way partitions, leadership transfers and clocks that change
+ * rate. After the chaos the network heals and every member resumes or restarts; the run then checks that the members
+ * converge on one log and that the clients' history is linearizable.
  * <p>
  * {@code main} runs a range of seeds on every core, for long searches: see {@code scripts/simulate.sh}.
  */
@@ -26,6 +28,8 @@ final class Simulation
     static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long CHAOS_NS = 3_000 * MS;
     static final long CALM_NS = 1_500 * MS;
+    /** Batch limits a seed may choose: the default, and small ones that split a catch-up into many messages. */
+    static final int[] BATCH_BYTES = {4096, 4096, 512, 256};
 
     /**
      * What one run checked.
@@ -51,18 +55,29 @@ final class Simulation
         final Random scenario = new Random(seed ^ 0x5DEECE66DL);
         final int size = scenario.nextBoolean() ? 3 : 5;
         final SimulatedCluster cluster = new SimulatedCluster(size, seed);
-        cluster.inject(bug);
         cluster.printTrace = printTrace;
+        final int batchBytes = BATCH_BYTES[scenario.nextInt(BATCH_BYTES.length)];
+        cluster.batchLimits(batchBytes, batchBytes * (1 + scenario.nextInt(4)));
+        cluster.inject(bug);
         cluster.dropRate = scenario.nextDouble() * 0.1;
         cluster.duplicateRate = scenario.nextDouble() * 0.05;
         cluster.maxDelayNs = (1 + scenario.nextInt(15)) * MS;
+        cluster.lateRate = scenario.nextBoolean() ? scenario.nextDouble() * 0.02 : 0;
+        final int clocks = scenario.nextInt(3);
+        final long maxRatePpm = RaftNode.MAX_CLOCK_RATE_ERROR_PPM;
+        if (clocks > 0)
+        {
+            cluster.clockRates(maxRatePpm, 2 == clocks);
+        }
         final String[] keys = {"x", "y", "z"};
         final String[] used = new String[1 + scenario.nextInt(keys.length)];
         System.arraycopy(keys, 0, used, 0, used.length);
         cluster.addClients(2 + scenario.nextInt(4), used);
         cluster.leaseReads = scenario.nextInt(3) == 0;
         cluster.trace("seed " + seed + ": " + size + " members, drop " + percent(cluster.dropRate) + ", duplicate " +
-            percent(cluster.duplicateRate) + ", delay up to " + cluster.maxDelayNs / MS + "ms, " +
+            percent(cluster.duplicateRate) + ", delay up to " + cluster.maxDelayNs / MS + "ms, late " +
+            percent(cluster.lateRate) + ", batches of " + batchBytes + " bytes, clocks " +
+            (0 == clocks ? "true" : 1 == clocks ? "drifting" : "at the drift bound") + ", " +
             cluster.clients.size() + " clients on " + used.length + " keys" +
             (cluster.leaseReads ? ", lease reads" : "") +
             (SimulatedCluster.Bug.NONE != bug ? ", injected bug " + bug : ""));
@@ -70,12 +85,20 @@ final class Simulation
         final long meanFaultGapNs = (50 + scenario.nextInt(250)) * MS;
         long nextFaultNs = cluster.nowNs + meanFaultGapNs;
         final long chaosEnd = cluster.nowNs + CHAOS_NS;
+        final long[] resumeAtNs = new long[size + 1];
         while (cluster.nowNs < chaosEnd)
         {
             if (cluster.nowNs >= nextFaultNs)
             {
-                nemesis(cluster, scenario);
+                nemesis(cluster, scenario, resumeAtNs, maxRatePpm * (clocks > 0 ? 1 : 0));
                 nextFaultNs = cluster.nowNs + 1 + (long)(scenario.nextDouble() * 2 * meanFaultGapNs);
+            }
+            for (int id = 1; id <= size; id++)
+            {
+                if (cluster.members[id].paused && cluster.nowNs >= resumeAtNs[id])
+                {
+                    cluster.resume(id);
+                }
             }
             cluster.step();
         }
@@ -83,11 +106,16 @@ final class Simulation
         cluster.heal();
         cluster.dropRate = 0;
         cluster.duplicateRate = 0;
+        cluster.lateRate = 0;
         for (int id = 1; id <= size; id++)
         {
             if (cluster.members[id].crashed)
             {
                 cluster.restart(id);
+            }
+            else if (cluster.members[id].paused)
+            {
+                cluster.resume(id);
             }
         }
         cluster.awaitLeader(10_000 * MS);
@@ -112,12 +140,30 @@ final class Simulation
         return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms);
     }
 
-    private static void nemesis(final SimulatedCluster cluster, final Random scenario)
+    private static void nemesis(
+        final SimulatedCluster cluster, final Random scenario, final long[] resumeAtNs, final long maxRatePpm)
     {
         final int size = cluster.size;
         final int leader = cluster.leader();
-        final int choice = scenario.nextInt(100);
-        if (choice < 25)
+        final int choice = scenario.nextInt(115);
+        if (choice >= 100)
+        {
+            // a pause (SIGSTOP, a long GC) of the leader more often than not, mostly longer than an election timeout:
+            // the others move on, and it resumes with its stale view
+            final int id = leader != 0 && scenario.nextInt(3) > 0 ? leader : 1 + scenario.nextInt(size);
+            final SimulatedCluster.Member member = cluster.members[id];
+            if (!member.crashed && !member.paused)
+            {
+                cluster.pause(id);
+                resumeAtNs[id] = cluster.nowNs + (long)((0.5 + scenario.nextDouble() * 3) *
+                    SimulatedCluster.ELECTION_TIMEOUT_NS);
+            }
+        }
+        else if (choice >= 95 && choice < 100 && maxRatePpm > 0 && scenario.nextBoolean())
+        {
+            cluster.clockRates(maxRatePpm, scenario.nextBoolean()); // clocks drift: their rates change
+        }
+        else if (choice < 25)
         {
             // the leader more often than not
             final int id = leader != 0 && scenario.nextInt(3) > 0 ? leader : 1 + scenario.nextInt(size);
