@@ -8,7 +8,7 @@ import io.raftis.raft.RaftNode;
 import io.raftis.raft.Role;
 import io.raftis.raft.StateMachine;
 import io.raftis.resp.ClientConnection;
-import io.raftis.resp.ClientPoller;
+import io.raftis.resp.ClientConnections;
 import io.raftis.resp.ConnectionHandler;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
@@ -61,7 +61,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final ArrayList<Session> outputBlocked = new ArrayList<>();
     private final PendingWrites pending = new PendingWrites();
     private RaftNode raft;
-    private ClientPoller poller;
+    private ClientConnections connections;
     private int maxPayloadLength;
     private boolean leader;
     private boolean resolveUncertain;
@@ -97,10 +97,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
     }
 
-    void bind(final RaftNode raft, final ClientPoller poller, final int maxPayloadLength)
+    void bind(final RaftNode raft, final ClientConnections connections, final int maxPayloadLength)
     {
         this.raft = raft;
-        this.poller = poller;
+        this.connections = connections;
         this.maxPayloadLength = maxPayloadLength;
     }
 
@@ -220,7 +220,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 // as Redis does: say why, then close the connection once the reply is out
                 connection.out().error("ERR " + parser.errorMessage());
                 connection.closeAfterFlush(true);
-                poller.markDirty(connection);
+                connections.markDirty(connection);
                 break;
             }
             if (0 == parser.argCount())
@@ -380,7 +380,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private RespWriter reply(final Session session, final int consumed)
     {
         consume(session, consumed);
-        poller.markDirty(session.connection);
+        connections.markDirty(session.connection);
         return session.connection.out();
     }
 
@@ -456,7 +456,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 {
                     // another leader's entry took this index, so ours can never commit (log matching, §5.3)
                     session.connection.out().raw(PENDING_TRUNCATED);
-                    poller.markDirty(session.connection);
+                    connections.markDirty(session.connection);
                 }
                 if (0 == session.pendingWrites)
                 {
@@ -494,7 +494,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         if (null != target)
         {
-            poller.markDirty(target.connection);
+            connections.markDirty(target.connection);
         }
         else
         {
@@ -532,7 +532,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (session.isOpen())
             {
                 session.connection.out().raw(OUTCOME_UNKNOWN);
-                poller.markDirty(session.connection);
+                connections.markDirty(session.connection);
                 if (0 == session.pendingWrites)
                 {
                     queueResume(session);

@@ -5,7 +5,7 @@ import io.raftis.config.Member;
 import io.raftis.log.SegmentedLog;
 import io.raftis.raft.RaftNode;
 import io.raftis.raft.Role;
-import io.raftis.resp.ClientPoller;
+import io.raftis.resp.ClientConnections;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Command;
@@ -16,6 +16,7 @@ import io.raftis.transport.TransportCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The commands a node answers itself, on any member and without the log: connection commands (PING, ECHO, QUIT,
@@ -66,9 +67,10 @@ final class ServerCommands
     private final CommandTable table = new CommandTable();
     private final CommandTable dataCommands;
     private final Keyspace keyspace;
+    private final Consumer<String> eventLog;
     private final long startNs = System.nanoTime();
     private RaftNode raft;
-    private ClientPoller poller;
+    private ClientConnections connections;
     private CommandDispatcher dispatcher;
     private TransportCounters transportCounters;
     private SegmentedLog log;
@@ -77,9 +79,19 @@ final class ServerCommands
 
     ServerCommands(final Context ctx, final CommandTable dataCommands, final Keyspace keyspace)
     {
+        this(ctx, dataCommands, keyspace, System.out::println);
+    }
+
+    /**
+     * @param eventLog receives a line for each event an operator reads in the node's log, such as a role change.
+     */
+    ServerCommands(
+        final Context ctx, final CommandTable dataCommands, final Keyspace keyspace, final Consumer<String> eventLog)
+    {
         this.ctx = ctx;
         this.dataCommands = dataCommands;
         this.keyspace = keyspace;
+        this.eventLog = eventLog;
         final int fast = Command.FLAG_FAST;
         final int stale = Command.FLAG_STALE | Command.FLAG_LOADING;
         register("ping", -1, fast | stale, Command.CATEGORY_CONNECTION, this::ping);
@@ -105,14 +117,14 @@ final class ServerCommands
 
     void bind(
         final RaftNode raft,
-        final ClientPoller poller,
+        final ClientConnections connections,
         final CommandDispatcher dispatcher,
         final TransportCounters transportCounters,
         final SegmentedLog log)
     {
         this.log = log;
         this.raft = raft;
-        this.poller = poller;
+        this.connections = connections;
         this.dispatcher = dispatcher;
         this.transportCounters = transportCounters;
     }
@@ -139,7 +151,7 @@ final class ServerCommands
     {
         leaderChanges++;
         final Member leader = ctx.member(leaderId);
-        System.out.println(timestamp() + " member " + ctx.memberId() + " is " + role.name().toLowerCase(Locale.ROOT) +
+        eventLog.accept(timestamp() + " member " + ctx.memberId() + " is " + role.name().toLowerCase(Locale.ROOT) +
             " in term " + term + (null != leader ? ", leader " + leaderId + " at " + leader.clientEndpoint() : ""));
     }
 
@@ -281,7 +293,7 @@ final class ServerCommands
         else if (args.argEqualsIgnoreCase(1, LIST) && count == 2)
         {
             final StringBuilder sb = new StringBuilder();
-            poller.forEachConnection(c -> sb.append(describe((Session)c.attachment())).append('\n'));
+            connections.forEachConnection(c -> sb.append(describe((Session)c.attachment())).append('\n'));
             out.bulkString(sb.toString());
         }
         else
@@ -303,7 +315,7 @@ final class ServerCommands
     {
         try
         {
-            final java.net.SocketAddress address = session.connection.channel().getRemoteAddress();
+            final java.net.SocketAddress address = session.connection.remoteAddress();
             return null == address ? "?" : address.toString().replace("/", "");
         }
         catch (final java.io.IOException ex)
@@ -532,13 +544,13 @@ final class ServerCommands
         if (all || wanted[1])
         {
             section(sb, "Clients");
-            line(sb, "connected_clients", "" + poller.connectionCount());
+            line(sb, "connected_clients", "" + connections.connectionCount());
             line(sb, "pending_writes", "" + dispatcher.pendingWrites());
         }
         if (all || wanted[2])
         {
             section(sb, "Stats");
-            line(sb, "total_connections_received", "" + poller.totalConnections());
+            line(sb, "total_connections_received", "" + connections.totalConnections());
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);
             line(sb, "total_writes_proposed", "" + dispatcher.writesProposed);
             line(sb, "total_read_barriers", "" + dispatcher.readsBarriered);

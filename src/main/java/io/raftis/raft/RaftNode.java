@@ -619,7 +619,7 @@ public final class RaftNode
             return;
         }
         final long conflictTerm = log.termAt(prevLogIndex);
-        if (conflictTerm != prevLogTerm && Fault.SKIP_LOG_CONSISTENCY_CHECK != fault)
+        if (conflictTerm != prevLogTerm && (Fault.SKIP_LOG_CONSISTENCY_CHECK != fault || 0 == entryCount))
         {
             // the entry at prevLogIndex conflicts: name its term and where that term starts here, so the leader can
             // skip the whole term in one round trip instead of probing one entry at a time (§5.3)

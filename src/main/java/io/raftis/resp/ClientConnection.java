@@ -5,6 +5,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.SocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -46,7 +48,7 @@ public final class ClientConnection
     static final int SHRINK_THRESHOLD = 1024 * 1024;
 
     private final long id;
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final int maxQueryBufferLength;
     private final UnsafeBuffer input;
     private final RespWriter out;
@@ -54,7 +56,7 @@ public final class ClientConnection
     private ByteBuffer outputSource;
     private ByteBuffer outputView;
     private SelectionKey key;
-    private ClientPoller poller;
+    private ClientConnections owner;
     private int readPosition;
     private int writePosition;
     private String name;
@@ -68,9 +70,9 @@ public final class ClientConnection
      * Create a connection with the default query buffer limit.
      *
      * @param id      unique and increasing, given by the poller.
-     * @param channel the accepted socket, already non-blocking.
+     * @param channel the accepted socket, already non-blocking, or any non-blocking byte channel.
      */
-    public ClientConnection(final long id, final SocketChannel channel)
+    public ClientConnection(final long id, final ByteChannel channel)
     {
         this(id, channel, DEFAULT_MAX_QUERY_BUFFER_LENGTH);
     }
@@ -79,10 +81,10 @@ public final class ClientConnection
      * Create a connection.
      *
      * @param id                   unique and increasing, given by the poller.
-     * @param channel              the accepted socket, already non-blocking.
+     * @param channel              the accepted socket, already non-blocking, or any non-blocking byte channel.
      * @param maxQueryBufferLength most unparsed bytes the client may have buffered before it is closed.
      */
-    public ClientConnection(final long id, final SocketChannel channel, final int maxQueryBufferLength)
+    public ClientConnection(final long id, final ByteChannel channel, final int maxQueryBufferLength)
     {
         if (maxQueryBufferLength < INITIAL_INPUT_CAPACITY)
         {
@@ -108,9 +110,18 @@ public final class ClientConnection
     /**
      * @return the socket.
      */
-    public SocketChannel channel()
+    public ByteChannel channel()
     {
         return channel;
+    }
+
+    /**
+     * @return the address of the client's end of a socket, or null for a channel that is not a connected socket.
+     * @throws IOException when the socket cannot say.
+     */
+    public SocketAddress remoteAddress() throws IOException
+    {
+        return channel instanceof SocketChannel socket ? socket.getRemoteAddress() : null;
     }
 
     /**
@@ -423,11 +434,11 @@ public final class ClientConnection
         {
         }
 
-        final ClientPoller poller = this.poller;
-        if (null != poller)
+        final ClientConnections owner = this.owner;
+        if (null != owner)
         {
-            this.poller = null;
-            poller.onConnectionClosed(this);
+            this.owner = null;
+            owner.onConnectionClosed(this);
         }
     }
 
@@ -439,9 +450,12 @@ public final class ClientConnection
         return "ClientConnection{id=" + id + ", name=" + name + ", closed=" + closed + '}';
     }
 
-    void poller(final ClientPoller poller)
+    /**
+     * @param owner the connections this one belongs to, told once when it closes.
+     */
+    public void owner(final ClientConnections owner)
     {
-        this.poller = poller;
+        this.owner = owner;
     }
 
     private void updateWriteInterest()

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * <p>
  * Not thread safe.
  */
-public final class ClientPoller implements AutoCloseable
+public final class ClientPoller implements ClientConnections, AutoCloseable
 {
     /**
      * Most connections accepted by one {@link #poll()}, as Redis's MAX_ACCEPTS_PER_CALL.
@@ -233,7 +233,7 @@ public final class ClientPoller implements AutoCloseable
         return closed;
     }
 
-    void onConnectionClosed(final ClientConnection connection)
+    public void onConnectionClosed(final ClientConnection connection)
     {
         if (null != connections.remove(connection.id()))
         {
@@ -331,7 +331,7 @@ public final class ClientPoller implements AutoCloseable
                 continue;
             }
 
-            connection.poller(this);
+            connection.owner(this);
             connections.put(connection.id(), connection);
             totalConnections++;
             workCount++;

@@ -165,7 +165,7 @@ final class Scenarios
     static boolean leaseAcrossClocksAtTheBound(final long seed, final SimulatedCluster.Bug bug, final int rounds)
     {
         final SimulatedCluster cluster = quietCluster(3, seed, bug);
-        cluster.leaseReads = true;
+        cluster.leaseReads(true);
         cluster.addClients(3, "x");
         final SimulatedCluster.Client reader = cluster.clients.get(0);
         reader.only = Operation.Kind.READ;

@@ -1,7 +1,9 @@
 package io.raftis.raft;
 
+import io.raftis.config.Configuration;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.Operation;
+import io.raftis.node.InProcessNode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -141,6 +143,18 @@ final class SimulatedCluster
     }
 
     /**
+     * Serve reads with leases (--read-consistency=lease) rather than ReadIndex; call before the first step.
+     */
+    void leaseReads(final boolean leaseReads)
+    {
+        this.leaseReads = leaseReads;
+        for (int id = 1; id <= size; id++)
+        {
+            members[id].start();
+        }
+    }
+
+    /**
      * Bound the bytes of one AppendEntries and of those in flight to one follower; call before the first step.
      */
     void batchLimits(final int maxBatchBytes, final int maxInflightBytes)
@@ -186,8 +200,8 @@ final class SimulatedCluster
         long ratePpm;
         final Map<Long, String> applied = new HashMap<>();
         final Map<String, String> registers = new HashMap<>();
-        /** Client requests that arrived and wait for this member's next pass: its sockets. */
-        final ArrayDeque<Request> requests = new ArrayDeque<>();
+        /** The node's client side: its real dispatcher, keyspace and connections. */
+        InProcessNode node;
         /** Raft messages that arrived and wait for this member's next pass. */
         final ArrayDeque<Message> arrived = new ArrayDeque<>();
         long checkedIndex;
@@ -210,13 +224,15 @@ final class SimulatedCluster
             }
             applied.clear();
             registers.clear();
-            requests.clear();
             arrived.clear();
             checkedIndex = 0;
+            node = new InProcessNode(id, size, leaseReads ? Configuration.ReadConsistency.LEASE :
+                Configuration.ReadConsistency.LINEARIZABLE, this::onNodeError);
             raft = new RaftNode(
                 id, ids, log, state, this, this, new Random(random.nextLong()),
                 ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
             raft.inject(bug.fault);
+            node.bind(raft, maxBatchBytes - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
             crashed = false;
             paused = false;
         }
@@ -227,10 +243,7 @@ final class SimulatedCluster
         void pass()
         {
             raft.time(clockNs);
-            while (!requests.isEmpty())
-            {
-                requests.poll().arrive(this);
-            }
+            node.pollClients();
             while (!arrived.isEmpty())
             {
                 deliver(arrived.poll());
@@ -239,12 +252,15 @@ final class SimulatedCluster
             raft.tick(clockNs);
             raft.replicate();
             raft.flush();
-            for (final Client client : clients)
+            node.afterFlush();
+        }
+
+        private void onNodeError(final Throwable error)
+        {
+            // entries proposed straight to the core by a test are not Redis commands: the node skips them
+            if (!String.valueOf(error.getMessage()).contains("is not a command this node can apply"))
             {
-                if (null != client.request && client.request.member == this && client.request.accepted)
-                {
-                    client.request.poll();
-                }
+                fail("node error: member " + id + ": " + error);
             }
         }
 
@@ -269,17 +285,24 @@ final class SimulatedCluster
             applied.put(index, value);
             if (EntryFrame.TYPE_COMMAND == type)
             {
+                final String[] resp = payload.split("\r\n");
                 final int equals = payload.indexOf('=');
-                if (equals > 0)
+                if (resp.length == 7 && resp[2].equals("SET"))
+                {
+                    registers.put(resp[4], resp[6]);
+                }
+                else if (equals > 0)
                 {
                     registers.put(payload.substring(0, equals), payload.substring(equals + 1));
                 }
             }
+            node.stateMachine().apply(index, term, type, buffer, offset, length);
         }
 
         public void onRoleChange(final Role role, final long term, final int leaderId)
         {
             trace("member " + id + " -> " + role + " term " + term + (leaderId != 0 ? " leader " + leaderId : ""));
+            node.stateMachine().onRoleChange(role, term, leaderId);
             if (Role.LEADER == role)
             {
                 final Integer other = leaderByTerm.putIfAbsent(term, id);
@@ -409,198 +432,17 @@ final class SimulatedCluster
     }
 
     /**
-     * One client request: sent into a member's socket, handled by the member's next pass as raftis's dispatcher
-     * handles a command, answered after the member's flush.
+     * One request a client sent and has not had the reply to.
      */
-    final class Request
+    record Request(Operation.Kind kind, String key, String value, long invokeNs)
     {
-        final Client client;
-        final Operation.Kind kind;
-        final String key;
-        final String value;
-        final long invokeNs;
-        final Member member;
-        /** The client gave up on it (timeout, reset): a write may still take effect, a read is forgotten. */
-        boolean abandoned;
-        /** Proposed or waiting on a read barrier at its member. */
-        boolean accepted;
-        long memberTerm;
-        long index;
-        long readSequence;
-        long readIndex;
-
-        Request(final Client client, final Operation.Kind kind, final String key, final String value,
-            final Member member)
-        {
-            this.client = client;
-            this.kind = kind;
-            this.key = key;
-            this.value = value;
-            this.invokeNs = nowNs;
-            this.member = member;
-        }
-
-        /**
-         * The member's pass reads the request from its socket.
-         */
-        void arrive(final Member m)
-        {
-            if (abandoned && Operation.Kind.READ == kind)
-            {
-                return;
-            }
-            final RaftNode raft = m.raft;
-            if (!raft.isLeader())
-            {
-                refused("MOVED to " + raft.leaderId());
-                return;
-            }
-            memberTerm = raft.term();
-            if (Operation.Kind.WRITE == kind)
-            {
-                final byte[] bytes = (key + "=" + value).getBytes(StandardCharsets.US_ASCII);
-                index = raft.propose(new UnsafeBuffer(bytes), 0, bytes.length);
-                if (index < 0)
-                {
-                    refused("TRYAGAIN");
-                    return;
-                }
-                trace("client " + client.id + " write " + key + "=" + value + " at member " + m.id + " index " + index);
-                accepted = true;
-            }
-            else if (leaseReads && raft.hasLease() && raft.lastApplied() >= raft.readIndex())
-            {
-                // --read-consistency=lease: a leader within its lease answers at once
-                complete(m.registers.get(key));
-            }
-            else
-            {
-                readSequence = raft.requestReadBarrier();
-                readIndex = raft.readIndex();
-                accepted = true;
-                trace("client " + client.id + " read " + key + " at member " + m.id + " index " + readIndex);
-            }
-        }
-
-        /**
-         * Settle the request after its member's flush, as raftis's dispatcher does.
-         */
-        void poll()
-        {
-            final RaftNode raft = member.raft;
-            final boolean sameTerm = raft.isLeader() && raft.term() == memberTerm;
-            if (Operation.Kind.WRITE == kind)
-            {
-                final String entry = member.applied.get(index);
-                if (null != entry)
-                {
-                    if (entry.equals(memberTerm + ":" + key + "=" + value))
-                    {
-                        complete(null);
-                    }
-                    else
-                    {
-                        uncertain("index " + index + " holds " + entry);
-                    }
-                }
-                else if (!sameTerm)
-                {
-                    uncertain("leader lost");
-                }
-            }
-            else if (!sameTerm)
-            {
-                refused("read abandoned: leader lost"); // a read changes nothing: dropped from the history
-            }
-            else if (raft.isReadConfirmed(readSequence) && raft.lastApplied() >= readIndex)
-            {
-                complete(member.registers.get(key));
-            }
-        }
-
-        /**
-         * The client stops waiting: a timeout, or its member's process died.
-         */
-        void abandon(final String why)
-        {
-            if (Operation.Kind.WRITE == kind)
-            {
-                uncertain(why);
-            }
-            else
-            {
-                refused("read abandoned: " + why);
-            }
-        }
-
-        private void complete(final String result)
-        {
-            if (!abandoned)
-            {
-                if (Operation.Kind.WRITE == kind)
-                {
-                    history.add(new Operation(client.id, key, kind, value, invokeNs, nowNs, Operation.Outcome.OK));
-                    trace("client " + client.id + " write " + key + "=" + value + " ok");
-                }
-                else
-                {
-                    history.add(new Operation(client.id, key, kind, result, invokeNs, nowNs, Operation.Outcome.OK));
-                    trace("client " + client.id + " read " + key + " = " + result + " from member " + member.id);
-                }
-            }
-            settled(false);
-        }
-
-        private void uncertain(final String why)
-        {
-            if (!abandoned)
-            {
-                trace("client " + client.id + " write " + key + "=" + value + " uncertain: " + why);
-                history.add(new Operation(client.id, key, kind, value, invokeNs, nowNs, Operation.Outcome.INFO));
-            }
-            settled(false);
-        }
-
-        private void refused(final String why)
-        {
-            if (!abandoned)
-            {
-                if (!client.followRedirects)
-                {
-                    client.target = client.home;
-                }
-                else if (why.startsWith("MOVED to ") && !why.endsWith(" 0"))
-                {
-                    client.target = Integer.parseInt(why.substring("MOVED to ".length()));
-                }
-                else
-                {
-                    client.target = 1 + random.nextInt(size);
-                }
-            }
-            settled(true);
-        }
-
-        private void settled(final boolean refused)
-        {
-            accepted = false;
-            if (!abandoned)
-            {
-                abandoned = true;
-                client.request = null;
-                if (!refused && 0 != client.home)
-                {
-                    client.target = client.home;
-                }
-                client.nextOpNs = nowNs + STEP_NS * (refused ? 1 + random.nextInt(10) : random.nextInt(5));
-            }
-        }
     }
 
     /**
-     * A client of the register store: one request at a time, to the member it believes leads, following the leader
-     * hint of a refusal as a Redis client follows -MOVED. A client with a home member starts each request there, as
-     * a client of one node does; the others stay with whichever member answered last.
+     * A Redis client of the register store: it speaks RESP (SET and GET) over a connection to one member's real
+     * dispatcher, sometimes pipelining a few requests, and follows -MOVED as a cluster-aware client does. A client
+     * with a home member starts each round there, as a client of one node does; the others stay with whichever
+     * member answered last. Replies must come in the order of the requests: a reply of the wrong kind fails the run.
      */
     final class Client
     {
@@ -614,7 +456,12 @@ final class SimulatedCluster
         boolean followRedirects = true;
         long nextOpNs;
         int written;
-        Request request;
+        InProcessNode.Link link;
+        int linkMember;
+        final ArrayDeque<Request> pending = new ArrayDeque<>();
+        final StringBuilder replies = new StringBuilder();
+        /** Where the last refusal of this round sent the client: -1 none, 0 anywhere, else a member. */
+        int redirect = -1;
 
         Client(final int id, final String[] keys)
         {
@@ -624,29 +471,189 @@ final class SimulatedCluster
             this.home = random.nextBoolean() ? target : 0;
         }
 
+        boolean busy()
+        {
+            return !pending.isEmpty();
+        }
+
         void invoke()
         {
-            final String key = keys[random.nextInt(keys.length)];
-            final Operation.Kind kind = null != only ? only :
-                random.nextBoolean() ? Operation.Kind.READ : Operation.Kind.WRITE;
-            final String value = Operation.Kind.WRITE == kind ? "c" + id + "." + (++written) : null;
             final Member m = members[target];
-            request = new Request(this, kind, key, value, m);
             if (m.crashed)
             {
-                request.refused("member " + target + " is down"); // connection refused: nothing was sent
+                // connection refused: nothing was sent
+                target = 0 != home && !followRedirects ? home : 1 + random.nextInt(size);
+                nextOpNs = nowNs + STEP_NS * (1 + random.nextInt(10));
                 return;
             }
-            m.requests.add(request);
+            if (null == link || linkMember != target || link.isClosedByServer())
+            {
+                if (null != link)
+                {
+                    link.close();
+                }
+                link = m.node.connect();
+                linkMember = target;
+                replies.setLength(0);
+            }
+            redirect = -1;
+            final int count = random.nextInt(4) == 0 ? 2 + random.nextInt(2) : 1;
+            for (int i = 0; i < count; i++)
+            {
+                final String key = keys[random.nextInt(keys.length)];
+                final Operation.Kind kind = null != only ? only :
+                    random.nextBoolean() ? Operation.Kind.READ : Operation.Kind.WRITE;
+                final String value = Operation.Kind.WRITE == kind ? "c" + id + "." + (++written) : null;
+                pending.add(new Request(kind, key, value, nowNs));
+                final String command = Operation.Kind.WRITE == kind ?
+                    "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + value.length() + "\r\n" + value +
+                    "\r\n" :
+                    "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n";
+                link.send(command.getBytes(StandardCharsets.US_ASCII));
+                trace("client " + id + (Operation.Kind.WRITE == kind ? " SET " + key + " " + value : " GET " + key) +
+                    " to member " + target);
+            }
+        }
+
+        /**
+         * Take the replies that arrived and settle the requests they answer, in order.
+         */
+        void receive()
+        {
+            if (null == link)
+            {
+                return;
+            }
+            replies.append(link.receive());
+            int end;
+            while (!pending.isEmpty() && (end = replyEnd(replies)) > 0)
+            {
+                final String reply = replies.substring(0, end - 2);
+                replies.delete(0, end);
+                settle(pending.poll(), reply);
+            }
+            if (!pending.isEmpty() && link.isClosedByServer())
+            {
+                abandon("connection closed by member " + linkMember);
+            }
+            if (pending.isEmpty() && nextOpNs <= nowNs)
+            {
+                roundDone();
+            }
+        }
+
+        private void settle(final Request request, final String reply)
+        {
+            final boolean write = Operation.Kind.WRITE == request.kind();
+            trace("client " + id + (write ? " SET " + request.key() + " " + request.value() : " GET " + request.key()) +
+                " <- " + reply.replace("\r\n", " "));
+            if (reply.startsWith("-MOVED 0 127.0.0.1:"))
+            {
+                redirect = Integer.parseInt(reply.substring(reply.lastIndexOf(':') + 1)) -
+                    InProcessNode.CLIENT_PORT_BASE;
+            }
+            else if (reply.startsWith("-CLUSTERDOWN") || reply.startsWith("-TRYAGAIN"))
+            {
+                redirect = Math.max(redirect, 0);
+            }
+            else if (write && reply.startsWith("-UNCERTAIN"))
+            {
+                history.add(new Operation(id, request.key(), request.kind(), request.value(), request.invokeNs(), nowNs,
+                    Operation.Outcome.INFO));
+            }
+            else if (write && reply.equals("+OK"))
+            {
+                history.add(new Operation(id, request.key(), request.kind(), request.value(), request.invokeNs(), nowNs,
+                    Operation.Outcome.OK));
+            }
+            else if (!write && reply.startsWith("$"))
+            {
+                final String value = reply.equals("$-1") ? null : reply.substring(reply.indexOf("\r\n") + 2);
+                history.add(new Operation(id, request.key(), request.kind(), value, request.invokeNs(), nowNs,
+                    Operation.Outcome.OK));
+            }
+            else
+            {
+                fail("reply order: client " + id + " got " + reply.replace("\r\n", " ") + " for its " +
+                    (write ? "SET " + request.key() + " " + request.value() : "GET " + request.key()));
+            }
+        }
+
+        private void roundDone()
+        {
+            if (redirect > 0 && followRedirects)
+            {
+                target = redirect;
+            }
+            else if (redirect >= 0)
+            {
+                target = 0 != home && !followRedirects ? home : 1 + random.nextInt(size);
+            }
+            else if (0 != home)
+            {
+                target = home;
+            }
+            nextOpNs = nowNs + STEP_NS * (redirect >= 0 ? 1 + random.nextInt(10) : random.nextInt(5));
+        }
+
+        /**
+         * The client gives up on what it sent: a timeout, or its connection reset. Writes may yet take effect.
+         */
+        void abandon(final String why)
+        {
+            trace("client " + id + " gives up on " + pending.size() + " requests: " + why);
+            for (final Request request : pending)
+            {
+                if (Operation.Kind.WRITE == request.kind())
+                {
+                    history.add(new Operation(id, request.key(), request.kind(), request.value(), request.invokeNs(),
+                        nowNs, Operation.Outcome.INFO));
+                }
+            }
+            pending.clear();
+            if (null != link)
+            {
+                link.close();
+                link = null;
+            }
+            redirect = 0;
+            roundDone();
         }
 
         void checkTimeout()
         {
-            if (null != request && nowNs - request.invokeNs > CLIENT_TIMEOUT_NS)
+            if (!pending.isEmpty() && nowNs - pending.peek().invokeNs() > CLIENT_TIMEOUT_NS)
             {
-                request.abandon("timed out");
+                abandon("timed out");
             }
         }
+    }
+
+    /**
+     * @return the offset just past the first whole reply, or -1 when it has not all arrived.
+     */
+    static int replyEnd(final CharSequence replies)
+    {
+        int crlf = -1;
+        for (int i = 0; i + 1 < replies.length(); i++)
+        {
+            if (replies.charAt(i) == '\r' && replies.charAt(i + 1) == '\n')
+            {
+                crlf = i;
+                break;
+            }
+        }
+        if (crlf < 0)
+        {
+            return -1;
+        }
+        if (replies.charAt(0) == '$' && replies.charAt(1) != '-')
+        {
+            final int length = Integer.parseInt(replies.subSequence(1, crlf).toString());
+            final int end = crlf + 2 + length + 2;
+            return replies.length() >= end ? end : -1;
+        }
+        return crlf + 2;
     }
 
     void addClients(final int count, final String... keys)
@@ -777,7 +784,7 @@ final class SimulatedCluster
         for (final Client client : clients)
         {
             client.checkTimeout();
-            if (null == client.request && nowNs >= client.nextOpNs && !clientsStopped)
+            if (!client.busy() && nowNs >= client.nextOpNs && !clientsStopped)
             {
                 client.invoke();
             }
@@ -789,6 +796,10 @@ final class SimulatedCluster
             {
                 member.pass();
             }
+        }
+        for (final Client client : clients)
+        {
+            client.receive();
         }
     }
 
@@ -891,12 +902,15 @@ final class SimulatedCluster
         // the clients' connections to it are reset: their requests' outcome is unknown
         for (final Client client : clients)
         {
-            if (null != client.request && client.request.member == member)
+            if (null != client.link && client.linkMember == id)
             {
-                client.request.abandon("connection reset by member " + id);
+                if (client.busy())
+                {
+                    client.abandon("connection reset by member " + id);
+                }
+                client.link = null;
             }
         }
-        member.requests.clear();
         trace("crash " + id + " keeping " + member.log.lastIndex() + " of " + log.lastIndex() + " entries (" +
             log.syncedIndex() + " synced)");
     }
@@ -919,8 +933,7 @@ final class SimulatedCluster
     void resume(final int id)
     {
         members[id].paused = false;
-        trace("resume " + id + " (" + members[id].arrived.size() + " messages and " + members[id].requests.size() +
-            " requests waiting)");
+        trace("resume " + id + " (" + members[id].arrived.size() + " messages waiting)");
     }
 
     void trace(final String line)

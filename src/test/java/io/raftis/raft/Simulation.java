@@ -56,6 +56,7 @@ final class Simulation
         final int size = scenario.nextBoolean() ? 3 : 5;
         final SimulatedCluster cluster = new SimulatedCluster(size, seed);
         cluster.printTrace = printTrace;
+        cluster.leaseReads = scenario.nextInt(3) == 0; // taken up by the members' start in batchLimits
         final int batchBytes = BATCH_BYTES[scenario.nextInt(BATCH_BYTES.length)];
         cluster.batchLimits(batchBytes, batchBytes * (1 + scenario.nextInt(4)));
         cluster.inject(bug);
@@ -73,7 +74,6 @@ final class Simulation
         final String[] used = new String[1 + scenario.nextInt(keys.length)];
         System.arraycopy(keys, 0, used, 0, used.length);
         cluster.addClients(2 + scenario.nextInt(4), used);
-        cluster.leaseReads = scenario.nextInt(3) == 0;
         cluster.trace("seed " + seed + ": " + size + " members, drop " + percent(cluster.dropRate) + ", duplicate " +
             percent(cluster.duplicateRate) + ", delay up to " + cluster.maxDelayNs / MS + "ms, late " +
             percent(cluster.lateRate) + ", batches of " + batchBytes + " bytes, clocks " +
@@ -271,6 +271,15 @@ final class Simulation
             {
                 cluster.fail("state machine safety: member " + id + " holds " + member.registers + ", leader " +
                     reference.registers);
+            }
+            for (final String key : reference.registers.keySet())
+            {
+                final String value = member.node.localGet(key);
+                if (!reference.registers.get(key).equals(value))
+                {
+                    cluster.fail("state machine safety: member " + id + "'s keyspace holds " + key + "=" + value +
+                        ", the log says " + reference.registers.get(key));
+                }
             }
         }
     }
