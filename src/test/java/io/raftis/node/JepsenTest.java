@@ -1,5 +1,6 @@
 package io.raftis.node;
 
+import io.raftis.jepsen.FaultSchedule;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.LinearizabilityChecker;
 import io.raftis.jepsen.Operation;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,22 +29,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Jepsen-style test against real member processes: concurrent clients read and write unique values of five keys
- * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members,
- * pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root), cuts the network:
- * a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}). The history is
- * then checked for linearizability, and a final read of every key after the faults heal is part of it, so an
- * acknowledged write that was lost fails the check. Without nftables the run says loudly that it made no partitions,
- * and fails under CI ({@link Requirements}).
+ * (fresh ones every epoch of at most 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and
+ * restarts members, pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root),
+ * cuts the network: a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}).
+ * The history is then checked for linearizability, and a final read of every key after the faults heal is part of
+ * it, so an acknowledged write that was lost fails the check. Without nftables the run says loudly that it made no
+ * partitions, and fails under CI ({@link Requirements}).
  * <p>
- * {@code raftis.jepsen.duration} (default 20s) and {@code raftis.jepsen.members} (default 5) size the run;
- * {@code scripts/jepsen.sh} runs long ones. A second run with {@code --read-consistency=stale}, where followers answer
- * reads from their own state, shows that the pipeline catches stale reads.
+ * One seed ({@code raftis.jepsen.seed}, random unless given, printed first) decides the nemesis's whole schedule up
+ * front ({@link FaultSchedule}: which fault, aimed at whom, when and for how long, printed before the run) and each
+ * client's choices, so a failing run can be replayed with its seed. {@code raftis.jepsen.duration} (default 20s) and
+ * {@code raftis.jepsen.members} (default 5) size the run; {@code scripts/jepsen.sh} runs long ones. A second run with
+ * {@code --read-consistency=stale}, where followers answer reads from their own state, shows that the pipeline
+ * catches stale reads.
  */
 class JepsenTest
 {
+    static final String SEED_PROP_NAME = "raftis.jepsen.seed";
+    static final String DURATION_PROP_NAME = "raftis.jepsen.duration";
+    static final String MEMBERS_PROP_NAME = "raftis.jepsen.members";
+
     private static final int KEYS = 5;
-    /** Each epoch writes fresh keys, as Jepsen's independent checker does, so no key's history outgrows the check. */
-    private static final long EPOCH_NS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * Each epoch writes fresh keys, as Jepsen's independent checker does, so no key's history outgrows the check; the
+     * run is cut into equal epochs no longer than this.
+     */
+    private static final long MAX_EPOCH_NS = TimeUnit.SECONDS.toNanos(15);
     private static final int CLIENTS = 6;
     private static final int SOCKET_TIMEOUT_MS = 1_000;
 
@@ -52,15 +65,19 @@ class JepsenTest
     void shouldStayLinearizableWhileMembersAreKilledPausedAndPartitioned() throws Exception
     {
         final long durationNs = SystemUtil.parseDuration(
-            "raftis.jepsen.duration", System.getProperty("raftis.jepsen.duration", "20s"));
-        final int members = Integer.getInteger("raftis.jepsen.members", 5);
-        final long seed = Long.getLong("raftis.jepsen.seed", System.nanoTime());
+            DURATION_PROP_NAME, System.getProperty(DURATION_PROP_NAME, "20s"));
+        final int members = Integer.getInteger(MEMBERS_PROP_NAME, 5);
+        final long seed = seed();
+        final String replay = "replay with -D" + SEED_PROP_NAME + "=" + seed + " -D" + DURATION_PROP_NAME + "=" +
+            TimeUnit.NANOSECONDS.toMillis(durationNs) + "ms -D" + MEMBERS_PROP_NAME + "=" + members +
+            " (scripts/jepsen.sh " + TimeUnit.NANOSECONDS.toMillis(durationNs) + "ms " + members + " " + seed + ")";
+        System.out.println("jepsen: seed " + seed + "; " + replay);
 
-        final Run run = run(members, durationNs, seed, false);
+        final Run run = run(members, durationNs, seed, false, replay);
 
         System.out.println("jepsen: " + run.result.verdict() + " over " + run.summary);
         assertTrue(run.result.linearizable(),
-            () -> "not linearizable: " + run.result.explanation() + "\n" + run.summary);
+            () -> "jepsen: not linearizable: " + run.result.explanation() + "\n" + run.summary);
     }
 
     /**
@@ -70,29 +87,60 @@ class JepsenTest
     @Test
     void shouldCatchStaleReadsWhenFollowersAnswerReadsAsIfTheyLed() throws Exception
     {
-        final Run run = run(5, TimeUnit.SECONDS.toNanos(15), System.nanoTime(), true);
+        final long seed = seed();
+        final String replay =
+            "replay with -Dtest='JepsenTest#shouldCatchStaleReadsWhenFollowersAnswerReadsAsIfTheyLed' -D" +
+            SEED_PROP_NAME + "=" + seed;
+        System.out.println("jepsen (followers read stale): seed " + seed + "; " + replay);
+
+        final Run run = run(5, TimeUnit.SECONDS.toNanos(15), seed, true, replay);
 
         System.out.println("jepsen (followers read stale): " + run.result.verdict() + " over " + run.summary);
         assertEquals(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE, run.result.verdict(),
-            () -> "stale reads went unnoticed: " + run.summary);
+            () -> "jepsen: stale reads went unnoticed: " + run.summary);
     }
 
     private record Run(LinearizabilityChecker.Result result, String summary)
     {
     }
 
-    private Run run(final int members, final long durationNs, final long seed, final boolean staleReads)
+    private static long seed()
+    {
+        final String seed = System.getProperty(SEED_PROP_NAME);
+        return null == seed || seed.isBlank() ?
+            ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) : Long.parseLong(seed.trim());
+    }
+
+    private Run run(
+        final int members, final long durationNs, final long seed, final boolean staleReads, final String replay)
         throws Exception
     {
         final History history = new History();
         final List<String> nemesisLog = new ArrayList<>();
-        final boolean partitions;
         final String[] flags = staleReads ? new String[]{ "--read-consistency=stale" } : new String[0];
+        // every random choice of the run comes from the seed: the schedule's directly, each client's and then the
+        // final reader's from a seed drawn in that order
+        final SplittableRandom seeds = new SplittableRandom(seed);
+        final int epochs = (int)Math.max(1, (durationNs + MAX_EPOCH_NS - 1) / MAX_EPOCH_NS);
+        final long epochNs = durationNs / epochs;
+        final List<String> keys = new ArrayList<>();
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            for (int k = 0; k < KEYS; k++)
+            {
+                keys.add(key(epoch, k));
+            }
+        }
+        final boolean partitions;
 
         try (TestCluster cluster = TestCluster.startWithFixedSendPorts(members, dir, flags);
             NetworkNemesis network = openNetwork(cluster))
         {
             partitions = null != network;
+            final FaultSchedule schedule = FaultSchedule.draw(
+                seed, TimeUnit.NANOSECONDS.toMillis(durationNs), members, partitions);
+            System.out.println(schedule.describe("jepsen: "));
+
             cluster.awaitLeader();
             final long startNs = System.nanoTime();
             final long deadlineNs = startNs + durationNs;
@@ -101,18 +149,16 @@ class JepsenTest
             for (int c = 0; c < CLIENTS; c++)
             {
                 final Client client = new Client(
-                    c, cluster, members, history, uniqueValue, new Random(seed + c), startNs);
+                    c, cluster, members, history, uniqueValue, new Random(seeds.nextLong()), startNs);
                 client.readAnywhere = staleReads;
-                final Thread thread = new Thread(() -> client.run(deadlineNs), "jepsen-client-" + c);
+                final Thread thread = new Thread(
+                    () -> client.run(deadlineNs, epochNs, epochs), "jepsen-client-" + c);
                 thread.start();
                 clients.add(thread);
             }
 
-            final Random random = new Random(seed);
-            while (System.nanoTime() < deadlineNs)
-            {
-                nemesis(cluster, network, members, random, nemesisLog);
-            }
+            nemesis(cluster, network, members, schedule, startNs, nemesisLog);
+            sleepUntil(deadlineNs);
             for (final Thread thread : clients)
             {
                 thread.join();
@@ -129,21 +175,18 @@ class JepsenTest
             }
             cluster.restartAll();
             final int leader = cluster.awaitLeader();
-            final Client reader =
-                new Client(CLIENTS, cluster, members, history, uniqueValue, new Random(seed), startNs);
-            for (long epoch = 0; epoch <= durationNs / EPOCH_NS; epoch++)
+            final Client reader = new Client(
+                CLIENTS, cluster, members, history, uniqueValue, new Random(seeds.nextLong()), startNs);
+            for (final String key : keys)
             {
-                for (int k = 0; k < KEYS; k++)
-                {
-                    reader.finalRead(key(epoch, k), leader);
-                }
+                reader.finalRead(key, leader);
             }
         }
 
         final LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
-        final String summary = history.size() + " operations on " + history.byKey().size() + " keys by " + CLIENTS +
+        final String summary = history.size() + " operations on " + keys.size() + " keys by " + CLIENTS +
             " clients, seed " + seed + (partitions ? "" : ", WITHOUT network partitions") + ", " + nemesisLog.size() +
-            " faults: " + String.join(", ", nemesisLog);
+            " faults: " + String.join(", ", nemesisLog) + "\n" + replay;
         return new Run(result, summary);
     }
 
@@ -163,83 +206,74 @@ class JepsenTest
         }
     }
 
+    /**
+     * Inject the schedule's faults at their times from the start, each undone after its hold; a fault whose time
+     * came while the previous one was still being undone (a restart waits for the member to answer) begins late,
+     * and the log says when each began.
+     */
     private static void nemesis(
         final TestCluster cluster,
         final NetworkNemesis network,
         final int members,
-        final Random random,
+        final FaultSchedule schedule,
+        final long startNs,
         final List<String> log)
         throws InterruptedException
     {
-        sleepMs(1_000 + random.nextInt(1_500));
-        final int leader = leaderOf(cluster, members);
-        final boolean hitLeader = leader != 0 && random.nextInt(10) < 6;
-        final int victim = hitLeader ? leader : 1 + random.nextInt(members);
-        final String who = victim + (victim == leader ? " (leader)" : "");
-        final int choice = random.nextInt(null == network ? 2 : 4);
-        if (0 == choice)
+        for (final FaultSchedule.Fault fault : schedule.faults())
         {
-            log.add("kill " + who);
-            cluster.kill(victim);
-            sleepMs(500 + random.nextInt(1_000));
-            cluster.restart(victim);
-        }
-        else if (1 == choice)
-        {
-            log.add("pause " + who);
-            cluster.pause(victim);
-            sleepMs(500 + random.nextInt(2_000));
-            cluster.resume(victim);
-        }
-        else
-        {
-            // hold a cut from a second to past Aeron's connection timeouts, so that some cuts only delay messages
-            // and others lose them
-            final long holdMs = 1_000 + random.nextInt(11_000);
-            if (2 == choice)
+            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.atMs()));
+            final long beganMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            final int leader = leaderOf(cluster, members);
+            final int victim = fault.victim(leader);
+            final String who = victim + (victim == leader ? " (leader)" : "");
+            final String what;
+            switch (fault.kind())
             {
-                final List<Integer> side = new ArrayList<>(List.of(victim));
-                while (side.size() < (members - 1) / 2 && random.nextBoolean())
+                case KILL ->
                 {
-                    final int other = 1 + random.nextInt(members);
-                    if (!side.contains(other))
-                    {
-                        side.add(other);
-                    }
+                    cluster.kill(victim);
+                    what = "kill " + who;
                 }
-                network.partition(side);
-                log.add("partition " + side + (side.contains(leader) ? " with the leader" : "") + " " + holdMs + "ms");
+                case PAUSE ->
+                {
+                    cluster.pause(victim);
+                    what = "pause " + who;
+                }
+                case PARTITION ->
+                {
+                    final List<Integer> side = fault.side(victim);
+                    network.partition(side);
+                    what = "partition " + side + (side.contains(leader) ? " with the leader" : "");
+                }
+                case CUT_OUT ->
+                {
+                    final List<Integer> peers = fault.peers(victim, members);
+                    for (final int peer : peers)
+                    {
+                        network.cut(victim, peer);
+                    }
+                    what = "cut " + who + " -> " + peers;
+                }
+                default ->
+                {
+                    final List<Integer> peers = fault.peers(victim, members);
+                    for (final int peer : peers)
+                    {
+                        network.cut(peer, victim);
+                    }
+                    what = "cut " + peers + " -> " + who;
+                }
             }
-            else
+            log.add(String.format("+%d.%ds %s %dms", beganMs / 1000, beganMs % 1000 / 100, what, fault.holdMs()));
+
+            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.atMs() + fault.holdMs()));
+            switch (fault.kind())
             {
-                final boolean outbound = random.nextBoolean();
-                final List<Integer> others = new ArrayList<>();
-                for (int other = 1; other <= members; other++)
-                {
-                    if (other != victim && random.nextInt(3) > 0)
-                    {
-                        others.add(other);
-                    }
-                }
-                if (others.isEmpty())
-                {
-                    others.add(victim % members + 1); // at least one link is cut
-                }
-                for (final int other : others)
-                {
-                    if (outbound)
-                    {
-                        network.cut(victim, other);
-                    }
-                    else
-                    {
-                        network.cut(other, victim);
-                    }
-                }
-                log.add("cut " + (outbound ? who + " -> " + others : others + " -> " + who) + " " + holdMs + "ms");
+                case KILL -> cluster.restart(victim);
+                case PAUSE -> cluster.resume(victim);
+                default -> network.heal();
             }
-            sleepMs(holdMs);
-            network.heal();
         }
     }
 
@@ -260,9 +294,13 @@ class JepsenTest
         return 0;
     }
 
-    private static void sleepMs(final long ms) throws InterruptedException
+    private static void sleepUntil(final long deadlineNs) throws InterruptedException
     {
-        TimeUnit.MILLISECONDS.sleep(ms);
+        final long remainingNs = deadlineNs - System.nanoTime();
+        if (remainingNs > 0)
+        {
+            TimeUnit.NANOSECONDS.sleep(remainingNs);
+        }
     }
 
     /**
@@ -302,12 +340,13 @@ class JepsenTest
             this.random = random;
         }
 
-        void run(final long deadlineNs)
+        void run(final long deadlineNs, final long epochNs, final int epochs)
         {
             port = cluster.clientPort(1 + random.nextInt(members));
             while (System.nanoTime() < deadlineNs)
             {
-                final String key = key((System.nanoTime() - startNs) / EPOCH_NS, random.nextInt(KEYS));
+                final long epoch = Math.min(epochs - 1, (System.nanoTime() - startNs) / epochNs);
+                final String key = key(epoch, random.nextInt(KEYS));
                 if (random.nextBoolean())
                 {
                     final String value = "c" + id + "-" + uniqueValue.incrementAndGet();
