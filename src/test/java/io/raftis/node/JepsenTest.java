@@ -1,5 +1,6 @@
 package io.raftis.node;
 
+import io.raftis.jepsen.Acknowledgements;
 import io.raftis.jepsen.FaultSchedule;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.LinearizabilityChecker;
@@ -33,8 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * restarts members, pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root),
  * cuts the network: a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}).
  * The history is then checked for linearizability, and a final read of every key after the faults heal is part of
- * it, so an acknowledged write that was lost fails the check. Without nftables the run says loudly that it made no
- * partitions, and fails under CI ({@link Requirements}).
+ * it, so an acknowledged write that was lost fails the check.
+ * <p>
+ * A run cannot pass empty: every key must have a minimum of acknowledged writes and reads (a history of nothing but
+ * errors is linearizable), and every key's final read must succeed. Without nftables the run says loudly that it
+ * made no partitions, and fails under CI ({@link Requirements}).
  * <p>
  * One seed ({@code raftis.jepsen.seed}, random unless given, printed first) decides the nemesis's whole schedule up
  * front ({@link FaultSchedule}: which fault, aimed at whom, when and for how long, printed before the run) and each
@@ -48,6 +52,14 @@ class JepsenTest
     static final String SEED_PROP_NAME = "raftis.jepsen.seed";
     static final String DURATION_PROP_NAME = "raftis.jepsen.duration";
     static final String MEMBERS_PROP_NAME = "raftis.jepsen.members";
+    /**
+     * The fewest acknowledged writes, and reads, each key must have. A 20 s run on a loaded 2-core machine has
+     * hundreds per key; a handful tells a run that tested something from one that saw only errors.
+     */
+    static final String MIN_WRITES_PROP_NAME = "raftis.jepsen.minWritesPerKey";
+    static final String MIN_READS_PROP_NAME = "raftis.jepsen.minReadsPerKey";
+    static final int MIN_WRITES_DEFAULT = 10;
+    static final int MIN_READS_DEFAULT = 10;
 
     private static final int KEYS = 5;
     /**
@@ -57,6 +69,9 @@ class JepsenTest
     private static final long MAX_EPOCH_NS = TimeUnit.SECONDS.toNanos(15);
     private static final int CLIENTS = 6;
     private static final int SOCKET_TIMEOUT_MS = 1_000;
+    /** How long each key's final read may keep trying once the faults have healed and a leader is up. */
+    private static final long FINAL_READ_TIMEOUT_MS = 30_000;
+    private static final long RETRY_PAUSE_MS = 20;
 
     @TempDir
     Path dir;
@@ -75,6 +90,7 @@ class JepsenTest
 
         final Run run = run(members, durationNs, seed, false, replay);
 
+        assertAcknowledged(run);
         System.out.println("jepsen: " + run.result.verdict() + " over " + run.summary);
         assertTrue(run.result.linearizable(),
             () -> "jepsen: not linearizable: " + run.result.explanation() + "\n" + run.summary);
@@ -95,12 +111,14 @@ class JepsenTest
 
         final Run run = run(5, TimeUnit.SECONDS.toNanos(15), seed, true, replay);
 
+        assertAcknowledged(run);
         System.out.println("jepsen (followers read stale): " + run.result.verdict() + " over " + run.summary);
         assertEquals(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE, run.result.verdict(),
             () -> "jepsen: stale reads went unnoticed: " + run.summary);
     }
 
-    private record Run(LinearizabilityChecker.Result result, String summary)
+    private record Run(
+        LinearizabilityChecker.Result result, List<Acknowledgements.Count> acknowledged, String summary)
     {
     }
 
@@ -109,6 +127,27 @@ class JepsenTest
         final String seed = System.getProperty(SEED_PROP_NAME);
         return null == seed || seed.isBlank() ?
             ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) : Long.parseLong(seed.trim());
+    }
+
+    /**
+     * Fail, naming each key short of acknowledged writes or reads, when the history has too few to prove anything.
+     */
+    private static void assertAcknowledged(final Run run)
+    {
+        final int minWrites = Integer.getInteger(MIN_WRITES_PROP_NAME, MIN_WRITES_DEFAULT);
+        final int minReads = Integer.getInteger(MIN_READS_PROP_NAME, MIN_READS_DEFAULT);
+        final List<Acknowledgements.Count> shortOf = Acknowledgements.shortOf(run.acknowledged, minWrites, minReads);
+        final StringBuilder keys = new StringBuilder();
+        for (final Acknowledgements.Count count : shortOf)
+        {
+            keys.append(keys.length() > 0 ? "; " : "").append(count.describe());
+        }
+        assertTrue(shortOf.isEmpty(), () -> "jepsen: too few acknowledged operations to check: " + shortOf.size() +
+            " of " + run.acknowledged.size() + " keys fall short of " + minWrites + " acknowledged writes and " +
+            minReads + " acknowledged reads each (" + MIN_WRITES_PROP_NAME + ", " + MIN_READS_PROP_NAME + "): " +
+            keys + "\n" + run.summary);
+        System.out.println("jepsen: every key has at least " + minWrites + " acknowledged writes and " + minReads +
+            " acknowledged reads; the fewest: " + Acknowledgements.fewest(run.acknowledged).describe());
     }
 
     private Run run(
@@ -179,15 +218,23 @@ class JepsenTest
                 CLIENTS, cluster, members, history, uniqueValue, new Random(seeds.nextLong()), startNs);
             for (final String key : keys)
             {
-                reader.finalRead(key, leader);
+                final String error = reader.finalRead(key, leader, FINAL_READ_TIMEOUT_MS);
+                if (null != error)
+                {
+                    throw new AssertionError("jepsen: the final read of key " + key + " did not succeed within " +
+                        FINAL_READ_TIMEOUT_MS + "ms of the faults healing (the leader was " + leader +
+                        "); the last error: " + error + "\nseed " + seed + "; " + replay + "\n" +
+                        cluster.diagnostics());
+                }
             }
         }
 
+        final List<Acknowledgements.Count> acknowledged = Acknowledgements.count(history, keys, CLIENTS);
         final LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
         final String summary = history.size() + " operations on " + keys.size() + " keys by " + CLIENTS +
             " clients, seed " + seed + (partitions ? "" : ", WITHOUT network partitions") + ", " + nemesisLog.size() +
             " faults: " + String.join(", ", nemesisLog) + "\n" + replay;
-        return new Run(result, summary);
+        return new Run(result, acknowledged, summary);
     }
 
     /**
@@ -317,6 +364,8 @@ class JepsenTest
         private final long startNs;
         /** Send each read to a random member, not to the leader -MOVED found. */
         boolean readAnywhere;
+        /** The last error reply or exception, for a failure message. */
+        private String lastError = "none";
         private Socket socket;
         private InputStream in;
         private OutputStream out;
@@ -367,19 +416,33 @@ class JepsenTest
             close();
         }
 
-        void finalRead(final String key, final int leader)
+        /**
+         * Read a key until a read succeeds, following -MOVED and waiting out -CLUSTERDOWN and -TRYAGAIN.
+         *
+         * @return null once a read succeeded, or the last error when none did within the timeout.
+         */
+        String finalRead(final String key, final int leader, final long timeoutMs)
         {
             port = cluster.clientPort(leader);
             close();
-            for (int attempt = 0; attempt < 20; attempt++)
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            try
             {
-                if (invoke(Operation.Kind.READ, key, null,
+                while (!invoke(Operation.Kind.READ, key, null,
                     "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n"))
                 {
-                    break;
+                    if (System.nanoTime() - deadlineNs > 0)
+                    {
+                        return lastError + " (from port " + port + ")";
+                    }
+                    pause();
                 }
+                return null;
             }
-            close();
+            finally
+            {
+                close();
+            }
         }
 
         /**
@@ -399,6 +462,7 @@ class JepsenTest
             }
             catch (final IOException ex)
             {
+                lastError = ex.toString();
                 close();
                 port = cluster.clientPort(1 + random.nextInt(members));
             }
@@ -413,6 +477,7 @@ class JepsenTest
             }
             else if (reply.startsWith("-"))
             {
+                lastError = reply;
                 if (reply.startsWith("-MOVED "))
                 {
                     final String address = reply.substring(reply.lastIndexOf(' ') + 1).trim();
@@ -437,6 +502,10 @@ class JepsenTest
             }
             else if (Operation.Kind.WRITE == kind)
             {
+                if (!"+OK".equals(reply))
+                {
+                    lastError = reply;
+                }
                 record(kind, key, value, invokeNs, completeNs,
                     "+OK".equals(reply) ? Operation.Outcome.OK : Operation.Outcome.INFO);
                 return "+OK".equals(reply);
@@ -511,7 +580,7 @@ class JepsenTest
         {
             try
             {
-                TimeUnit.MILLISECONDS.sleep(20);
+                TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE_MS);
             }
             catch (final InterruptedException ex)
             {
