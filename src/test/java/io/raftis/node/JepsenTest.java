@@ -1,5 +1,7 @@
 package io.raftis.node;
 
+import io.raftis.jepsen.Acknowledgements;
+import io.raftis.jepsen.FaultSchedule;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.LinearizabilityChecker;
 import io.raftis.jepsen.Operation;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,23 +30,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Jepsen-style test against real member processes: concurrent clients read and write unique values of five keys
- * (fresh ones every 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and restarts members,
- * pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root), cuts the network:
- * a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}). The history is
- * then checked for linearizability, and a final read of every key after the faults heal is part of it, so an
- * acknowledged write that was lost fails the check.
+ * (fresh ones every epoch of at most 15 s) on every member, following -MOVED, while a nemesis kills (SIGKILL) and
+ * restarts members, pauses (SIGSTOP) them, the leader more often than not, and, where nftables can be used (root),
+ * cuts the network: a minority from a majority, or one-way links into or out of the leader ({@link NetworkNemesis}).
+ * The history is then checked for linearizability, and a final read of every key after the faults heal is part of
+ * it, so an acknowledged write that was lost fails the check.
  * <p>
- * {@code raftis.jepsen.duration} (default 20s) and {@code raftis.jepsen.members} (default 5) size the run;
- * {@code scripts/jepsen.sh} runs long ones. A second run with {@code --read-consistency=stale}, where followers answer
- * reads from their own state, shows that the pipeline catches stale reads.
+ * A run cannot pass empty: every key must have a minimum of acknowledged writes and reads (a history of nothing but
+ * errors is linearizable), and every key's final read must succeed. Without nftables the run says loudly that it
+ * made no partitions, and fails under CI ({@link Requirements}).
+ * <p>
+ * One seed ({@code raftis.jepsen.seed}, random unless given, printed first) decides the nemesis's whole schedule up
+ * front ({@link FaultSchedule}: which fault, aimed at whom, when and for how long, printed before the run) and each
+ * client's choices, so a failing run can be replayed with its seed. {@code raftis.jepsen.duration} (default 20s) and
+ * {@code raftis.jepsen.members} (default 5) size the run; {@code scripts/jepsen.sh} runs long ones. A second run with
+ * {@code --read-consistency=stale}, where followers answer reads from their own state, shows that the pipeline
+ * catches stale reads.
  */
 class JepsenTest
 {
+    static final String SEED_PROP_NAME = "raftis.jepsen.seed";
+    static final String DURATION_PROP_NAME = "raftis.jepsen.duration";
+    static final String MEMBERS_PROP_NAME = "raftis.jepsen.members";
+    /**
+     * The fewest acknowledged writes, and reads, each key must have. A 20 s run on a loaded 2-core machine has
+     * hundreds per key; a handful tells a run that tested something from one that saw only errors.
+     */
+    static final String MIN_WRITES_PROP_NAME = "raftis.jepsen.minWritesPerKey";
+    static final String MIN_READS_PROP_NAME = "raftis.jepsen.minReadsPerKey";
+    static final int MIN_WRITES_DEFAULT = 10;
+    static final int MIN_READS_DEFAULT = 10;
+
     private static final int KEYS = 5;
-    /** Each epoch writes fresh keys, as Jepsen's independent checker does, so no key's history outgrows the check. */
-    private static final long EPOCH_NS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * Each epoch writes fresh keys, as Jepsen's independent checker does, so no key's history outgrows the check; the
+     * run is cut into equal epochs no longer than this.
+     */
+    private static final long MAX_EPOCH_NS = TimeUnit.SECONDS.toNanos(15);
     private static final int CLIENTS = 6;
     private static final int SOCKET_TIMEOUT_MS = 1_000;
+    /** How long each key's final read may keep trying once the faults have healed and a leader is up. */
+    private static final long FINAL_READ_TIMEOUT_MS = 30_000;
+    private static final long RETRY_PAUSE_MS = 20;
 
     @TempDir
     Path dir;
@@ -51,15 +80,20 @@ class JepsenTest
     void shouldStayLinearizableWhileMembersAreKilledPausedAndPartitioned() throws Exception
     {
         final long durationNs = SystemUtil.parseDuration(
-            "raftis.jepsen.duration", System.getProperty("raftis.jepsen.duration", "20s"));
-        final int members = Integer.getInteger("raftis.jepsen.members", 5);
-        final long seed = Long.getLong("raftis.jepsen.seed", System.nanoTime());
+            DURATION_PROP_NAME, System.getProperty(DURATION_PROP_NAME, "20s"));
+        final int members = Integer.getInteger(MEMBERS_PROP_NAME, 5);
+        final long seed = seed();
+        final String replay = "replay with -D" + SEED_PROP_NAME + "=" + seed + " -D" + DURATION_PROP_NAME + "=" +
+            TimeUnit.NANOSECONDS.toMillis(durationNs) + "ms -D" + MEMBERS_PROP_NAME + "=" + members +
+            " (scripts/jepsen.sh " + TimeUnit.NANOSECONDS.toMillis(durationNs) + "ms " + members + " " + seed + ")";
+        System.out.println("jepsen: seed " + seed + "; " + replay);
 
-        final Run run = run(members, durationNs, seed, false);
+        final Run run = run(members, durationNs, seed, false, replay);
 
+        assertAcknowledged(run);
         System.out.println("jepsen: " + run.result.verdict() + " over " + run.summary);
         assertTrue(run.result.linearizable(),
-            () -> "not linearizable: " + run.result.explanation() + "\n" + run.summary);
+            () -> "jepsen: not linearizable: " + run.result.explanation() + "\n" + run.summary);
     }
 
     /**
@@ -69,27 +103,83 @@ class JepsenTest
     @Test
     void shouldCatchStaleReadsWhenFollowersAnswerReadsAsIfTheyLed() throws Exception
     {
-        final Run run = run(5, TimeUnit.SECONDS.toNanos(15), System.nanoTime(), true);
+        final long seed = seed();
+        final String replay =
+            "replay with -Dtest='JepsenTest#shouldCatchStaleReadsWhenFollowersAnswerReadsAsIfTheyLed' -D" +
+            SEED_PROP_NAME + "=" + seed;
+        System.out.println("jepsen (followers read stale): seed " + seed + "; " + replay);
 
+        final Run run = run(5, TimeUnit.SECONDS.toNanos(15), seed, true, replay);
+
+        assertAcknowledged(run);
         System.out.println("jepsen (followers read stale): " + run.result.verdict() + " over " + run.summary);
         assertEquals(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE, run.result.verdict(),
-            () -> "stale reads went unnoticed: " + run.summary);
+            () -> "jepsen: stale reads went unnoticed: " + run.summary);
     }
 
-    private record Run(LinearizabilityChecker.Result result, String summary)
+    private record Run(
+        LinearizabilityChecker.Result result, List<Acknowledgements.Count> acknowledged, String summary)
     {
     }
 
-    private Run run(final int members, final long durationNs, final long seed, final boolean staleReads)
+    private static long seed()
+    {
+        final String seed = System.getProperty(SEED_PROP_NAME);
+        return null == seed || seed.isBlank() ?
+            ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) : Long.parseLong(seed.trim());
+    }
+
+    /**
+     * Fail, naming each key short of acknowledged writes or reads, when the history has too few to prove anything.
+     */
+    private static void assertAcknowledged(final Run run)
+    {
+        final int minWrites = Integer.getInteger(MIN_WRITES_PROP_NAME, MIN_WRITES_DEFAULT);
+        final int minReads = Integer.getInteger(MIN_READS_PROP_NAME, MIN_READS_DEFAULT);
+        final List<Acknowledgements.Count> shortOf = Acknowledgements.shortOf(run.acknowledged, minWrites, minReads);
+        final StringBuilder keys = new StringBuilder();
+        for (final Acknowledgements.Count count : shortOf)
+        {
+            keys.append(keys.length() > 0 ? "; " : "").append(count.describe());
+        }
+        assertTrue(shortOf.isEmpty(), () -> "jepsen: too few acknowledged operations to check: " + shortOf.size() +
+            " of " + run.acknowledged.size() + " keys fall short of " + minWrites + " acknowledged writes and " +
+            minReads + " acknowledged reads each (" + MIN_WRITES_PROP_NAME + ", " + MIN_READS_PROP_NAME + "): " +
+            keys + "\n" + run.summary);
+        System.out.println("jepsen: every key has at least " + minWrites + " acknowledged writes and " + minReads +
+            " acknowledged reads; the fewest: " + Acknowledgements.fewest(run.acknowledged).describe());
+    }
+
+    private Run run(
+        final int members, final long durationNs, final long seed, final boolean staleReads, final String replay)
         throws Exception
     {
         final History history = new History();
         final List<String> nemesisLog = new ArrayList<>();
         final String[] flags = staleReads ? new String[]{ "--read-consistency=stale" } : new String[0];
+        // every random choice of the run comes from the seed: the schedule's directly, each client's and then the
+        // final reader's from a seed drawn in that order
+        final SplittableRandom seeds = new SplittableRandom(seed);
+        final int epochs = (int)Math.max(1, (durationNs + MAX_EPOCH_NS - 1) / MAX_EPOCH_NS);
+        final long epochNs = durationNs / epochs;
+        final List<String> keys = new ArrayList<>();
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            for (int k = 0; k < KEYS; k++)
+            {
+                keys.add(key(epoch, k));
+            }
+        }
+        final boolean partitions;
 
         try (TestCluster cluster = TestCluster.startWithFixedSendPorts(members, dir, flags);
-            NetworkNemesis network = NetworkNemesis.openIfAvailable(cluster))
+            NetworkNemesis network = openNetwork(cluster))
         {
+            partitions = null != network;
+            final FaultSchedule schedule = FaultSchedule.draw(
+                seed, TimeUnit.NANOSECONDS.toMillis(durationNs), members, partitions);
+            System.out.println(schedule.describe("jepsen: "));
+
             cluster.awaitLeader();
             final long startNs = System.nanoTime();
             final long deadlineNs = startNs + durationNs;
@@ -98,18 +188,16 @@ class JepsenTest
             for (int c = 0; c < CLIENTS; c++)
             {
                 final Client client = new Client(
-                    c, cluster, members, history, uniqueValue, new Random(seed + c), startNs);
+                    c, cluster, members, history, uniqueValue, new Random(seeds.nextLong()), startNs);
                 client.readAnywhere = staleReads;
-                final Thread thread = new Thread(() -> client.run(deadlineNs), "jepsen-client-" + c);
+                final Thread thread = new Thread(
+                    () -> client.run(deadlineNs, epochNs, epochs), "jepsen-client-" + c);
                 thread.start();
                 clients.add(thread);
             }
 
-            final Random random = new Random(seed);
-            while (System.nanoTime() < deadlineNs)
-            {
-                nemesis(cluster, network, members, random, nemesisLog);
-            }
+            nemesis(cluster, network, members, schedule, startNs, nemesisLog);
+            sleepUntil(deadlineNs);
             for (final Thread thread : clients)
             {
                 thread.join();
@@ -126,100 +214,113 @@ class JepsenTest
             }
             cluster.restartAll();
             final int leader = cluster.awaitLeader();
-            final Client reader =
-                new Client(CLIENTS, cluster, members, history, uniqueValue, new Random(seed), startNs);
-            for (long epoch = 0; epoch <= durationNs / EPOCH_NS; epoch++)
+            final Client reader = new Client(
+                CLIENTS, cluster, members, history, uniqueValue, new Random(seeds.nextLong()), startNs);
+            for (final String key : keys)
             {
-                for (int k = 0; k < KEYS; k++)
+                final String error = reader.finalRead(key, leader, FINAL_READ_TIMEOUT_MS);
+                if (null != error)
                 {
-                    reader.finalRead(key(epoch, k), leader);
+                    throw new AssertionError("jepsen: the final read of key " + key + " did not succeed within " +
+                        FINAL_READ_TIMEOUT_MS + "ms of the faults healing (the leader was " + leader +
+                        "); the last error: " + error + "\nseed " + seed + "; " + replay + "\n" +
+                        cluster.diagnostics());
                 }
             }
         }
 
+        final List<Acknowledgements.Count> acknowledged = Acknowledgements.count(history, keys, CLIENTS);
         final LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
-        final String summary = history.size() + " operations on " + history.byKey().size() + " keys by " + CLIENTS +
-            " clients, seed " + seed + ", " + nemesisLog.size() + " faults: " + String.join(", ", nemesisLog);
-        return new Run(result, summary);
+        final String summary = history.size() + " operations on " + keys.size() + " keys by " + CLIENTS +
+            " clients, seed " + seed + (partitions ? "" : ", WITHOUT network partitions") + ", " + nemesisLog.size() +
+            " faults: " + String.join(", ", nemesisLog) + "\n" + replay;
+        return new Run(result, acknowledged, summary);
     }
 
+    /**
+     * The network nemesis, or null, with a loud warning, when nftables cannot be used here; under CI a failure.
+     */
+    private static NetworkNemesis openNetwork(final TestCluster cluster)
+    {
+        try
+        {
+            return NetworkNemesis.open(cluster);
+        }
+        catch (final NetworkNemesis.UnavailableException ex)
+        {
+            Requirements.proceedWithout("network partitions and one-way cuts", ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Inject the schedule's faults at their times from the start, each undone after its hold; a fault whose time
+     * came while the previous one was still being undone (a restart waits for the member to answer) begins late,
+     * and the log says when each began.
+     */
     private static void nemesis(
         final TestCluster cluster,
         final NetworkNemesis network,
         final int members,
-        final Random random,
+        final FaultSchedule schedule,
+        final long startNs,
         final List<String> log)
         throws InterruptedException
     {
-        sleepMs(1_000 + random.nextInt(1_500));
-        final int leader = leaderOf(cluster, members);
-        final boolean hitLeader = leader != 0 && random.nextInt(10) < 6;
-        final int victim = hitLeader ? leader : 1 + random.nextInt(members);
-        final String who = victim + (victim == leader ? " (leader)" : "");
-        final int choice = random.nextInt(null == network ? 2 : 4);
-        if (0 == choice)
+        for (final FaultSchedule.Fault fault : schedule.faults())
         {
-            log.add("kill " + who);
-            cluster.kill(victim);
-            sleepMs(500 + random.nextInt(1_000));
-            cluster.restart(victim);
-        }
-        else if (1 == choice)
-        {
-            log.add("pause " + who);
-            cluster.pause(victim);
-            sleepMs(500 + random.nextInt(2_000));
-            cluster.resume(victim);
-        }
-        else
-        {
-            // hold a cut from a second to past Aeron's connection timeouts, so that some cuts only delay messages
-            // and others lose them
-            final long holdMs = 1_000 + random.nextInt(11_000);
-            if (2 == choice)
+            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.atMs()));
+            final long beganMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            final int leader = leaderOf(cluster, members);
+            final int victim = fault.victim(leader);
+            final String who = victim + (victim == leader ? " (leader)" : "");
+            final String what;
+            switch (fault.kind())
             {
-                final List<Integer> side = new ArrayList<>(List.of(victim));
-                while (side.size() < (members - 1) / 2 && random.nextBoolean())
+                case KILL ->
                 {
-                    final int other = 1 + random.nextInt(members);
-                    if (!side.contains(other))
-                    {
-                        side.add(other);
-                    }
+                    cluster.kill(victim);
+                    what = "kill " + who;
                 }
-                network.partition(side);
-                log.add("partition " + side + (side.contains(leader) ? " with the leader" : "") + " " + holdMs + "ms");
+                case PAUSE ->
+                {
+                    cluster.pause(victim);
+                    what = "pause " + who;
+                }
+                case PARTITION ->
+                {
+                    final List<Integer> side = fault.side(victim);
+                    network.partition(side);
+                    what = "partition " + side + (side.contains(leader) ? " with the leader" : "");
+                }
+                case CUT_OUT ->
+                {
+                    final List<Integer> peers = fault.peers(victim, members);
+                    for (final int peer : peers)
+                    {
+                        network.cut(victim, peer);
+                    }
+                    what = "cut " + who + " -> " + peers;
+                }
+                default ->
+                {
+                    final List<Integer> peers = fault.peers(victim, members);
+                    for (final int peer : peers)
+                    {
+                        network.cut(peer, victim);
+                    }
+                    what = "cut " + peers + " -> " + who;
+                }
             }
-            else
+            log.add(String.format("+%d.%ds %s %dms", beganMs / 1000, beganMs % 1000 / 100, what, fault.holdMs()));
+
+            sleepUntil(startNs + TimeUnit.MILLISECONDS.toNanos(fault.atMs() + fault.holdMs()));
+            switch (fault.kind())
             {
-                final boolean outbound = random.nextBoolean();
-                final List<Integer> others = new ArrayList<>();
-                for (int other = 1; other <= members; other++)
-                {
-                    if (other != victim && random.nextInt(3) > 0)
-                    {
-                        others.add(other);
-                    }
-                }
-                if (others.isEmpty())
-                {
-                    others.add(victim % members + 1); // at least one link is cut
-                }
-                for (final int other : others)
-                {
-                    if (outbound)
-                    {
-                        network.cut(victim, other);
-                    }
-                    else
-                    {
-                        network.cut(other, victim);
-                    }
-                }
-                log.add("cut " + (outbound ? who + " -> " + others : others + " -> " + who) + " " + holdMs + "ms");
+                case KILL -> cluster.restart(victim);
+                case PAUSE -> cluster.resume(victim);
+                default -> network.heal();
             }
-            sleepMs(holdMs);
-            network.heal();
         }
     }
 
@@ -240,9 +341,13 @@ class JepsenTest
         return 0;
     }
 
-    private static void sleepMs(final long ms) throws InterruptedException
+    private static void sleepUntil(final long deadlineNs) throws InterruptedException
     {
-        TimeUnit.MILLISECONDS.sleep(ms);
+        final long remainingNs = deadlineNs - System.nanoTime();
+        if (remainingNs > 0)
+        {
+            TimeUnit.NANOSECONDS.sleep(remainingNs);
+        }
     }
 
     /**
@@ -259,6 +364,8 @@ class JepsenTest
         private final long startNs;
         /** Send each read to a random member, not to the leader -MOVED found. */
         boolean readAnywhere;
+        /** The last error reply or exception, for a failure message. */
+        private String lastError = "none";
         private Socket socket;
         private InputStream in;
         private OutputStream out;
@@ -282,12 +389,13 @@ class JepsenTest
             this.random = random;
         }
 
-        void run(final long deadlineNs)
+        void run(final long deadlineNs, final long epochNs, final int epochs)
         {
             port = cluster.clientPort(1 + random.nextInt(members));
             while (System.nanoTime() < deadlineNs)
             {
-                final String key = key((System.nanoTime() - startNs) / EPOCH_NS, random.nextInt(KEYS));
+                final long epoch = Math.min(epochs - 1, (System.nanoTime() - startNs) / epochNs);
+                final String key = key(epoch, random.nextInt(KEYS));
                 if (random.nextBoolean())
                 {
                     final String value = "c" + id + "-" + uniqueValue.incrementAndGet();
@@ -308,19 +416,33 @@ class JepsenTest
             close();
         }
 
-        void finalRead(final String key, final int leader)
+        /**
+         * Read a key until a read succeeds, following -MOVED and waiting out -CLUSTERDOWN and -TRYAGAIN.
+         *
+         * @return null once a read succeeded, or the last error when none did within the timeout.
+         */
+        String finalRead(final String key, final int leader, final long timeoutMs)
         {
             port = cluster.clientPort(leader);
             close();
-            for (int attempt = 0; attempt < 20; attempt++)
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            try
             {
-                if (invoke(Operation.Kind.READ, key, null,
+                while (!invoke(Operation.Kind.READ, key, null,
                     "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n"))
                 {
-                    break;
+                    if (System.nanoTime() - deadlineNs > 0)
+                    {
+                        return lastError + " (from port " + port + ")";
+                    }
+                    pause();
                 }
+                return null;
             }
-            close();
+            finally
+            {
+                close();
+            }
         }
 
         /**
@@ -340,6 +462,7 @@ class JepsenTest
             }
             catch (final IOException ex)
             {
+                lastError = ex.toString();
                 close();
                 port = cluster.clientPort(1 + random.nextInt(members));
             }
@@ -354,6 +477,7 @@ class JepsenTest
             }
             else if (reply.startsWith("-"))
             {
+                lastError = reply;
                 if (reply.startsWith("-MOVED "))
                 {
                     final String address = reply.substring(reply.lastIndexOf(' ') + 1).trim();
@@ -378,6 +502,10 @@ class JepsenTest
             }
             else if (Operation.Kind.WRITE == kind)
             {
+                if (!"+OK".equals(reply))
+                {
+                    lastError = reply;
+                }
                 record(kind, key, value, invokeNs, completeNs,
                     "+OK".equals(reply) ? Operation.Outcome.OK : Operation.Outcome.INFO);
                 return "+OK".equals(reply);
@@ -452,7 +580,7 @@ class JepsenTest
         {
             try
             {
-                TimeUnit.MILLISECONDS.sleep(20);
+                TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE_MS);
             }
             catch (final InterruptedException ex)
             {

@@ -40,11 +40,17 @@ final class NetworkNemesis implements AutoCloseable
     }
 
     /**
-     * @return a nemesis for the cluster, or null with the reason printed when nftables cannot be used here (not
-     * installed, not root).
+     * @return a nemesis for the cluster.
+     * @throws UnavailableException when nftables cannot be used here, saying why: nft is not installed, or it may not
+     * change the firewall (not root, no CAP_NET_ADMIN).
      */
-    static NetworkNemesis openIfAvailable(final TestCluster cluster)
+    static NetworkNemesis open(final TestCluster cluster) throws UnavailableException
     {
+        if (null == Requirements.findOnPath("nft"))
+        {
+            throw new UnavailableException("nft is not on the PATH (" + System.getenv("PATH") + "); " +
+                Requirements.INSTALL_NFTABLES);
+        }
         final String table = TABLE_PREFIX + ProcessHandle.current().pid() + "_" + COUNT.incrementAndGet();
         try
         {
@@ -57,8 +63,24 @@ final class NetworkNemesis implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            System.out.println("network nemesis unavailable, no partitions in this run: " + ex.getMessage());
-            return null;
+            throw new UnavailableException(
+                "nft cannot change the firewall here (it needs root or CAP_NET_ADMIN): " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Open a nemesis for a test that cannot run without one: the test is skipped, or fails under CI, when nftables
+     * cannot be used ({@link Requirements}).
+     */
+    static NetworkNemesis require(final TestCluster cluster)
+    {
+        try
+        {
+            return open(cluster);
+        }
+        catch (final UnavailableException ex)
+        {
+            throw Requirements.unmet("cannot cut the network: " + ex.getMessage());
         }
     }
 
@@ -189,5 +211,18 @@ final class NetworkNemesis implements AutoCloseable
                 output.trim());
         }
         return output;
+    }
+
+    /**
+     * nftables cannot be used here; the message says why and what would fix it.
+     */
+    static final class UnavailableException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(final String reason)
+        {
+            super(reason);
+        }
     }
 }

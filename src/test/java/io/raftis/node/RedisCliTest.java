@@ -2,6 +2,7 @@ package io.raftis.node;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,30 +21,41 @@ import java.util.regex.Pattern;
 import static io.raftis.node.TestCluster.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real Redis tools against a 3-member cluster: redis-cli, its {@code -c} mode that follows MOVED to the leader,
- * and a short redis-benchmark. Skipped when the tools are not installed.
+ * and a short redis-benchmark. Skipped, with the reason, when the tools are not on the PATH; failed instead under CI
+ * ({@link Requirements}).
  */
 class RedisCliTest
 {
-    private static final String REDIS_CLI = findExecutable("redis-cli");
-    private static final String REDIS_BENCHMARK = findExecutable("redis-benchmark");
     private static final long TOOL_TIMEOUT_MS = 60_000;
     private static final Pattern SET_THROUGHPUT = Pattern.compile("(?m)^SET: [0-9.]+ requests per second");
     private static final Pattern GET_THROUGHPUT = Pattern.compile("(?m)^GET: [0-9.]+ requests per second");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
+    private static String redisCli;
     private static Path dir;
     private static TestCluster cluster;
 
     @BeforeAll
     static void startCluster(@TempDir final Path tempDir)
     {
-        assumeTrue(null != REDIS_CLI, "redis-cli is not installed");
         dir = tempDir;
-        cluster = TestCluster.start(3, tempDir);
+        if (null != Requirements.findOnPath("redis-cli")) // without it each test stops in requireRedisCli
+        {
+            cluster = TestCluster.start(3, tempDir);
+        }
+    }
+
+    /**
+     * Skip each test, or fail it under CI, without redis-cli: one by one, so that the summary counts them as skipped
+     * (a class that stops in {@code @BeforeAll} counts as no tests at all).
+     */
+    @BeforeEach
+    void requireRedisCli()
+    {
+        redisCli = Requirements.executable("redis-cli", Requirements.INSTALL_REDIS_TOOLS);
     }
 
     @AfterAll
@@ -60,8 +71,8 @@ class RedisCliTest
     void shouldSetAndGetThroughTheLeader()
     {
         final int leader = cluster.awaitLeader();
-        assertEquals("OK", run(REDIS_CLI, "-h", HOST, "-p", port(leader), "SET", "k", "v").output.trim());
-        assertEquals("v", run(REDIS_CLI, "-h", HOST, "-p", port(leader), "GET", "k").output.trim());
+        assertEquals("OK", run(redisCli, "-h", HOST, "-p", port(leader), "SET", "k", "v").output.trim());
+        assertEquals("v", run(redisCli, "-h", HOST, "-p", port(leader), "GET", "k").output.trim());
     }
 
     @Test
@@ -69,7 +80,7 @@ class RedisCliTest
     {
         final int leader = cluster.awaitLeader();
         final int follower = leader == 1 ? 2 : 1;
-        final Result result = run(REDIS_CLI, "-h", HOST, "-p", port(follower), "SET", "k", "v");
+        final Result result = run(redisCli, "-h", HOST, "-p", port(follower), "SET", "k", "v");
         assertTrue(result.output.contains("MOVED 0 " + HOST + ":" + port(leader)), result::toString);
     }
 
@@ -78,18 +89,19 @@ class RedisCliTest
     {
         final int leader = cluster.awaitLeader();
         final int follower = leader == 1 ? 2 : 1;
-        final Result set = run(REDIS_CLI, "-c", "-h", HOST, "-p", port(follower), "SET", "k2", "v2");
+        final Result set = run(redisCli, "-c", "-h", HOST, "-p", port(follower), "SET", "k2", "v2");
         assertEquals("OK", set.output.trim(), set::toString);
         assertEquals(0, set.exitCode, set::toString);
-        assertEquals("v2", run(REDIS_CLI, "-h", HOST, "-p", port(leader), "GET", "k2").output.trim());
+        assertEquals("v2", run(redisCli, "-h", HOST, "-p", port(leader), "GET", "k2").output.trim());
     }
 
     @Test
     void shouldFinishAShortRedisBenchmarkAgainstTheLeader()
     {
-        assumeTrue(null != REDIS_BENCHMARK, "redis-benchmark is not installed");
+        final String redisBenchmark =
+            Requirements.executable("redis-benchmark", Requirements.INSTALL_REDIS_TOOLS);
         final int leader = cluster.awaitLeader();
-        final Result result = run(REDIS_BENCHMARK, "-h", HOST, "-p", port(leader), "-t", "set,get", "-n", "2000", "-q");
+        final Result result = run(redisBenchmark, "-h", HOST, "-p", port(leader), "-t", "set,get", "-n", "2000", "-q");
         assertEquals(0, result.exitCode, result::toString);
         final String output = result.output.replace('\r', '\n');
         assertTrue(SET_THROUGHPUT.matcher(output).find(), result::toString);
@@ -142,28 +154,6 @@ class RedisCliTest
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
-    }
-
-    private static String findExecutable(final String name)
-    {
-        final List<String> candidates = new ArrayList<>();
-        candidates.add("/usr/bin/" + name);
-        final String path = System.getenv("PATH");
-        if (null != path)
-        {
-            for (final String entry : path.split(File.pathSeparator))
-            {
-                candidates.add(entry + File.separator + name);
-            }
-        }
-        for (final String candidate : candidates)
-        {
-            if (Files.isExecutable(Path.of(candidate)))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private record Result(List<String> command, int exitCode, String output)
