@@ -110,6 +110,12 @@ final class SimulatedCluster
     int maxInflightBytes = 16384;
     int[] rejectedAppends;
     long messagesDelivered;
+    long moved;
+    long clusterDown;
+    long tryAgain;
+    long uncertain;
+    long pipelined;
+    long timedOut;
 
     record EntryId(long index, long term)
     {
@@ -498,6 +504,7 @@ final class SimulatedCluster
             }
             redirect = -1;
             final int count = random.nextInt(4) == 0 ? 2 + random.nextInt(2) : 1;
+            pipelined += count > 1 ? 1 : 0;
             for (int i = 0; i < count; i++)
             {
                 final String key = keys[random.nextInt(keys.length)];
@@ -549,15 +556,19 @@ final class SimulatedCluster
                 " <- " + reply.replace("\r\n", " "));
             if (reply.startsWith("-MOVED 0 127.0.0.1:"))
             {
+                moved++;
                 redirect = Integer.parseInt(reply.substring(reply.lastIndexOf(':') + 1)) -
                     InProcessNode.CLIENT_PORT_BASE;
             }
             else if (reply.startsWith("-CLUSTERDOWN") || reply.startsWith("-TRYAGAIN"))
             {
+                clusterDown += reply.startsWith("-CLUSTERDOWN") ? 1 : 0;
+                tryAgain += reply.startsWith("-TRYAGAIN") ? 1 : 0;
                 redirect = Math.max(redirect, 0);
             }
             else if (write && reply.startsWith("-UNCERTAIN"))
             {
+                uncertain++;
                 history.add(new Operation(id, request.key(), request.kind(), request.value(), request.invokeNs(), nowNs,
                     Operation.Outcome.INFO));
             }
@@ -624,6 +635,7 @@ final class SimulatedCluster
         {
             if (!pending.isEmpty() && nowNs - pending.peek().invokeNs() > CLIENT_TIMEOUT_NS)
             {
+                timedOut++;
                 abandon("timed out");
             }
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -34,8 +35,20 @@ final class Simulation
     /**
      * What one run checked.
      */
-    record Result(long seed, int size, int operations, long messages, long terms)
+    record Result(long seed, int size, int operations, long messages, long terms, Replies replies)
     {
+    }
+
+    /**
+     * How often the clients met each answer that is not a plain result: what the run exercised of the dispatcher.
+     */
+    record Replies(long moved, long clusterDown, long tryAgain, long uncertain, long pipelined, long timedOut)
+    {
+        Replies plus(final Replies o)
+        {
+            return new Replies(moved + o.moved, clusterDown + o.clusterDown, tryAgain + o.tryAgain,
+                uncertain + o.uncertain, pipelined + o.pipelined, timedOut + o.timedOut);
+        }
     }
 
     private Simulation()
@@ -137,7 +150,9 @@ final class Simulation
         {
             terms = Math.max(terms, cluster.members[id].raft.term());
         }
-        return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms);
+        return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms, new Replies(
+            cluster.moved, cluster.clusterDown, cluster.tryAgain, cluster.uncertain, cluster.pipelined,
+            cluster.timedOut));
     }
 
     private static void nemesis(
@@ -292,7 +307,7 @@ final class Simulation
     /**
      * What a range of seeds found: each failure names its seed and how to replay it.
      */
-    record Seeds(long runs, long operations, List<String> failures, double seconds)
+    record Seeds(long runs, long operations, Replies replies, List<String> failures, double seconds)
     {
     }
 
@@ -312,6 +327,7 @@ final class Simulation
         final ExecutorService executor = Executors.newFixedThreadPool(threads);
         final AtomicLong next = new AtomicLong(first);
         final AtomicLong operations = new AtomicLong();
+        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0));
         final AtomicLong done = new AtomicLong();
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final long end = first + count;
@@ -326,7 +342,9 @@ final class Simulation
                 {
                     try
                     {
-                        operations.addAndGet(run(seed, bug, false).operations());
+                        final Result result = run(seed, bug, false);
+                        operations.addAndGet(result.operations());
+                        replies.accumulateAndGet(result.replies(), Replies::plus);
                     }
                     catch (final Throwable failure)
                     {
@@ -356,7 +374,8 @@ final class Simulation
         {
             executor.shutdownNow();
         }
-        return new Seeds(done.get(), operations.get(), List.copyOf(failures), (System.nanoTime() - startNs) / 1e9);
+        return new Seeds(done.get(), operations.get(), replies.get(), List.copyOf(failures),
+            (System.nanoTime() - startNs) / 1e9);
     }
 
     /**
@@ -376,8 +395,9 @@ final class Simulation
             return;
         }
         final Seeds seeds = runSeeds(first, count, bug, Long.MAX_VALUE, System.out::println);
-        System.out.printf("seeds %d..%d: %,d runs, %,d client operations checked, %d failed, %.0f s%n",
-            first, first + count - 1, seeds.runs(), seeds.operations(), seeds.failures().size(), seeds.seconds());
+        System.out.printf("seeds %d..%d: %,d runs, %,d client operations checked, %d failed, %.0f s; %s%n",
+            first, first + count - 1, seeds.runs(), seeds.operations(), seeds.failures().size(), seeds.seconds(),
+            seeds.replies());
         System.exit(seeds.failures().isEmpty() ? 0 : 1);
     }
 }
