@@ -43,6 +43,7 @@ final class SimulatedCluster
     static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long CLIENT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     static final int TRACE_LINES = 400;
+    private static final String SET_PREFIX = "*3\r\n$3\r\nSET\r\n$";
 
     /**
      * Bugs to inject, to show that the checkers catch them: a rule broken in the real core through its test-only
@@ -291,11 +292,15 @@ final class SimulatedCluster
             applied.put(index, value);
             if (EntryFrame.TYPE_COMMAND == type)
             {
-                final String[] resp = payload.split("\r\n");
                 final int equals = payload.indexOf('=');
-                if (resp.length == 7 && resp[2].equals("SET"))
+                if (payload.startsWith(SET_PREFIX))
                 {
-                    registers.put(resp[4], resp[6]);
+                    // *3 $3 SET $n key $m value, each line ended by CRLF
+                    final int keyLineEnd = payload.indexOf('\r', SET_PREFIX.length());
+                    final int keyStart = keyLineEnd + 2;
+                    final int keyEnd = keyStart + Integer.parseInt(payload.substring(SET_PREFIX.length(), keyLineEnd));
+                    final int valueStart = payload.indexOf('\n', keyEnd + 2) + 1;
+                    registers.put(payload.substring(keyStart, keyEnd), payload.substring(valueStart, payload.length() - 2));
                 }
                 else if (equals > 0)
                 {

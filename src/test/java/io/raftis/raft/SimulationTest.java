@@ -1,5 +1,6 @@
 package io.raftis.raft;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +21,11 @@ class SimulationTest
     private static final int SEEDS = Integer.getInteger("raftis.sim.seeds", 5000);
     private static final long FIRST_SEED = Long.getLong("raftis.sim.firstSeed", 1);
     private static final int MAX_SEEDS_TO_CATCH = 2000;
+    /**
+     * Tests that show a checker catches an injected bug: they test the checkers, not the core, so mutation testing of
+     * the core leaves them out (scripts/mutation.sh).
+     */
+    static final String CHECKER_PROOF = "checker-proof";
 
     @Test
     void shouldFindNothingInThousandsOfSeeds() throws Exception
@@ -53,6 +59,7 @@ class SimulationTest
      * Each checker must be able to fail: with one rule of the real core broken (or a disk that breaks its promise),
      * some seed is caught, and by the checker for that property.
      */
+    @Tag(CHECKER_PROOF)
     @ParameterizedTest
     @EnumSource(value = SimulatedCluster.Bug.class, mode = EnumSource.Mode.EXCLUDE,
         names = {"NONE", "COUNT_STALE_VOTES", "COMMIT_PREVIOUS_TERM", "LEASE_WITHOUT_DRIFT_MARGIN"})
