@@ -5,13 +5,17 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Protocol.Command;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.raftis.node.ClusterTest.connect;
@@ -87,6 +91,56 @@ class ClusterClientTest
         assertEquals(1, masters, nodes);
         assertEquals(jedis.clusterMyId().length(), 40);
 
+        // CLUSTER SHARDS: one shard of every slot, its nodes the leader as master and the followers as replicas
+        final List<?> shards = (List<?>)jedis.sendCommand(Command.CLUSTER, "SHARDS");
+        final String text = TestCluster.text(shards);
+        assertEquals(1, shards.size(), text);
+        final Map<String, Object> shardFields = fields((List<?>)shards.get(0));
+        assertEquals(List.of(0L, 16383L), shardFields.get("slots"), text);
+        final List<?> shardNodes = (List<?>)shardFields.get("nodes");
+        assertEquals(3, shardNodes.size(), text);
+        final Set<Long> replicaPorts = new HashSet<>();
+        for (int i = 0; i < shardNodes.size(); i++)
+        {
+            final Map<String, Object> node = fields((List<?>)shardNodes.get(i));
+            assertEquals("127.0.0.1", TestCluster.text(node.get("ip")), text);
+            assertEquals("online", TestCluster.text(node.get("health")), text);
+            assertEquals(40, TestCluster.text(node.get("id")).length(), text);
+            if (0 == i)
+            {
+                assertEquals("master", TestCluster.text(node.get("role")), "the first node is the master: " + text);
+                assertEquals((long)cluster.clientPort(leader), node.get("port"), "the leader is the master: " + text);
+                assertEquals(masterId, TestCluster.text(node.get("id")), text);
+            }
+            else
+            {
+                assertEquals("replica", TestCluster.text(node.get("role")), text);
+                replicaPorts.add((Long)node.get("port"));
+            }
+        }
+        final Set<Long> followerPorts = new HashSet<>();
+        for (int id = 1; id <= 3; id++)
+        {
+            if (id != leader)
+            {
+                followerPorts.add((long)cluster.clientPort(id));
+            }
+        }
+        assertEquals(followerPorts, replicaPorts, "the followers are the replicas: " + text);
+    }
+
+    /**
+     * A flat list of alternating names and values, as CLUSTER SHARDS answers in RESP2, as a map.
+     */
+    private static Map<String, Object> fields(final List<?> flat)
+    {
+        assertEquals(0, flat.size() % 2, () -> "names and values: " + TestCluster.text(flat));
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < flat.size(); i += 2)
+        {
+            fields.put(TestCluster.text(flat.get(i)), flat.get(i + 1));
+        }
+        return fields;
     }
 
     @Test
