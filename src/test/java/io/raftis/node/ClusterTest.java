@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.raftis.node.TestCluster.AWAIT_TIMEOUT_MS;
 import static io.raftis.node.TestCluster.HOST;
@@ -61,6 +63,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ClusterTest
 {
     private static final int READ_BATCH = 100;
+    private static final Pattern BATCH_LIMIT_ERROR = Pattern.compile("ERR command of (\\d+) bytes is too large to " +
+        "replicate: the limit is (\\d+) bytes \\(raftis\\.max\\.batch\\.bytes, raftis\\.aeron\\.term\\.length\\)");
     private static final int SOCKET_TIMEOUT_MS = 30_000;
     private static final int ROLL_WRITERS = 4;
     private static final int ROLL_BATCHES = 40;
@@ -197,6 +201,61 @@ class ClusterTest
             final int newLeader = cluster.awaitLeader();
             assertNotEquals(leader, newLeader);
             assertKeys(cluster, newLeader, writer.acknowledged());
+        }
+    }
+
+    @Test
+    void shouldHandLeadershipToAnotherMemberWithoutLosingAcknowledgedWritesWhenTheLeaderIsStopped()
+        throws InterruptedException, IOException
+    {
+        try (TestCluster cluster = TestCluster.start(3, dir))
+        {
+            final int leader = cluster.awaitLeader();
+            final ContinuousWriter writer = new ContinuousWriter(cluster, leader);
+            writer.start();
+            try
+            {
+                writer.awaitAcknowledged(200);
+                cluster.stop(leader); // SIGTERM, as scripts/stop-cluster.sh sends it
+                writer.awaitAcknowledged(writer.acknowledgedCount() + 200);
+            }
+            finally
+            {
+                writer.stop();
+            }
+
+            final int newLeader = cluster.awaitLeader();
+            assertNotEquals(leader, newLeader);
+            assertKeys(cluster, newLeader, writer.acknowledged());
+
+            // the stopped leader was a follower before it exited: it handed over rather than left an election to
+            // the others' timeouts
+            final List<String> log = Files.readAllLines(cluster.logFile(leader), StandardCharsets.UTF_8);
+            final String stoppingLine = "member " + leader + " stopping";
+            int from = -1;
+            int to = -1;
+            for (int i = 0; i < log.size(); i++)
+            {
+                if (log.get(i).endsWith(stoppingLine))
+                {
+                    from = i;
+                }
+                else if (from >= 0 && log.get(i).endsWith("member " + leader + " stopped"))
+                {
+                    to = i;
+                }
+            }
+            assertTrue(from >= 0 && to > from, () -> "no stop of member " + leader + " in its log:\n" +
+                cluster.logTail(leader));
+            final List<String> whileStopping = log.subList(from, to);
+            final String follower = "member " + leader + " is follower in term ";
+            assertTrue(whileStopping.stream().anyMatch(line -> line.contains(follower)),
+                () -> "member " + leader + " stopped as the leader, without handing over: " + whileStopping);
+
+            cluster.restart(leader);
+            awaitCaughtUp(cluster, leader);
+            assertEquals(keyCount(cluster, cluster.awaitLeader()), keyCount(cluster, leader),
+                "keys on the restarted member " + leader);
         }
     }
 
@@ -948,6 +1007,50 @@ class ClusterTest
                 catch (final IOException ex)
                 {
                     throw new UncheckedIOException(ex);
+                }
+            });
+        }
+
+        @Test
+        void shouldRefuseACommandLargerThanABatchNamingTheLimitApplyingNothingAndKeepTheConnection()
+        {
+            final byte[] tooLarge = new byte[300 * 1024];
+            final byte[] large = new byte[200 * 1024];
+            Arrays.fill(tooLarge, (byte)'x');
+            Arrays.fill(large, (byte)'y');
+            cluster.onOneLeader(leader ->
+            {
+                try (Jedis jedis = cluster.client(leader))
+                {
+                    jedis.del("batch:too-large", "batch:large", "batch:before", "batch:after");
+                    final JedisDataException refused = assertThrows(
+                        JedisDataException.class, () -> jedis.set(bytes("batch:too-large"), tooLarge));
+                    final Matcher matcher = BATCH_LIMIT_ERROR.matcher(refused.getMessage());
+                    assertTrue(matcher.matches(), refused::getMessage);
+                    final long size = Long.parseLong(matcher.group(1));
+                    final long limit = Long.parseLong(matcher.group(2));
+                    assertTrue(size > tooLarge.length && limit < size && limit <= 256 * 1024, refused::getMessage);
+                    assertNull(jedis.get("batch:too-large"), "a refused command was applied");
+                    assertEquals("PONG", jedis.ping(), "the connection is still usable");
+
+                    // below the limit a large value is taken; pipelined, the refusal is answered in its place
+                    assertEquals("OK", jedis.set(bytes("batch:large"), large));
+                    assertArrayEquals(large, jedis.get(bytes("batch:large")));
+                    try (Pipeline pipeline = jedis.pipelined())
+                    {
+                        final Response<Object> before = pipeline.sendCommand(Command.SET, "batch:before", "1");
+                        final Response<Object> refusedToo =
+                            pipeline.sendCommand(Command.SET, bytes("batch:too-large"), tooLarge);
+                        final Response<Object> after = pipeline.sendCommand(Command.SET, "batch:after", "2");
+                        pipeline.sync();
+                        assertEquals("OK", TestCluster.text(before.get()));
+                        final JedisDataException inPipeline = assertThrows(JedisDataException.class, refusedToo::get);
+                        assertTrue(BATCH_LIMIT_ERROR.matcher(inPipeline.getMessage()).matches(),
+                            inPipeline::getMessage);
+                        assertEquals("OK", TestCluster.text(after.get()));
+                    }
+                    assertEquals(List.of("1", "2"), jedis.mget("batch:before", "batch:after"));
+                    assertNull(jedis.get("batch:too-large"), "a refused command was applied");
                 }
             });
         }
