@@ -305,7 +305,9 @@ final class TestCluster implements AutoCloseable
     }
 
     /**
-     * Stop a member with SIGTERM and wait for it to exit; a member that does not is killed and the test fails.
+     * Stop a member with SIGTERM, as scripts/stop-cluster.sh does, and wait for it to exit; a member that does not is
+     * killed and the test fails. The signal is sent with kill rather than {@link Process#destroy()}, which also
+     * closes the member's stdin and so has {@link TestMemberMain} exit on its own, racing the signal's handling.
      */
     void stop(final int id)
     {
@@ -314,7 +316,7 @@ final class TestCluster implements AutoCloseable
         {
             resume(id); // a stopped process handles SIGTERM only once it runs again
         }
-        process.destroy();
+        signal(id, "TERM");
         if (!waitFor(process, STOP_TIMEOUT_MS))
         {
             process.destroyForcibly();
