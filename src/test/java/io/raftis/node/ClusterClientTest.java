@@ -148,17 +148,23 @@ class ClusterClientTest
     {
         try (TestCluster cluster = TestCluster.start(3, dir))
         {
-            final int leader = cluster.awaitLeader();
-            final int seed = leader == 1 ? 2 : 1;
+            final int firstLeader = cluster.awaitLeader();
+            final int seed = firstLeader == 1 ? 2 : 1;
             try (JedisCluster client = new JedisCluster(
                 Set.of(new HostAndPort("127.0.0.1", cluster.clientPort(seed))), 2_000, 20))
             {
-                for (int i = 0; i < 50; i++)
+                // JedisCluster follows MOVED, but fails on the CLUSTERDOWN of an election: once leadership is
+                // settled, the writes (of the same values) go again
+                cluster.onOneLeader(leader ->
                 {
-                    assertEquals("OK", client.set("cc:" + i, "v" + i));
-                }
-                assertEquals("v7", client.get("cc:7"));
+                    for (int i = 0; i < 50; i++)
+                    {
+                        assertEquals("OK", client.set("cc:" + i, "v" + i));
+                    }
+                    assertEquals("v7", client.get("cc:7"));
+                });
 
+                final int leader = cluster.awaitLeader();
                 cluster.kill(leader);
                 final int newLeader = cluster.awaitLeader();
                 assertNotEquals(leader, newLeader);

@@ -313,10 +313,11 @@ class ClusterTest
     {
         try (TestCluster cluster = TestCluster.start(3, dir))
         {
-            final int oldLeader = cluster.awaitLeader();
-            try (Jedis jedis = cluster.client(oldLeader))
+            final int oldLeader;
+            try (ClusterWriter writer = new ClusterWriter(cluster, cluster.awaitLeader()))
             {
-                assertEquals("OK", jedis.set("paused:key", "old"));
+                assertTrue(writer.set("paused:key", "old"), writer::summary);
+                oldLeader = cluster.awaitLeader();
             }
             try (Socket writer = connect(cluster.clientPort(oldLeader));
                 Socket reader = connect(cluster.clientPort(oldLeader)))
@@ -329,9 +330,9 @@ class ClusterTest
                 cluster.pause(oldLeader);
                 final int newLeader = cluster.awaitLeader();
                 assertNotEquals(oldLeader, newLeader);
-                try (Jedis jedis = cluster.client(newLeader))
+                try (ClusterWriter client = new ClusterWriter(cluster, newLeader))
                 {
-                    assertEquals("OK", jedis.set("paused:key", "new"));
+                    assertTrue(client.set("paused:key", "new"), client::summary);
                 }
 
                 // waiting in its sockets, the old leader reads these before it hears of the new term
@@ -350,10 +351,9 @@ class ClusterTest
                     "a stale read: " + diagnostic);
             }
 
-            final int leader = cluster.awaitLeader();
-            try (Jedis jedis = cluster.client(leader))
+            try (ClusterWriter reader = new ClusterWriter(cluster, cluster.awaitLeader()))
             {
-                assertEquals("new", jedis.get("paused:key"));
+                assertEquals("new", reader.get("paused:key"));
             }
             awaitCaughtUp(cluster, oldLeader);
         }
@@ -541,11 +541,10 @@ class ClusterTest
             }
 
             cluster.restart(2);
-            final int leader = cluster.awaitLeader();
-            try (Jedis jedis = cluster.client(leader))
+            try (ClusterWriter writer = new ClusterWriter(cluster, cluster.awaitLeader()))
             {
-                assertEquals("OK", jedis.set("k", "v"));
-                assertEquals("v", jedis.get("k"));
+                assertTrue(writer.set("k", "v"), writer::summary);
+                assertEquals("v", writer.get("k"));
             }
         }
     }
