@@ -529,8 +529,18 @@ final class TestCluster implements AutoCloseable
             }
             catch (final RuntimeException | AssertionError ex)
             {
-                final int leaderAfter = awaitLeader();
-                final long termAfter = raftField(leaderAfter, "raft_term");
+                final int leaderAfter;
+                final long termAfter;
+                try
+                {
+                    leaderAfter = awaitLeader();
+                    termAfter = raftField(leaderAfter, "raft_term");
+                }
+                catch (final RuntimeException | AssertionError noLeader)
+                {
+                    noLeader.addSuppressed(ex); // the scenario's own failure, which came first
+                    throw noLeader;
+                }
                 if (leaderAfter == leader && termAfter == term)
                 {
                     throw ex;
