@@ -396,7 +396,7 @@ final class ServerCommands
         out.arrayHeader(categories.length);
         for (final String category : categories)
         {
-            out.simpleString("@" + category);
+            out.simpleString(category); // the names carry their @ already
         }
         out.arrayHeader(0); // tips
         out.arrayHeader(0); // key specifications

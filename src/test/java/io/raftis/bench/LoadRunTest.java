@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoadRunTest
 {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The drain ends once every reply is in: a generous bound only keeps a broken run from hanging the test. */
+    private static final long DRAIN_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long LONG_SCHEDULE_NS = TimeUnit.MINUTES.toNanos(10);
 
     @Test
     void shouldMeasureAServerStallFromTheIntendedSendTimes() throws IOException
@@ -34,13 +37,13 @@ class LoadRunTest
             assertEquals(0, run.errors(LoadRun.SET) + run.errors(LoadRun.GET));
             assertTrue(run.completed(LoadRun.SET) > 1200 && run.completed(LoadRun.GET) > 1200, "50:50 mix");
 
+            // Lower bounds only: the stall guarantees them however slow the machine is, while a loaded machine can
+            // make any latency longer. Requests due in the first 100 ms of the 200 ms stall each wait more than
+            // 100 ms from their intended send times: about 200 of them at 2000 requests per second.
             final double maxMs = all.getMaxValue() / 1000.0;
-            final double p50Ms = all.getValueAtPercentile(50) / 1000.0;
-            assertTrue(maxMs >= 180 && maxMs < 700, "max " + maxMs + " ms");
-            assertTrue(p50Ms < 20, "p50 " + p50Ms + " ms");
-            // requests due in the first 100 ms of the stall each wait more than 100 ms: about 200 of them
+            assertTrue(maxMs >= 180, "max " + maxMs + " ms");
             final long over100ms = all.getTotalCount() - all.getCountBetweenValues(0, 100_000);
-            assertTrue(over100ms >= 150 && over100ms < 700, over100ms + " latencies over 100 ms");
+            assertTrue(over100ms >= 150, over100ms + " latencies over 100 ms");
             assertTrue(run.maxInFlight() >= 50, "requests pipelined during the stall: " + run.maxInFlight());
             assertEquals(0, run.connectionsCapped());
         }
@@ -62,10 +65,9 @@ class LoadRunTest
             // uncorrected (closed-loop) measurement would show one slow request. Measured from the intended times,
             // about 100 of them waited more than 100 ms.
             final double maxMs = all.getMaxValue() / 1000.0;
-            assertTrue(maxMs >= 180 && maxMs < 700, "max " + maxMs + " ms");
+            assertTrue(maxMs >= 180, "max " + maxMs + " ms");
             final long over100ms = all.getTotalCount() - all.getCountBetweenValues(0, 100_000);
             assertTrue(over100ms >= 70, over100ms + " latencies over 100 ms");
-            assertTrue(all.getValueAtPercentile(50) < 20_000, "p50 " + all.getValueAtPercentile(50) + " us");
             assertTrue(run.maxSendLagNs() >= 150 * MS, "sends held back: " + run.maxSendLagNs() / MS + " ms");
         }
     }
@@ -79,8 +81,7 @@ class LoadRunTest
 
             final Histogram all = run.allHistogram();
             assertEquals(1000, all.getTotalCount());
-            final double p50Ms = all.getValueAtPercentile(50) / 1000.0;
-            assertTrue(p50Ms >= 5 && p50Ms < 30, "p50 " + p50Ms + " ms");
+            // every reply is held back 5 ms: no request can be measured faster, however fast the machine
             assertTrue(all.getMinValue() >= 5000, "min " + all.getMinValue() + " us");
         }
     }
@@ -114,15 +115,18 @@ class LoadRunTest
         try (StallingServer server = new StallingServer(0, 0, 0, TimeUnit.MILLISECONDS, null))
         {
             server.closeAfter(600);
-            final long startNs = System.nanoTime();
-            final LoadRun run = run(options(server).rate(1000).connections(3).durationNs(5000 * MS));
+            final LoadOptions options = options(server).rate(1000).connections(3).durationNs(LONG_SCHEDULE_NS);
+            final LoadRun run = run(options);
 
-            assertTrue(System.nanoTime() - startNs < 3000 * MS, "ended without waiting for the schedule");
+            // the server closes after 0.6 s of a 10-minute schedule: the run ends then, not with the schedule
+            assertTrue(run.elapsedNs() < options.warmupNs() + LONG_SCHEDULE_NS,
+                "ran for " + run.elapsedNs() / MS + " ms of a schedule of " + LONG_SCHEDULE_NS / MS + " ms");
             assertEquals(3, run.connectionsClosed());
             assertEquals("connection closed by the server", run.closeReason());
+            // 200 of the 600 requests the server answers at most are due in the warm-up
             final long completed = run.completed(LoadRun.SET) + run.completed(LoadRun.GET);
-            assertTrue(completed > 300 && completed <= 400, completed + " completed");
-            assertEquals(5000, run.scheduledMeasured());
+            assertTrue(completed > 0 && completed <= 400, completed + " completed");
+            assertEquals(600 * 1000, run.scheduledMeasured());
         }
     }
 
@@ -146,7 +150,7 @@ class LoadRunTest
             .port(server.port())
             .warmupNs(200 * MS)
             .durationNs(1500 * MS)
-            .drainNs(2000 * MS);
+            .drainNs(DRAIN_NS);
     }
 
     static LoadRun run(final LoadOptions options) throws IOException

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SegmentedLogTest
 {
@@ -859,5 +862,49 @@ class SegmentedLogTest
         final DirectBuffer empty = new UnsafeBuffer(new byte[0]);
         assertThrows(IllegalStateException.class, () -> log.append(1, 0, empty, 0, 0));
         assertNotEquals(0, log.lastIndex());
+    }
+    @Test
+    void shouldAllocateANewSegmentOnlyAheadOfItsAppendsSoThatItsFirstSyncWritesLittle() throws IOException
+    {
+        // writing back a whole zero-filled 64 MiB segment at the first sync stalled a new member's duty cycle for
+        // longer than an election timeout; the segment is sparse, zeroed a megabyte ahead of the appends
+        final int segmentLength = 64 * 1024 * 1024;
+        final File probe = new File(dir, "sparse-probe");
+        try (RandomAccessFile file = new RandomAccessFile(probe, "rw"))
+        {
+            file.setLength(segmentLength);
+        }
+        assumeTrue(allocatedBytes(probe) < segmentLength, "the file system keeps files sparse");
+        assertTrue(probe.delete());
+
+        try (SegmentedLog log = new SegmentedLog(dir, segmentLength, true))
+        {
+            appendEntries(log, 1, 100);
+            log.sync();
+            final File segment = segmentFile(1);
+            assertEquals(segmentLength, segment.length());
+            final long allocated = allocatedBytes(segment);
+            assertTrue(allocated <= 4 * 1024 * 1024,
+                () -> "a segment holding 100 small entries has " + allocated + " bytes allocated");
+        }
+    }
+
+    /**
+     * The bytes the file system allocated to a file, as du counts them.
+     */
+    private static long allocatedBytes(final File file) throws IOException
+    {
+        final Process du = new ProcessBuilder("du", "--block-size=1", file.getPath()).redirectErrorStream(true).start();
+        final String output = new String(du.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        try
+        {
+            assertEquals(0, du.waitFor(), output);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException(ex);
+        }
+        return Long.parseLong(output.trim().split("\\s+")[0]);
     }
 }

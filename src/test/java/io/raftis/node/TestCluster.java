@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -46,9 +47,17 @@ import java.util.function.Supplier;
 final class TestCluster implements AutoCloseable
 {
     static final String HOST = "127.0.0.1";
-    static final long ELECTION_TIMEOUT_MS = 500;
-    static final long AWAIT_LEADER_TIMEOUT_MS = 20_000;
-    static final long AWAIT_TIMEOUT_MS = 20_000;
+    /**
+     * Twice the default: the tests run beside other builds on a loaded machine, where a member can miss a few
+     * heartbeats to a long sync, a GC pause or the scheduler. Tests must survive an election anyway; this keeps the
+     * needless ones rare.
+     */
+    static final long ELECTION_TIMEOUT_MS = 1_000;
+    /** Waits that are only there so that a test does not hang: generous, and failing with a diagnostic. */
+    static final long AWAIT_LEADER_TIMEOUT_MS = 60_000;
+    static final long AWAIT_TIMEOUT_MS = 60_000;
+    /** Attempts of a scenario that needs one leader throughout, see {@link #onOneLeader(IntConsumer)}. */
+    static final int ONE_LEADER_ATTEMPTS = 3;
     static final int LOG_TAIL_LINES = 40;
     /** Ids above the member count that a test may use for a member started with another member list. */
     static final int SPARE_IDS = 3;
@@ -63,9 +72,9 @@ final class TestCluster implements AutoCloseable
     private static final int PORTS_PER_SLOT = 10;
     private static final int MAX_MEMBERS = PORTS_PER_SLOT - 1 - SPARE_IDS;
     private static final long POLL_INTERVAL_MS = 20;
-    private static final long STOP_TIMEOUT_MS = 20_000;
+    private static final long STOP_TIMEOUT_MS = 60_000;
     private static final int CONNECT_TIMEOUT_MS = 2_000;
-    private static final int SOCKET_TIMEOUT_MS = 15_000;
+    private static final int SOCKET_TIMEOUT_MS = 30_000;
     private static final Set<Integer> SLOTS_IN_USE = ConcurrentHashMap.newKeySet();
     private static final Set<Process> LIVE_PROCESSES = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger CLUSTER_COUNT = new AtomicInteger();
@@ -118,12 +127,12 @@ final class TestCluster implements AutoCloseable
     }
 
     /**
-     * Start a cluster of members 1..members and wait until each answers PING (not for a leader: see
-     * {@link #awaitLeader()}).
+     * Start a cluster of members 1..members, each with the given extra flags, and wait until each answers PING (not
+     * for a leader: see {@link #awaitLeader()}).
      */
-    static TestCluster start(final int members, final Path dir)
+    static TestCluster start(final int members, final Path dir, final String... flags)
     {
-        return start(members, dir, false);
+        return start(members, dir, false, flags);
     }
 
     private static TestCluster start(
@@ -296,7 +305,9 @@ final class TestCluster implements AutoCloseable
     }
 
     /**
-     * Stop a member with SIGTERM and wait for it to exit; a member that does not is killed and the test fails.
+     * Stop a member with SIGTERM, as scripts/stop-cluster.sh does, and wait for it to exit; a member that does not is
+     * killed and the test fails. The signal is sent with kill rather than {@link Process#destroy()}, which also
+     * closes the member's stdin and so has {@link TestMemberMain} exit on its own, racing the signal's handling.
      */
     void stop(final int id)
     {
@@ -305,7 +316,7 @@ final class TestCluster implements AutoCloseable
         {
             resume(id); // a stopped process handles SIGTERM only once it runs again
         }
-        process.destroy();
+        signal(id, "TERM");
         if (!waitFor(process, STOP_TIMEOUT_MS))
         {
             process.destroyForcibly();
@@ -418,8 +429,8 @@ final class TestCluster implements AutoCloseable
             command,
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-Djava.net.preferIPv4Stack=true",
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
+            "-Xmx512m", // a test may hold a few hundred megabytes of values in a member's keyspace
+            "-XX:+UseSerialGC", // no parallel GC threads competing for the few cores
             "-XX:TieredStopAtLevel=1",
             "-cp", System.getProperty("java.class.path"),
             TestMemberMain.class.getName(),
@@ -494,6 +505,54 @@ final class TestCluster implements AutoCloseable
                     AWAIT_LEADER_TIMEOUT_MS + "ms; ROLE answers: " + answers + "\n" + diagnostics());
             }
             idle();
+        }
+    }
+
+    /**
+     * Run a scenario that needs one leader from start to end, given that leader's id. Raftis may change leaders at
+     * any time (a member that misses heartbeats on a loaded machine calls an election, and the clients of the old
+     * leader get the errors the README promises), so when the scenario fails and the leader or its term changed
+     * while it ran, the failure says nothing about the scenario: it runs again, up to {@value #ONE_LEADER_ATTEMPTS}
+     * times in all. A failure under one leader throughout is the scenario's own and fails the test at once.
+     */
+    void onOneLeader(final IntConsumer scenario)
+    {
+        final List<String> changes = new ArrayList<>();
+        for (int attempt = 1; ; attempt++)
+        {
+            final int leader = awaitLeader();
+            final long term = raftField(leader, "raft_term");
+            try
+            {
+                scenario.accept(leader);
+                return;
+            }
+            catch (final RuntimeException | AssertionError ex)
+            {
+                final int leaderAfter;
+                final long termAfter;
+                try
+                {
+                    leaderAfter = awaitLeader();
+                    termAfter = raftField(leaderAfter, "raft_term");
+                }
+                catch (final RuntimeException | AssertionError noLeader)
+                {
+                    noLeader.addSuppressed(ex); // the scenario's own failure, which came first
+                    throw noLeader;
+                }
+                if (leaderAfter == leader && termAfter == term)
+                {
+                    throw ex;
+                }
+                changes.add("attempt " + attempt + " under member " + leader + " in term " + term + " ended " +
+                    "under member " + leaderAfter + " in term " + termAfter + " with " + ex);
+                if (attempt == ONE_LEADER_ATTEMPTS)
+                {
+                    throw new AssertionError("the leader changed during each of " + ONE_LEADER_ATTEMPTS +
+                        " attempts: " + changes + "\n" + diagnostics(), ex);
+                }
+            }
         }
     }
 

@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ClientConnectionTest
 {
     private static final int MAX_QUERY_BUFFER = 4 * 1024 * 1024;
+    /** Only there so that a test does not hang: generous for a loaded machine. */
+    private static final long TIMEOUT_NS = 60_000_000_000L;
 
     private ServerSocketChannel server;
     private SocketChannel client;
@@ -169,7 +171,7 @@ class ClientConnectionTest
         sender.setDaemon(true);
         sender.start();
 
-        final long deadline = System.nanoTime() + 10_000_000_000L;
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
         while (connection.read() >= 0)
         {
             if (System.nanoTime() > deadline)
@@ -200,7 +202,7 @@ class ClientConnectionTest
     {
         client.close();
 
-        final long deadline = System.nanoTime() + 5_000_000_000L;
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
         int result;
         while ((result = connection.read()) == 0 && System.nanoTime() < deadline)
         {
@@ -293,7 +295,7 @@ class ClientConnectionTest
 
     private void readUntil(final int unparsed)
     {
-        final long deadline = System.nanoTime() + 5_000_000_000L;
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
         while (connection.unparsedLength() < unparsed)
         {
             assertTrue(connection.read() >= 0);

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ClusterTransportTest
 {
-    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     @TempDir
     Path tempDir;
@@ -193,7 +193,9 @@ class ClusterTransportTest
             .members(memberList)
             .aeronDir(tempDir.resolve("aeron-" + memberId).toString())
             .dataDir(tempDir.resolve("data-" + memberId).toFile())
-            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
+            // generous for a loaded machine: the test needs one leader throughout, and both members run on the test
+            // thread, so a stall of that thread longer than an election timeout would depose the leader
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1_000))
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
             .termLength(1024 * 1024)
             .maxBatchBytes(64 * 1024);

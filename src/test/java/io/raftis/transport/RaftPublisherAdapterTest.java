@@ -56,7 +56,7 @@ class RaftPublisherAdapterTest
     private static final int NODE_ID = 2;
     private static final int MTU = 8 * 1024;
     private static final int TERM_LENGTH = 4 * 1024 * 1024;
-    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final long ELECTION_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Past the node's start by more than an election timeout, before its election deadline of 1.5 timeouts. */
