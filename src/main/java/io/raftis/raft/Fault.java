@@ -12,7 +12,7 @@ enum Fault
     DOUBLE_VOTE,
     /** Count granted votes of an earlier term towards the current election. */
     COUNT_STALE_VOTES,
-    /** Append a leader's entries without checking that the entry before them matches (breaks §5.3); heartbeats are checked. */
+    /** Append a leader's entries without checking that the entry before them matches (§5.3); heartbeats still check. */
     SKIP_LOG_CONSISTENCY_CHECK,
     /** Grant votes without the up-to-date check of §5.4.1. */
     VOTE_WITHOUT_LOG_CHECK,

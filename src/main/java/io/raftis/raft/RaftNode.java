@@ -161,7 +161,8 @@ public final class RaftNode
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         // a follower's clock that runs fast by the bound ends its stickiness after T / (1 + e) of true time; a leader's
         // clock that runs slow by the bound must end the lease by then: T (1 - e) / (1 + e) on its own clock
-        this.leaseNs = electionTimeoutNs * (1_000_000 - MAX_CLOCK_RATE_ERROR_PPM) / (1_000_000 + MAX_CLOCK_RATE_ERROR_PPM);
+        this.leaseNs =
+            electionTimeoutNs * (1_000_000 - MAX_CLOCK_RATE_ERROR_PPM) / (1_000_000 + MAX_CLOCK_RATE_ERROR_PPM);
         this.maxBatchBytes = maxBatchBytes;
         this.maxInflightBytes = maxInflightBytes;
         this.maxApplyPerFlush = 1024;

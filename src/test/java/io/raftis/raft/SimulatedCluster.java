@@ -300,7 +300,8 @@ final class SimulatedCluster
                     final int keyStart = keyLineEnd + 2;
                     final int keyEnd = keyStart + Integer.parseInt(payload.substring(SET_PREFIX.length(), keyLineEnd));
                     final int valueStart = payload.indexOf('\n', keyEnd + 2) + 1;
-                    registers.put(payload.substring(keyStart, keyEnd), payload.substring(valueStart, payload.length() - 2));
+                    registers.put(
+                        payload.substring(keyStart, keyEnd), payload.substring(valueStart, payload.length() - 2));
                 }
                 else if (equals > 0)
                 {

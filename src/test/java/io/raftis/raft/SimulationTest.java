@@ -133,7 +133,8 @@ class SimulationTest
         assertEquals(expected, caught.property, bug + " was caught by the wrong checker: " + caught.getMessage());
     }
 
-    private static boolean scripted(final SimulatedCluster.Bug scenario, final long seed, final SimulatedCluster.Bug bug)
+    private static boolean scripted(
+        final SimulatedCluster.Bug scenario, final long seed, final SimulatedCluster.Bug bug)
     {
         return switch (scenario)
         {
