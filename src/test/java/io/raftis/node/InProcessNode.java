@@ -90,6 +90,15 @@ public final class InProcessNode implements ClientConnections
     }
 
     /**
+     * Break the node's reply order, to show that a checker catches it: a read no longer waits for the writes its
+     * connection sent before it, so its reply can overtake theirs.
+     */
+    public void letReadsOvertakePendingWrites()
+    {
+        dispatcher.overtakePendingWrites = true;
+    }
+
+    /**
      * A client connects: the node accepts the connection at once.
      *
      * @return the client's end of the connection.

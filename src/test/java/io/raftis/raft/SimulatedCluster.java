@@ -64,6 +64,10 @@ final class SimulatedCluster
         LEASE_WITHOUT_EXPIRY(Fault.LEASE_WITHOUT_EXPIRY),
         LEASE_WITHOUT_DRIFT_MARGIN(Fault.LEASE_WITHOUT_DRIFT_MARGIN),
         /**
+         * The node's dispatcher lets a read run ahead of the writes its connection sent before it.
+         */
+        READS_OVERTAKE_WRITES(Fault.NONE),
+        /**
          * A crash silently rewrites the payload of the last entry it keeps, leaving its term and checksum valid.
          */
         CORRUPT_ENTRY(Fault.NONE);
@@ -146,6 +150,10 @@ final class SimulatedCluster
         for (int id = 1; id <= size; id++)
         {
             members[id].raft.inject(bug.fault);
+            if (Bug.READS_OVERTAKE_WRITES == bug)
+            {
+                members[id].node.letReadsOvertakePendingWrites();
+            }
         }
     }
 
@@ -240,6 +248,10 @@ final class SimulatedCluster
                 ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
             raft.inject(bug.fault);
             node.bind(raft, maxBatchBytes - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
+            if (Bug.READS_OVERTAKE_WRITES == bug)
+            {
+                node.letReadsOvertakePendingWrites();
+            }
             crashed = false;
             paused = false;
         }

@@ -73,6 +73,7 @@ class SimulationTest
             case COMMIT_BEYOND_MATCH -> "state machine safety";
             case COMMIT_ONLY_WITH_ENTRIES -> "convergence";
             case READ_WITHOUT_QUORUM, READ_BEFORE_NOOP_COMMITS, LEASE_WITHOUT_EXPIRY -> "linearizability";
+            case READS_OVERTAKE_WRITES -> "reply order";
             default -> throw new IllegalArgumentException(bug.name());
         };
         SimulatedCluster.SimulationFailure caught = null;
