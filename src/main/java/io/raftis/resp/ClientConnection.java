@@ -320,6 +320,54 @@ public final class ClientConnection
     }
 
     /**
+     * What a poller does when the socket is readable: read, hand what arrived to the handler, close the connection
+     * at the end of the stream or past the query buffer limit, and have replies the handler wrote sent.
+     *
+     * @param handler     told of what arrived.
+     * @param connections this connection's owner, which sends replies at the end of the pass.
+     * @return the amount of work done: 1 when bytes arrived or the connection closed, else 0.
+     */
+    public int readAndHandle(final ConnectionHandler handler, final ClientConnections connections)
+    {
+        final int bytesRead = read();
+        if (bytesRead < 0)
+        {
+            close();
+            return 1;
+        }
+        if (0 == bytesRead)
+        {
+            return 0;
+        }
+        handler.onRead(this);
+        if (queryBufferLimitExceeded)
+        {
+            close();
+        }
+        else if (!closed && (hasPendingOutput() || closeAfterFlush))
+        {
+            connections.markDirty(this);
+        }
+        return 1;
+    }
+
+    /**
+     * Send pending output, and close the connection when sending failed or when it was to close once flushed.
+     *
+     * @return the amount of work done: 1 when bytes were sent or the connection closed, else 0.
+     */
+    public int flushOrClose()
+    {
+        final int bytesWritten = flush();
+        if (bytesWritten < 0 || (closeAfterFlush && !hasPendingOutput()))
+        {
+            close();
+            return 1;
+        }
+        return bytesWritten > 0 ? 1 : 0;
+    }
+
+    /**
      * Make sure the input buffer can hold at least the given number of unparsed bytes, e.g. the parser's
      * {@link RespParser#requiredLength()} hint for a large bulk argument, moving unparsed bytes to the front.
      * When that is more than the query buffer limit, {@link #isQueryBufferLimitExceeded()} becomes true.

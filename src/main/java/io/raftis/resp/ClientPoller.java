@@ -159,7 +159,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
             connection.dirty = false;
             if (!connection.isClosed())
             {
-                work += flush(connection);
+                work += connection.flushOrClose();
             }
         }
         dirty.clear();
@@ -259,43 +259,13 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
 
         if (0 != (readyOps & SelectionKey.OP_WRITE))
         {
-            workCount += flush(connection);
+            workCount += connection.flushOrClose();
         }
 
         if (0 != (readyOps & SelectionKey.OP_READ) && !connection.isClosed())
         {
-            final int bytesRead = connection.read();
-            if (bytesRead < 0)
-            {
-                connection.close();
-                workCount++;
-            }
-            else if (bytesRead > 0)
-            {
-                workCount++;
-                handler.onRead(connection);
-                if (connection.isQueryBufferLimitExceeded())
-                {
-                    connection.close();
-                }
-                else if (!connection.isClosed() && (connection.hasPendingOutput() || connection.closeAfterFlush()))
-                {
-                    markDirty(connection);
-                }
-            }
+            workCount += connection.readAndHandle(handler, this);
         }
-    }
-
-    private int flush(final ClientConnection connection)
-    {
-        final int bytesWritten = connection.flush();
-        if (bytesWritten < 0 || (connection.closeAfterFlush() && !connection.hasPendingOutput()))
-        {
-            connection.close();
-            return 1;
-        }
-
-        return bytesWritten > 0 ? 1 : 0;
     }
 
     private void accept()

@@ -123,30 +123,9 @@ public final class InProcessNode implements ClientConnections
     public int pollClients()
     {
         int work = 0;
-        for (int i = 0; i < open.size(); i++)
+        for (int i = open.size() - 1; i >= 0; i--) // a connection that closes leaves the list
         {
-            final ClientConnection connection = open.get(i);
-            final int read = connection.read();
-            if (read < 0)
-            {
-                connection.close(); // removes it from open
-                i--;
-                work++;
-            }
-            else if (read > 0)
-            {
-                work++;
-                dispatcher.onRead(connection);
-                if (connection.isQueryBufferLimitExceeded())
-                {
-                    connection.close();
-                    i--;
-                }
-                else if (connection.hasPendingOutput() || connection.closeAfterFlush())
-                {
-                    markDirty(connection);
-                }
-            }
+            work += open.get(i).readAndHandle(dispatcher, this);
         }
         return work;
     }
@@ -162,16 +141,10 @@ public final class InProcessNode implements ClientConnections
         for (int i = 0; i < dirty.size(); i++)
         {
             final ClientConnection connection = dirty.get(i);
-            if (connection.isClosed())
+            if (!connection.isClosed())
             {
-                continue;
+                work += connection.flushOrClose();
             }
-            final int written = connection.flush();
-            if (written < 0 || (connection.closeAfterFlush() && !connection.hasPendingOutput()))
-            {
-                connection.close();
-            }
-            work++;
         }
         dirty.clear();
         return work;
