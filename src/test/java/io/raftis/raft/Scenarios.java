@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 /**
  * Scripted runs of the simulated cluster that steer it into the rare situations where a rule of the protocol is all
  * that stands between the cluster and a violation: the elections, crashes and late messages are scripted, the timing
  * within them comes from the seed. Each returns whether the seed reached its situation, and throws
- * {@link SimulatedCluster.SimulationFailure} when a checker fires.
+ * {@link SimulatedCluster.SimulationFailure} when a checker fires. {@code -Dtrace=true} prints every step's trace.
  */
 final class Scenarios
 {
@@ -247,7 +248,7 @@ final class Scenarios
     }
 
     private static int stepUntilLeader(
-        final SimulatedCluster cluster, final java.util.function.IntPredicate among, final long timeoutNs)
+        final SimulatedCluster cluster, final IntPredicate among, final long timeoutNs)
     {
         final int[] found = new int[1];
         stepUntil(cluster, () ->
