@@ -29,11 +29,12 @@ import java.util.function.Predicate;
  * reads what the network holds for it, as a real node's duty cycle does.
  * <p>
  * Each step runs every live member's pass in the order of raftis's duty cycle: client requests that arrived, Raft
- * messages that arrived, timers, replicate, flush (sync, commit, apply), then the replies. Simulated clients read and
- * write registers through the member they believe leads, following its redirect; their requests wait in the member's
- * socket while it is paused. After each member's messages the log matching property is checked, at each election
- * election safety and leader completeness, at each apply state-machine safety; {@link #history()} is the clients'
- * history for a linearizability check. A violation throws with the seed and the last lines of a readable trace; the
+ * messages that arrived, timers, replicate, flush (sync, commit, apply), then the replies. Each member's client side
+ * is the node's real dispatcher and keyspace ({@link InProcessNode}); simulated Redis clients send it SET and GET in
+ * RESP, through the member they believe leads, following -MOVED; their requests wait in the member's socket while it
+ * is paused. After each member's messages the log matching property is checked, at each election election safety
+ * and leader completeness, at each apply state-machine safety, at each reply its order; {@link #history()} is the
+ * clients' history for a linearizability check. A violation throws with the seed and the last lines of a readable trace; the
  * seed replays the run exactly.
  */
 final class SimulatedCluster
