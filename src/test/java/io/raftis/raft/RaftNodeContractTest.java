@@ -165,6 +165,99 @@ class RaftNodeContractTest
         assertEquals(RaftNode.NO_MEMBER, raft.leaderId(), "the later term's leader is not known yet");
     }
 
+    /**
+     * A follower that rejects an append names the term of its conflicting entry and the index just before that term
+     * starts in its log, so the leader can skip the whole term (§5.3's optimization).
+     */
+    @Test
+    void shouldNameTheConflictingTermAndWhereItStarts()
+    {
+        final MemoryLog log = log(1, 1, 2, 2, 2, 3, 3);
+        final MemoryState state = new MemoryState();
+        state.update(3, RaftNode.NO_MEMBER);
+        final RaftNode follower = new RaftNode(2, new int[]{1, 2, 3}, log, state, new Recorder(), new Recorder(),
+            new Random(2), ELECTION_NS, HEARTBEAT_NS, 4096, 4096, 0);
+
+        assertEquals("append response to 1 rejected, hint 5 conflict term 3", rejectionOf(follower, 6, 4));
+        assertEquals("append response to 1 rejected, hint 2 conflict term 2", rejectionOf(follower, 5, 1));
+        assertEquals("append response to 1 rejected, hint 2 conflict term 2", rejectionOf(follower, 3, 1));
+        assertEquals("append response to 1 rejected, hint 0 conflict term 1", rejectionOf(follower, 2, 4));
+        assertEquals("append response to 1 rejected, hint 7 conflict term 0", rejectionOf(follower, 10, 4),
+            "a log that ends before the leader's previous entry names its last index");
+        assertEquals(7, log.lastIndex(), "a rejected append changes nothing");
+    }
+
+    /**
+     * A leader that hears a follower's conflicting term skips to its own last entry of that term when it has one, and
+     * past the follower's hint when it has none.
+     */
+    @Test
+    void shouldBackOffToItsLastEntryOfTheFollowersConflictingTerm()
+    {
+        final RaftNode leader = electedLeader(log(1, 1, 2, 2, 4, 4, 5), 5);
+        final long term = leader.term();
+        leader.replicate();
+        sent.clear();
+
+        leader.onAppendEntriesResponse(2, term, false, 2, 2, 1);
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 4/2 with 4"), sentTo(2), "its entries of term 2 end at 4");
+
+        leader.onAppendEntriesResponse(3, term, false, 4, 3, 1);
+        leader.replicate();
+        assertEquals(List.of("append to 3 after 4/2 with 4"), sentTo(3), "it has no term 3: past the hint");
+
+        sent.clear();
+        leader.onAppendEntriesResponse(2, term, false, 0, 1, 2);
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 2/1 with 6"), sentTo(2), "its entries of term 1 end at 2");
+    }
+
+    private List<String> sentTo(final int id)
+    {
+        final List<String> to = new ArrayList<>();
+        for (final String message : sent)
+        {
+            if (message.startsWith("append to " + id + " "))
+            {
+                to.add(message);
+            }
+        }
+        return to;
+    }
+
+    private String rejectionOf(final RaftNode follower, final long prevLogIndex, final long prevLogTerm)
+    {
+        sent.clear();
+        follower.onAppendEntries(1, 5, prevLogIndex, prevLogTerm, 0, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0);
+        assertEquals(1, sent.size(), "one answer: " + sent);
+        return sent.get(0);
+    }
+
+    private RaftNode electedLeader(final MemoryLog log, final long term)
+    {
+        final MemoryState state = new MemoryState();
+        state.update(term, RaftNode.NO_MEMBER);
+        final RaftNode raft = new RaftNode(1, new int[]{1, 2, 3}, log, state, new Recorder(), new Recorder(),
+            new Random(1), ELECTION_NS, HEARTBEAT_NS, 4096, 4096, 0);
+        raft.tick(2 * ELECTION_NS);
+        raft.onRequestVoteResponse(2, term + 1, true, true);
+        raft.onRequestVoteResponse(2, term + 1, true, false);
+        assertTrue(raft.isLeader(), "elected by member 2's pre-vote and vote");
+        return raft;
+    }
+
+    private static MemoryLog log(final long... terms)
+    {
+        final MemoryLog log = new MemoryLog();
+        for (final long term : terms)
+        {
+            log.append(term, EntryFrame.TYPE_COMMAND, bytes("x"), 0, 1);
+        }
+        log.sync();
+        return log;
+    }
+
     private RaftNode node(
         final int id,
         final int[] members,
@@ -205,14 +298,15 @@ class RaftNodeContractTest
             final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
             final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
         {
-            return sent.add("append to " + to);
+            return sent.add("append to " + to + " after " + prevLogIndex + "/" + prevLogTerm + " with " + entryCount);
         }
 
         public boolean sendAppendEntriesResponse(
             final int to, final long term, final boolean success, final long lastLogIndex, final long conflictTerm,
             final long sequence)
         {
-            return sent.add("append response to " + to);
+            return sent.add("append response to " + to + (success ? " matched " : " rejected, hint ") + lastLogIndex +
+                " conflict term " + conflictTerm);
         }
 
         public void apply(
