@@ -9,7 +9,7 @@
 # The tests that prove the checkers catch injected bugs (tag checker-proof) test the checkers, not the core: left out.
 #
 # Reports: target/pit-reports/index.html (per line), mutations.xml and mutations.csv (one line a mutant, with its
-# status). Takes tens of minutes on two cores; MUTATION_THREADS sets PIT's worker count (default 2).
+# status). Takes over an hour on two shared cores; MUTATION_THREADS sets PIT's worker count (default 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
