@@ -217,12 +217,12 @@ public final class InProcessNode implements ClientConnections
         {
             public int read(final ByteBuffer dst)
             {
-                final byte[] bytes = toServer.toByteArray();
-                final int available = bytes.length - toServerRead;
+                final int available = toServer.size() - toServerRead;
                 if (0 == available)
                 {
                     return clientClosed ? -1 : 0;
                 }
+                final byte[] bytes = toServer.toByteArray();
                 final int length = Math.min(available, dst.remaining());
                 dst.put(bytes, toServerRead, length);
                 toServerRead += length;
@@ -274,6 +274,10 @@ public final class InProcessNode implements ClientConnections
          */
         public String receive()
         {
+            if (0 == toClient.size())
+            {
+                return "";
+            }
             final String replies = toClient.toString(StandardCharsets.ISO_8859_1);
             toClient.reset();
             return replies;
