@@ -10,6 +10,10 @@
 #
 # Reports: target/pit-reports/index.html (per line), mutations.xml and mutations.csv (one line a mutant, with its
 # status). Takes over an hour on two shared cores; MUTATION_THREADS sets PIT's worker count (default 2).
+# MUTATION_CLASSES and MUTATION_TESTS (comma-separated globs) narrow a run while working on one class, for example
+#   MUTATION_CLASSES=io.raftis.raft.RaftNode MUTATION_TESTS=io.raftis.raft.RaftNodeRulesTest scripts/mutation.sh
+# MUTATION_TIMEOUT_MS (default 60000) is the grace PIT adds to a mutant's run before it counts as an endless loop;
+# a narrow run of unit tests can use a few seconds.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,7 +21,9 @@ seeds="${1:-100}"
 [[ "$seeds" =~ ^[0-9]+$ ]] || { echo "usage: $0 [seeds]" >&2; exit 2; }
 mvn -B -q test-compile
 mvn -B org.pitest:pitest-maven:mutationCoverage -Dmutation.sim.seeds="$seeds" \
-    -Dmutation.threads="${MUTATION_THREADS:-2}"
+    -Dmutation.threads="${MUTATION_THREADS:-2}" \
+    -Dmutation.timeout.ms="${MUTATION_TIMEOUT_MS:-60000}" \
+    ${MUTATION_CLASSES:+-Dmutation.classes="$MUTATION_CLASSES"} ${MUTATION_TESTS:+-Dmutation.tests="$MUTATION_TESTS"}
 report=target/pit-reports/mutations.csv
 if [[ -f "$report" ]]; then
     awk -F, '{ total++; status[$6]++ } END {

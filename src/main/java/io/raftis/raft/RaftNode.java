@@ -496,7 +496,7 @@ public final class RaftNode
         }
         if (term > currentTerm)
         {
-            becomeFollower(term, NO_MEMBER, "vote request of a higher term");
+            becomeFollower(term, NO_MEMBER);
         }
 
         boolean granted = false;
@@ -535,13 +535,13 @@ public final class RaftNode
             }
             else if (!granted && term > term())
             {
-                becomeFollower(term, NO_MEMBER, "pre-vote refused by a member of a higher term");
+                becomeFollower(term, NO_MEMBER);
             }
             return;
         }
         if (term > term())
         {
-            becomeFollower(term, NO_MEMBER, "vote response of a higher term");
+            becomeFollower(term, NO_MEMBER);
             return;
         }
         if (Role.CANDIDATE != role || (term != term() && Fault.COUNT_STALE_VOTES != fault) || !granted)
@@ -603,7 +603,7 @@ public final class RaftNode
         }
         if (term > term() || Role.FOLLOWER != role || this.leaderId != leaderId)
         {
-            becomeFollower(term, leaderId, "append entries from the leader");
+            becomeFollower(term, leaderId);
         }
         lastLeaderContactNs = nowNs;
         resetElectionDeadline();
@@ -652,7 +652,6 @@ public final class RaftNode
                         " conflicts with committed entry " + entryIndex + " (commit index " + commitIndex + ")");
                 }
                 log.truncateAfter(entryIndex - 1); // a conflicting suffix is replaced by the leader's (§5.3)
-                syncedIndex = Math.min(syncedIndex, entryIndex - 1);
             }
             int count = 0;
             for (int p = position; p < limit; count++)
@@ -702,7 +701,7 @@ public final class RaftNode
         }
         if (term > term())
         {
-            becomeFollower(term, NO_MEMBER, "append response of a higher term");
+            becomeFollower(term, NO_MEMBER);
             return;
         }
         if (Role.LEADER != role || term != term())
@@ -747,7 +746,8 @@ public final class RaftNode
                 }
             }
             final long next = Math.max(matchIndex[slot] + 1, Math.min(candidate, nextIndex[slot] - 1));
-            if (next < nextIndex[slot] || !probing[slot])
+            // next equals nextIndex only when the follower holds all that was sent, and then nothing is in flight
+            if (next < nextIndex[slot])
             {
                 nextIndex[slot] = next;
                 clearInflight(slot);
@@ -1020,7 +1020,7 @@ public final class RaftNode
         }
         if (live < quorum)
         {
-            becomeFollower(term(), NO_MEMBER, "lost contact with a majority");
+            becomeFollower(term(), NO_MEMBER);
         }
         else
         {
@@ -1037,7 +1037,7 @@ public final class RaftNode
         }
         leaderId = NO_MEMBER;
         Arrays.fill(voteGranted, false);
-        role(Role.PRE_CANDIDATE, "election timeout");
+        role(Role.PRE_CANDIDATE);
         resetElectionDeadline();
         final long proposedTerm = term() + 1;
         final long lastIndex = log.lastIndex();
@@ -1054,7 +1054,7 @@ public final class RaftNode
         state.update(newTerm, memberId); // term and own vote are durable before any RequestVote leaves (§5.2)
         leaderId = NO_MEMBER;
         Arrays.fill(voteGranted, false);
-        role(Role.CANDIDATE, transfer ? "leadership transferred" : "won the pre-vote");
+        role(Role.CANDIDATE);
         resetElectionDeadline();
         if (quorum == 1)
         {
@@ -1093,10 +1093,10 @@ public final class RaftNode
         logDirty = true;
         roundRequested = true;
         checkQuorumDeadlineNs = nowNs + electionTimeoutNs;
-        role(Role.LEADER, "won the election");
+        role(Role.LEADER);
     }
 
-    private void becomeFollower(final long term, final int leaderId, final String reason)
+    private void becomeFollower(final long term, final int leaderId)
     {
         if (term > term())
         {
@@ -1106,12 +1106,12 @@ public final class RaftNode
         {
             this.leaderId = leaderId;
             responsePending = false;
-            role(Role.FOLLOWER, reason);
+            role(Role.FOLLOWER);
         }
         resetElectionDeadline();
     }
 
-    private void role(final Role newRole, final String reason)
+    private void role(final Role newRole)
     {
         role = newRole;
         stateMachine.onRoleChange(newRole, term(), leaderId);

@@ -1,0 +1,1144 @@
+package io.raftis.raft;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rules of the core one message at a time, at their exact boundaries: when a timer fires, which vote is granted,
+ * what a follower keeps, answers and commits, how a leader moves its next index, counts its in-flight batches, and
+ * when a read or a lease is confirmed. The simulation shows that the rules hold together under faults; these tests pin
+ * each rule where a change of one comparison or one sum would go unseen by a thousand random runs (mutation testing,
+ * scripts/mutation.sh, found them).
+ * <p>
+ * The election timer is not randomized here: a member's election deadline is exactly one election timeout after it
+ * last reset it.
+ */
+class RaftNodeRulesTest
+{
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long T = 150 * MS;
+    private static final long H = 40 * MS;
+    private static final long LEASE = T * 950_000 / 1_050_000;
+    private static final int[] THREE = {1, 2, 3};
+
+    private final List<String> sent = new ArrayList<>();
+    private final List<String> applied = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Timers
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldWaitAWholeElectionTimeoutBeforeItsFirstPreVoteAndAnotherBeforeItsNext()
+    {
+        final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        assertEquals(0, raft.tick(T - 1), "a member that just started waits");
+        assertTrue(sent.isEmpty(), sent::toString);
+        assertTrue(raft.tick(T) > 0, "the deadline is due at exactly one election timeout");
+        assertEquals(List.of("pre-vote request to 2 term 1 last 0/0", "pre-vote request to 3 term 1 last 0/0"), sent);
+        assertEquals(Role.PRE_CANDIDATE, raft.role());
+        assertEquals(0, raft.term(), "a pre-vote changes no term");
+
+        sent.clear();
+        assertEquals(0, raft.tick(2 * T - 1), "a pre-vote that gets no answer waits its own timeout");
+        assertTrue(sent.isEmpty(), sent::toString);
+        assertTrue(raft.tick(2 * T) > 0);
+        assertEquals(2, sent.size(), sent::toString);
+    }
+
+    @Test
+    void shouldGiveTheCandidateAFreshElectionTimeoutWhenItsPreVoteWins()
+    {
+        final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.time(T + 10 * MS);
+        sent.clear();
+        raft.onRequestVoteResponse(2, 1, true, true);
+        assertEquals(Role.CANDIDATE, raft.role());
+        assertEquals(1, raft.term());
+        assertEquals(1, raft.votedFor(), "its own vote, durable before it asks");
+        assertEquals(List.of("vote request to 2 term 1 last 0/0", "vote request to 3 term 1 last 0/0"), sent);
+        assertEquals(0, raft.tick(2 * T + 10 * MS - 1), "its timer restarted when it became candidate");
+        assertTrue(raft.tick(2 * T + 10 * MS) > 0);
+    }
+
+    @Test
+    void shouldHeartbeatWhenDueAndCheckItsQuorumEveryElectionTimeout()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long elected = T;
+        raft.replicate();
+        raft.flush();
+        assertEquals(0, raft.tick(elected + 1), "no timer is due just after the election");
+        assertEquals(0, raft.tick(elected + H - 1));
+        assertTrue(raft.tick(elected + H) > 0, "the heartbeat is due at exactly one interval");
+        raft.replicate();
+        assertTrue(raft.tick(elected + 2 * H) > 0);
+        raft.replicate();
+        assertTrue(raft.tick(elected + 3 * H) > 0);
+        raft.replicate();
+        // 3H < T < 4H: at T only the quorum check is due; the followers' silence since the election is exactly T
+        assertTrue(raft.tick(elected + T) > 0, "the quorum check is due at exactly one election timeout");
+        assertTrue(raft.isLeader(), "followers last heard exactly an election timeout ago still count as live");
+        assertEquals(0, raft.tick(elected + T + 1), "the next check is an election timeout later");
+        raft.onAppendEntriesResponse(2, raft.term(), true, 1, 0, 1);
+        raft.tick(elected + 2 * T);
+        assertTrue(raft.isLeader(), "member 2 answered within the last election timeout: a majority with the leader");
+        raft.tick(elected + 3 * T + 1);
+        assertFalse(raft.isLeader(), "no answer for more than an election timeout: it steps down");
+        assertEquals(0, raft.tick(elected + 3 * T + 2), "and waits a whole election timeout as a follower");
+        assertTrue(raft.tick(elected + 4 * T + 1) > 0);
+    }
+
+    @Test
+    void shouldAbandonATransferAfterExactlyAnElectionTimeout()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        raft.time(T + 10 * MS);
+        assertFalse(raft.isTransferringLeadership(), "a leader that is not handing over");
+        assertTrue(raft.transferLeadership());
+        assertTrue(raft.isTransferringLeadership());
+        raft.replicate();
+        raft.onAppendEntriesResponse(3, raft.term(), true, 0, 0, 1); // keeps it in office past its quorum check
+        raft.tick(2 * T + 10 * MS - 1);
+        assertTrue(raft.isTransferringLeadership(), "still handing over just before its deadline");
+        raft.replicate();
+        assertTrue(raft.tick(2 * T + 10 * MS) > 0, "abandoning the transfer is work");
+        assertFalse(raft.isTransferringLeadership(), "the target did not take over in time: lead on");
+        assertTrue(raft.propose(bytes("SET k v"), 0, 7) > 0);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Votes
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldGrantAPreVoteOnlyForALaterTermAnUpToDateLogAndNoLiveLeader()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode voter = node(2, THREE, log(1, 1, 3), state);
+        voter.time(T - 1);
+        assertEquals("pre-vote to 1 term 5 refused", preVote(voter, 6, 3, 3), "it heard a leader (or started) lately");
+        voter.time(T);
+        assertEquals("pre-vote to 1 term 6 granted", preVote(voter, 6, 3, 3), "exactly an election timeout later");
+        assertEquals("pre-vote to 1 term 5 refused", preVote(voter, 5, 3, 3), "not a later term");
+        assertEquals("pre-vote to 1 term 5 refused", preVote(voter, 4, 3, 3));
+        assertEquals("pre-vote to 1 term 5 refused", preVote(voter, 6, 2, 3), "a shorter log of the same last term");
+        assertEquals("pre-vote to 1 term 5 refused", preVote(voter, 6, 9, 2), "a longer log of an earlier last term");
+        assertEquals("pre-vote to 1 term 6 granted", preVote(voter, 6, 4, 3), "a longer log of the same last term");
+        assertEquals("pre-vote to 1 term 6 granted", preVote(voter, 6, 1, 4), "a later last term");
+        assertEquals(5, voter.term(), "a pre-vote changes neither term nor vote");
+        assertEquals(RaftNode.NO_MEMBER, voter.votedFor());
+    }
+
+    @Test
+    void shouldVoteOncePerTermForAnUpToDateCandidate()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode voter = node(2, THREE, log(1, 1, 3), state);
+        voter.time(T);
+        assertEquals("vote to 1 term 6 refused", vote(voter, 1, 6, 2, 3), "a shorter log of the same last term");
+        assertEquals(6, voter.term(), "the later term is taken up even when the vote is refused");
+        voter.time(T + 10 * MS);
+        assertEquals("vote to 1 term 6 granted", vote(voter, 1, 6, 3, 3));
+        assertEquals(1, voter.votedFor());
+        assertEquals(0, voter.tick(2 * T + 10 * MS - 1), "a vote granted restarts the election timer");
+        assertEquals("vote to 3 term 6 refused", vote(voter, 3, 6, 9, 6), "one vote per term");
+        assertEquals("vote to 1 term 6 granted", vote(voter, 1, 6, 3, 3), "the same candidate asking again");
+
+        voter.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0);
+        assertEquals(1, voter.leaderId());
+        assertEquals(1, voter.votedFor(), "hearing the leader of the term it voted in keeps its vote");
+    }
+
+    @Test
+    void shouldRefuseACandidateOfALaterTermWhileItHearsALeaderButNotOneOfItsOwnTerm()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode voter = node(2, THREE, log(1, 1, 3), state);
+        voter.time(T);
+        voter.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0);
+        assertEquals(1, voter.leaderId(), "a follower that never voted in term 5 learns its leader");
+        assertEquals("vote to 3 term 5 refused", vote(voter, 3, 6, 3, 3), "the leader's stickiness guards a new term");
+        assertEquals(5, voter.term());
+        assertEquals("vote to 3 term 5 granted", vote(voter, 3, 5, 3, 3),
+            "stickiness guards terms, not votes: a member that has not voted in its term may still grant it");
+        assertEquals("vote to 3 term 6 granted", voteForTransfer(voter, 3, 6, 3, 3), "a transfer the leader asked for");
+    }
+
+    @Test
+    void shouldCountVotesOfItsOwnElectionAndForgetPreVotesOfAnEarlierRound()
+    {
+        final int[] five = {1, 2, 3, 4, 5};
+        final RaftNode raft = node(1, five, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.onRequestVoteResponse(2, 1, true, true);
+        raft.onRequestVoteResponse(3, 2, true, true);
+        assertEquals(Role.PRE_CANDIDATE, raft.role(), "a pre-vote granted for another term does not count");
+        raft.tick(2 * T);
+        raft.onRequestVoteResponse(3, 1, true, true);
+        assertEquals(Role.PRE_CANDIDATE, raft.role(), "member 2's grant belonged to the last round");
+        raft.onRequestVoteResponse(4, 1, true, true);
+        assertEquals(Role.CANDIDATE, raft.role(), "three of five, counting its own");
+
+        raft.onRequestVoteResponse(2, 1, true, false);
+        raft.onRequestVoteResponse(2, 1, true, false);
+        assertEquals(Role.CANDIDATE, raft.role(), "one member's vote counts once");
+        raft.onRequestVoteResponse(3, 1, false, false);
+        assertEquals(Role.CANDIDATE, raft.role(), "a refusal is no vote");
+        raft.onRequestVoteResponse(4, 1, true, false);
+        assertTrue(raft.isLeader());
+    }
+
+    @Test
+    void shouldStepDownWhenAVoterAnswersWithALaterTerm()
+    {
+        final RaftNode candidate = node(1, THREE, new MemoryLog(), new MemoryState());
+        candidate.tick(T);
+        candidate.onRequestVoteResponse(2, 1, true, true);
+        assertEquals(Role.CANDIDATE, candidate.role());
+        candidate.onRequestVoteResponse(3, 4, false, false);
+        assertEquals(Role.FOLLOWER, candidate.role());
+        assertEquals(4, candidate.term());
+        candidate.onRequestVoteResponse(2, 4, true, false);
+        assertEquals(Role.FOLLOWER, candidate.role(), "a follower counts no votes");
+
+        final RaftNode preCandidate = node(1, THREE, new MemoryLog(), new MemoryState());
+        preCandidate.tick(T);
+        preCandidate.onRequestVoteResponse(3, 7, false, true);
+        assertEquals(Role.FOLLOWER, preCandidate.role(), "a refused pre-vote from a later term");
+        assertEquals(7, preCandidate.term());
+        assertEquals(0, preCandidate.tick(T + 1), "and it waits a new election timeout");
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // A follower's side of AppendEntries
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldFollowTheLeaderOfALaterTermEvenWhenItIsTheSameMember()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
+        follower.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0);
+        assertEquals(1, follower.leaderId());
+        follower.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0);
+        assertEquals(6, follower.term(), "member 1 leads again, in term 6");
+        assertEquals(1, follower.leaderId());
+    }
+
+    @Test
+    void shouldNotStartAnElectionWhileHeartbeatsArrive()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode follower = node(2, THREE, log(1), state);
+        for (long now = H; now <= 4 * T; now += H)
+        {
+            follower.time(now);
+            follower.onAppendEntries(1, 5, 1, 1, 0, now, empty(), 0, 0, 0);
+            follower.flush();
+            assertEquals(0, follower.tick(now + H - 1), "at " + now);
+        }
+        assertFalse(sent.stream().anyMatch(m -> m.contains("vote")), sent::toString);
+    }
+
+    @Test
+    void shouldDropARunOfFramesThatFailsValidation()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1);
+        final RaftNode follower = node(2, THREE, log, state);
+
+        final ExpandableArrayBuffer good = frames(5, 5);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 1, good, 0, length(good, 2), 3);
+        assertEquals(1, log.lastIndex(), "two frames, three declared");
+
+        final ExpandableArrayBuffer descending = frames(5, 4);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 2, descending, 0, length(descending, 2), 2);
+        assertEquals(1, log.lastIndex(), "terms that go down along the run");
+
+        final ExpandableArrayBuffer corrupt = frames(5, 5);
+        corrupt.putByte(length(corrupt, 1) + EntryFrame.HEADER_LENGTH, (byte)'?');
+        follower.onAppendEntries(1, 5, 1, 1, 0, 3, corrupt, 0, length(corrupt, 2), 2);
+        assertEquals(1, log.lastIndex(), "a checksum that does not match");
+
+        follower.onAppendEntries(1, 5, 1, 1, 0, 4, good, 0, length(good, 2) - 8, 2);
+        assertEquals(1, log.lastIndex(), "a frame cut short");
+        assertEquals(0, follower.flush(), "nothing appended, nothing to answer");
+        assertTrue(sent.isEmpty(), sent::toString);
+
+        follower.onAppendEntries(1, 5, 1, 1, 0, 5, good, 0, length(good, 2), 2);
+        assertEquals(3, log.lastIndex(), "the same run, whole");
+    }
+
+    @Test
+    void shouldRejectEntriesWhoseFirstDoesNotFollowAMatchingEntry()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 1, 2);
+        final RaftNode follower = node(2, THREE, log, state);
+        final ExpandableArrayBuffer run = frames(5);
+        follower.onAppendEntries(1, 5, 3, 3, 0, 1, run, 0, length(run, 1), 1);
+        assertEquals(3, log.lastIndex(), "entry 3 has term 2, not 3");
+        assertEquals(List.of("append response to 1 term 5 rejected, hint 2 conflict term 2 seq 1"), sent);
+        assertEquals(2, log.termAt(3));
+    }
+
+    @Test
+    void shouldKeepWhatMatchesAndReplaceOnlyAConflictingSuffix()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 1, 1, 1);
+        final RaftNode follower = node(2, THREE, log, state);
+
+        final ExpandableArrayBuffer again = frames(1, 1);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 1, again, 0, length(again, 2), 2);
+        assertEquals(4, log.lastIndex(), "entries 2 and 3 it holds already: the suffix after them stays");
+        assertEquals(Long.MAX_VALUE, log.takeChangedFrom(), "nothing written");
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 5 matched 3 seq 1"), sent, "only what the message proves");
+
+        final ExpandableArrayBuffer longer = frames(1, 1);
+        follower.onAppendEntries(1, 5, 3, 1, 0, 2, longer, 0, length(longer, 2), 2);
+        assertEquals(5, log.lastIndex(), "entry 4 is held, entry 5 is new");
+        assertEquals(5, log.takeChangedFrom(), "only entry 5 written");
+
+        final ExpandableArrayBuffer conflict = frames(2, 2);
+        follower.onAppendEntries(1, 5, 2, 1, 0, 3, conflict, 0, length(conflict, 2), 2);
+        assertEquals(4, log.lastIndex(), "entries 3 to 5 replaced by the leader's 3 and 4");
+        assertEquals(3, log.takeChangedFrom());
+        assertEquals(List.of(1L, 1L, 2L, 2L), terms(log));
+        sent.clear();
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 5 matched 4 seq 3"), sent);
+    }
+
+    @Test
+    void shouldNeverReplaceACommittedEntry()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 1, 1);
+        final RaftNode follower = node(2, THREE, log, state);
+        follower.onAppendEntries(1, 5, 3, 1, 3, 1, empty(), 0, 0, 0);
+        assertEquals(3, follower.commitIndex());
+        final ExpandableArrayBuffer conflict = frames(5);
+        assertThrows(IllegalStateException.class,
+            () -> follower.onAppendEntries(1, 5, 2, 1, 3, 2, conflict, 0, length(conflict, 1), 1));
+        assertEquals(List.of(1L, 1L, 1L), terms(log));
+    }
+
+    @Test
+    void shouldCommitWhatTheLeaderCommittedAsFarAsTheMessageProvesAMatch()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 1, 1, 1, 1);
+        final RaftNode follower = node(2, THREE, log, state);
+        follower.onAppendEntries(1, 5, 2, 1, 4, 1, empty(), 0, 0, 0);
+        assertEquals(2, follower.commitIndex(), "a heartbeat proves entries 1 and 2 only");
+        follower.flush();
+        assertEquals(List.of("1:1:1", "2:1:1"), applied, "only committed entries are applied");
+        follower.onAppendEntries(1, 5, 3, 1, 3, 2, empty(), 0, 0, 0);
+        assertEquals(3, follower.commitIndex(), "a heartbeat alone moves the commit index");
+        final ExpandableArrayBuffer run = frames(5);
+        follower.onAppendEntries(1, 5, 5, 1, 6, 3, run, 0, length(run, 1), 1);
+        assertEquals(6, follower.commitIndex(), "so does a message with entries, at once");
+        follower.onAppendEntries(1, 5, 2, 1, 1, 4, empty(), 0, 0, 0);
+        assertEquals(6, follower.commitIndex(), "a late message never moves it back");
+        follower.flush();
+        assertEquals(List.of("1:1:1", "2:1:1", "3:1:1", "4:1:1", "5:1:1", "6:5:1"), applied);
+    }
+
+    @Test
+    void shouldAnswerAllMessagesOfAPassOnceWithTheBestMatchAndSequence()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 1, 1, 1, 1);
+        final RaftNode follower = node(2, THREE, log, state);
+        follower.onAppendEntries(1, 5, 5, 1, 0, 7, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 3, 1, 0, 6, empty(), 0, 0, 0);
+        assertTrue(follower.flush() > 0, "the answer is work");
+        assertEquals(List.of("append response to 1 term 5 matched 5 seq 7"), sent, "a late message lowers nothing");
+        assertEquals(0, follower.flush(), "answered once");
+        assertEquals(1, sent.size());
+
+        sent.clear();
+        final ExpandableArrayBuffer run = frames(5);
+        follower.onAppendEntries(1, 5, 5, 1, 0, 8, run, 0, length(run, 1), 1);
+        assertTrue(follower.flush() > 0, "a sync and an answer, nothing to apply");
+        assertEquals(List.of("append response to 1 term 5 matched 6 seq 8"), sent);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // A leader's side of AppendEntries
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldStartEachFollowerRightAfterItsOwnLastEntry()
+    {
+        final RaftNode raft = leader(log(1, 1, 1), 1);
+        assertTrue(raft.replicate() > 0);
+        assertEquals(List.of("append to 2 after 3/1 with 1 commit 0 seq 1", "append to 3 after 3/1 with 1 commit 0 seq 1"),
+            sent, "the new leader's no-op");
+        assertEquals(0, raft.matchIndexOf(2));
+        assertEquals(0, raft.matchIndexOf(3));
+        assertEquals(-1, raft.matchIndexOf(4), "4 is no member");
+        raft.onAppendEntriesResponse(4, raft.term(), true, 4, 0, 1);
+        raft.onAppendEntriesResponse(2, raft.term(), true, 4, 0, 1);
+        assertEquals(4, raft.matchIndexOf(2), "the first peer");
+        raft.onAppendEntriesResponse(3, raft.term(), true, 3, 0, 1);
+        assertEquals(3, raft.matchIndexOf(3), "the last peer");
+    }
+
+    @Test
+    void shouldMoveNextIndexPastWhatAFollowerIsKnownToHold()
+    {
+        final RaftNode raft = leader(log(1, 1, 1, 1, 1), 1);
+        final long term = raft.term();
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, term, false, 2, 0, 1);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 2/1 with 4 commit 0 seq 2"), sentTo(2), "back to the hint");
+
+        raft.onAppendEntriesResponse(2, term, true, 3, 0, 1);
+        raft.onAppendEntriesResponse(2, term, false, 0, 0, 2);
+        sent.clear();
+        raft.tick(T + H);
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 3/1 with 3 commit 0 seq 3"), sentTo(2),
+            "a late rejection never backs off below what the follower is known to hold");
+
+        raft.onAppendEntriesResponse(2, term, false, 9, 0, 3);
+        sent.clear();
+        raft.tick(T + 2 * H);
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 5/1 with 1 commit 0 seq 4"), sentTo(2),
+            "a hint beyond what was sent backs off by one entry, never forward");
+    }
+
+    @Test
+    void shouldResumeAfterAFollowersMatchWhenTheMatchReachesItsNextIndex()
+    {
+        final RaftNode raft = leader(log(1, 1, 1, 1, 1), 1);
+        final long term = raft.term();
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, term, false, 2, 0, 1);
+        raft.onAppendEntriesResponse(2, term, true, 3, 0, 1);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 3/1 with 3 commit 0 seq 2"), sentTo(2));
+    }
+
+    @Test
+    void shouldProbeASilentFollowerAgainFromItsMatchAfterAnElectionTimeout()
+    {
+        final RaftNode raft = leader(log(1, 1, 1), 1);
+        final long term = raft.term();
+        final long elected = T;
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, term, true, 2, 0, 1);
+        raft.onAppendEntriesResponse(3, term, true, 4, 0, 1);
+        raft.propose(bytes("SET k v"), 0, 7);
+        raft.replicate(); // entries 3 to 5 to member 2, 5 to member 3
+        assertEquals(2, raft.matchIndexOf(2));
+        sent.clear();
+        raft.tick(elected + T);
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 5/2 with 0 commit 0 seq 3"), sentTo(2),
+            "silent for exactly an election timeout: a heartbeat, no probe yet");
+        sent.clear();
+        raft.tick(elected + T + 1);
+        raft.time(elected + T + H);
+        raft.tick(elected + T + H);
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 2/1 with 3 commit 0 seq 4"), sentTo(2),
+            "silent for longer: what was in flight may be lost, send again from its match");
+    }
+
+    @Test
+    void shouldSendAtMostFourBatchesAPassAndKeepAtMostSixtyFourInFlight()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0, EntryFrame.alignedLength(1), 1 << 20);
+        final long term = raft.term();
+        for (int i = 0; i < 300; i++)
+        {
+            raft.propose(bytes("x"), 0, 1);
+        }
+        int passes = 0;
+        int batches;
+        do
+        {
+            sent.clear();
+            raft.replicate();
+            batches = sentTo(2).size();
+            assertTrue(batches <= 4, "pass " + passes + ": " + sent);
+            passes++;
+        }
+        while (batches == 4);
+        assertEquals(17, passes, "16 passes of 4 batches fill the 64 slots in flight; the 17th sends nothing");
+        assertEquals(EntryFrame.alignedLength(0) + 63L * EntryFrame.alignedLength(1), raft.inflightBytesOf(2),
+            "the no-op and 63 commands");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 1);
+        assertEquals(63L * EntryFrame.alignedLength(1), raft.inflightBytesOf(2), "the no-op acknowledged");
+        sent.clear();
+        raft.replicate();
+        assertEquals(1, sentTo(2).size(), "one slot free, one batch");
+    }
+
+    @Test
+    void shouldSendNoMoreThanTheInFlightBoundToASlowFollower()
+    {
+        final int frame = EntryFrame.alignedLength(1);
+        final RaftNode raft = leader(new MemoryLog(), 0, 2 * frame, 5 * frame);
+        final long term = raft.term();
+        for (int i = 0; i < 20; i++)
+        {
+            raft.propose(bytes("x"), 0, 1);
+        }
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 0/0 with 2 commit 0 seq 1", "append to 2 after 2/1 with 2 commit 0 seq 1",
+            "append to 2 after 4/1 with 1 commit 0 seq 1"), sentTo(2), "two batches of two and one of one: the bound");
+        assertEquals(EntryFrame.alignedLength(0) + 4L * frame, raft.inflightBytesOf(2), "the no-op is shorter");
+        raft.onAppendEntriesResponse(2, term, true, 2, 0, 1);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 5/1 with 2 commit 0 seq 2"), sentTo(2), "room for exactly two");
+        assertEquals(5L * frame, raft.inflightBytesOf(2));
+    }
+
+    @Test
+    void shouldProbeALaggingFollowerOneMessageAtATime()
+    {
+        final int frame = EntryFrame.alignedLength(1);
+        final RaftNode raft = leader(log(1, 1, 1, 1, 1, 1), 1, 2 * frame, 64 * frame);
+        final long term = raft.term();
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, term, false, 2, 0, 1);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 2/1 with 2 commit 0 seq 2"), sentTo(2), "one probe");
+        assertEquals(2L * frame, raft.inflightBytesOf(2));
+        sent.clear();
+        raft.replicate();
+        assertTrue(sentTo(2).isEmpty(), "the probe is still outstanding: " + sent);
+        raft.onAppendEntriesResponse(2, term, true, 4, 0, 2);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 4/1 with 2 commit 0 seq 3", "append to 2 after 6/1 with 1 commit 0 seq 3"),
+            sentTo(2), "matched: no longer probing, as many batches as fit");
+    }
+
+    @Test
+    void shouldConfirmAReadOnceAMajorityAnsweredItsRound()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long term = raft.term();
+        raft.replicate();
+        raft.flush();
+        final long read = raft.requestReadBarrier();
+        assertEquals(2, read, "after the election's round 1");
+        assertFalse(raft.isReadConfirmed(read));
+        raft.replicate();
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, read - 1);
+        assertFalse(raft.isReadConfirmed(read), "an answer to an earlier round");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, read);
+        assertTrue(raft.isReadConfirmed(read), "member 2 and the leader");
+
+        final long next = raft.requestReadBarrier();
+        raft.replicate();
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, next);
+        assertTrue(raft.isReadConfirmed(next), "member 3 and the leader");
+        assertFalse(raft.isReadConfirmed(next + 1));
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, next - 1);
+        assertTrue(raft.isReadConfirmed(next), "a late answer takes nothing back");
+    }
+
+    @Test
+    void shouldHoldALeaseForTheCutElectionTimeoutFromTheSendTimeOfTheAnsweredRound()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long term = raft.term();
+        final long sentAt = T + 10 * MS;
+        raft.time(sentAt);
+        raft.replicate();
+        raft.flush();
+        assertFalse(raft.hasLease(), "no answer yet");
+        raft.time(sentAt + 5 * MS);
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 1);
+        assertFalse(raft.hasLease(), "not before its no-op commits");
+        assertTrue(raft.flush() > 0, "the no-op commits and is applied, with nothing to sync");
+        assertTrue(raft.hasLease(), "member 2 answered round 1, sent at " + sentAt);
+        raft.time(sentAt + LEASE - 1);
+        assertTrue(raft.hasLease());
+        raft.time(sentAt + LEASE);
+        assertFalse(raft.hasLease(), "the lease runs from the send time, not the answer's arrival");
+
+        raft.time(sentAt + LEASE + MS);
+        raft.tick(sentAt + LEASE + MS);
+        raft.replicate();
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, 2);
+        assertTrue(raft.hasLease(), "member 3, the last peer, answered round 2");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 1);
+        assertTrue(raft.hasLease(), "a duplicate of an older answer takes nothing back");
+    }
+
+    @Test
+    void shouldNotExtendALeaseWithAnAnswerOlderThanTheSendTimesItRemembers()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long term = raft.term();
+        long now = T;
+        raft.replicate();
+        raft.flush();
+        for (int round = 2; round <= 1025; round++)
+        {
+            now += H;
+            raft.tick(now);
+            raft.replicate();
+            raft.onAppendEntriesResponse(3, term, true, 1, 0, round); // member 3 keeps the leader in office
+            raft.flush();
+        }
+        now += T - 5 * MS; // longer than a lease, short of the quorum check's limit
+        raft.time(now);
+        raft.tick(now);
+        raft.replicate(); // round 1026, sent now; member 3 does not answer it
+        raft.time(now + 1);
+        assertFalse(raft.hasLease(), "member 3 answered round 1025, longer than a lease ago");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 2);
+        assertFalse(raft.hasLease(), "round 2's send time is no longer remembered; its slot holds round 1026's");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 1026);
+        assertTrue(raft.hasLease(), "an answer to round 1026 itself");
+    }
+
+    @Test
+    void shouldHandLeadershipToTheMostUpToDateFollowerOnceItIsCaughtUp()
+    {
+        final RaftNode raft = leader(log(1, 1, 1), 1);
+        final long term = raft.term();
+        raft.replicate();
+        raft.flush();
+        raft.onAppendEntriesResponse(2, term, true, 3, 0, 1);
+        raft.onAppendEntriesResponse(3, term, true, 4, 0, 1);
+        raft.flush();
+        assertEquals(4, raft.commitIndex());
+        raft.propose(bytes("SET k v"), 0, 7);
+        assertTrue(raft.transferLeadership());
+        assertEquals(-1, raft.propose(bytes("SET k w"), 0, 7), "no proposals while handing over");
+        sent.clear();
+        raft.replicate();
+        raft.flush();
+        assertFalse(sent.stream().anyMatch(m -> m.startsWith("timeout now")), "member 3 lacks entry 5: " + sent);
+        raft.onAppendEntriesResponse(3, term, true, 5, 0, 2);
+        sent.clear();
+        raft.replicate();
+        assertFalse(sent.stream().anyMatch(m -> m.startsWith("timeout now")), "entry 5 is not committed yet: " + sent);
+        raft.flush();
+        assertEquals(5, raft.commitIndex());
+        sent.clear();
+        raft.replicate();
+        assertTrue(sent.contains("timeout now to 3 term " + term), "member 3 held the most: " + sent);
+        sent.clear();
+        raft.tick(T + H);
+        raft.replicate();
+        assertFalse(sent.stream().anyMatch(m -> m.startsWith("timeout now")), "sent once: " + sent);
+    }
+
+    @Test
+    void shouldHandLeadershipToTheLowestIdAmongEquallyUpToDateFollowers()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long term = raft.term();
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, 1);
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, 1);
+        raft.flush();
+        assertTrue(raft.transferLeadership());
+        sent.clear();
+        raft.replicate();
+        assertTrue(sent.contains("timeout now to 2 term " + term), "a choice that a replay makes again: " + sent);
+    }
+
+    @Test
+    void shouldStartAFreshViewOfItsFollowersInEachTermItLeads()
+    {
+        final MemoryLog log = new MemoryLog();
+        final RaftNode raft = leader(log, 0);
+        final long term = raft.term();
+        raft.replicate();
+        assertTrue(raft.inflightBytesOf(2) > 0, "the no-op in flight");
+        raft.onAppendEntriesResponse(2, term + 1, false, 0, 0, 1);
+        assertFalse(raft.isLeader());
+        assertEquals(0, raft.tick(T + 1), "a deposed leader waits a whole election timeout");
+        raft.tick(2 * T);
+        raft.onRequestVoteResponse(3, term + 2, true, true);
+        raft.onRequestVoteResponse(3, term + 2, true, false);
+        assertTrue(raft.isLeader());
+        assertEquals(0, raft.inflightBytesOf(2), "nothing in flight from the last term");
+        assertEquals(0, raft.matchIndexOf(2));
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Commit and apply
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldApplyAtMostAThousandAndTwentyFourEntriesAPass()
+    {
+        final RaftNode raft = node(1, new int[]{1}, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.flush();
+        for (int i = 0; i < 1100; i++)
+        {
+            raft.propose(bytes("x"), 0, 1);
+        }
+        assertTrue(raft.flush() > 0);
+        assertEquals(1101, raft.commitIndex());
+        assertEquals(1025, raft.lastApplied(), "a long catch-up does not take the whole pass");
+        assertTrue(raft.flush() > 0, "applying the rest is work");
+        assertEquals(1101, raft.lastApplied());
+        assertEquals(0, raft.flush());
+    }
+
+    @Test
+    void shouldApplyOnlyTheFramesOfEachRunItReads()
+    {
+        final MemoryLog log = new MemoryLog();
+        final RaftNode raft = node(1, new int[]{1}, new RunPerEntryLog(log), new MemoryState());
+        raft.tick(T);
+        raft.flush();
+        raft.propose(bytes("a"), 0, 1);
+        raft.propose(bytes("b"), 0, 1);
+        raft.flush();
+        assertEquals(List.of("1:1:0", "2:1:1", "3:1:1"), applied);
+    }
+
+    @Test
+    void shouldFailWhenACommittedEntryIsMissing()
+    {
+        final MemoryLog log = new MemoryLog();
+        final RunPerEntryLog lossy = new RunPerEntryLog(log);
+        final RaftNode raft = node(1, new int[]{1}, lossy, new MemoryState());
+        raft.tick(T);
+        raft.flush();
+        raft.propose(bytes("a"), 0, 1);
+        lossy.missing = 2;
+        final IllegalStateException e = assertThrows(IllegalStateException.class, raft::flush);
+        assertTrue(e.getMessage().contains("committed entry 2 "), e.getMessage());
+    }
+
+    @Test
+    void shouldTakeTheValueThatAQuorumReaches()
+    {
+        assertEquals(5, RaftNode.quorumValue(new long[]{5, 7, 3}, 3, 2));
+        assertEquals(5, RaftNode.quorumValue(new long[]{3, 5, 7}, 3, 2));
+        assertEquals(5, RaftNode.quorumValue(new long[]{7, 3, 5}, 3, 2));
+        assertEquals(4, RaftNode.quorumValue(new long[]{1, 9, 4, 4, 2}, 5, 3));
+        assertEquals(1, RaftNode.quorumValue(new long[]{1, 9, 4, 4, 2}, 5, 5));
+        assertEquals(9, RaftNode.quorumValue(new long[]{1, 9, 4, 4, 2}, 5, 1));
+        assertEquals(3, RaftNode.quorumValue(new long[]{2, 3, 8, 0}, 3, 2), "only the first count values");
+    }
+
+    @Test
+    void shouldIgnoreAMemberIdJustPastTheLargest()
+    {
+        final RaftNode raft = leader(new MemoryLog(), 0);
+        final long term = raft.term();
+        raft.onAppendEntriesResponse(4, term, true, 1, 0, 1);
+        raft.onRequestVoteResponse(4, term, true, false);
+        raft.onRequestVote(4, term + 1, 9, term, false, true);
+        raft.onAppendEntries(4, term + 1, 0, 0, 0, 1, empty(), 0, 0, 0);
+        assertTrue(raft.isLeader());
+        assertEquals(term, raft.term());
+    }
+
+    @Test
+    void shouldRandomizeTheElectionDeadlineWithinASecondElectionTimeout()
+    {
+        final RaftNode raft = new RaftNode(1, THREE, new MemoryLog(), new MemoryState(), new Recorder(), new Recorder(),
+            new Random()
+            {
+                public double nextDouble()
+                {
+                    return 0.5;
+                }
+            }, T, H, 4096, 4096, 0);
+        assertEquals(0, raft.tick(T + T / 2 - 1));
+        assertTrue(raft.tick(T + T / 2) > 0, "half of the random range past one election timeout");
+    }
+
+    @Test
+    void shouldTellTheStateMachineOfEachChangeOfRole()
+    {
+        final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.onRequestVoteResponse(2, 1, true, true);
+        raft.onRequestVoteResponse(2, 1, true, false);
+        raft.onAppendEntriesResponse(3, 2, false, 0, 0, 1);
+        raft.onAppendEntries(3, 2, 0, 0, 0, 1, empty(), 0, 0, 0);
+        assertEquals(List.of("PRE_CANDIDATE in 0 led by 0", "CANDIDATE in 1 led by 0", "LEADER in 1 led by 1",
+            "FOLLOWER in 2 led by 0", "FOLLOWER in 2 led by 3"), roles);
+    }
+
+    @Test
+    void shouldStayCandidateAndRefuseAnotherCandidateOfItsOwnTerm()
+    {
+        final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.onRequestVoteResponse(2, 1, true, true);
+        assertEquals(Role.CANDIDATE, raft.role());
+        sent.clear();
+        raft.onRequestVote(3, 1, 0, 0, false, false);
+        assertEquals(List.of("vote to 3 term 1 refused"), sent, "it voted for itself");
+        assertEquals(Role.CANDIDATE, raft.role());
+        raft.onRequestVoteResponse(2, 1, true, false);
+        assertTrue(raft.isLeader());
+    }
+
+    @Test
+    void shouldKeepAskingAfterAPreVoteRefusedInItsOwnTerm()
+    {
+        final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.onRequestVoteResponse(3, 0, false, true);
+        assertEquals(Role.PRE_CANDIDATE, raft.role(), "member 3 is in term 0 too, and heard a leader lately");
+        raft.onRequestVoteResponse(2, 1, true, true);
+        assertEquals(Role.CANDIDATE, raft.role());
+    }
+
+    @Test
+    void shouldSendAnEntryLargerThanTheInFlightBoundAlone()
+    {
+        final int frame = EntryFrame.alignedLength(1);
+        final RaftNode raft = leader(new MemoryLog(), 0, 2 * frame, 2 * frame);
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, raft.term(), true, 1, 0, 1);
+        raft.propose(new UnsafeBuffer(new byte[3 * frame]), 0, 3 * frame);
+        sent.clear();
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 1/1 with 1 commit 0 seq 2"), sentTo(2),
+            "nothing else in flight: the log never wedges on one large entry");
+    }
+
+    @Test
+    void shouldSearchItsOwnEntriesOfTheConflictingTermOnlyUpToWhatItSent()
+    {
+        final RaftNode leader = leader(log(1, 1, 2, 2), 2);
+        final long term = leader.term();
+        leader.replicate();
+        leader.onAppendEntriesResponse(2, term, false, 2, 2, 1);
+        sent.clear();
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 4/2 with 1 commit 0 seq 2"), sentTo(2), "its entries of term 2 end at 4");
+    }
+
+    @Test
+    void shouldSkipOverTheFollowersConflictingTermWhenTheKnownMatchIsOfThatTerm()
+    {
+        final RaftNode leader = leader(log(1, 2, 2, 2, 3), 3);
+        final long term = leader.term();
+        leader.replicate();
+        leader.onAppendEntriesResponse(2, term, true, 2, 0, 1);
+        leader.onAppendEntriesResponse(2, term, false, 1, 2, 1);
+        sent.clear();
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 4/2 with 2 commit 0 seq 2"), sentTo(2),
+            "its entries of term 2 run from the known match to 4");
+    }
+
+    @Test
+    void shouldBackOffFurtherWhileProbing()
+    {
+        final RaftNode leader = leader(log(1, 1, 1, 1, 1, 1), 1);
+        final long term = leader.term();
+        leader.replicate();
+        leader.onAppendEntriesResponse(2, term, false, 4, 0, 1);
+        sent.clear();
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 4/1 with 3 commit 0 seq 2"), sentTo(2));
+        leader.onAppendEntriesResponse(2, term, false, 1, 0, 2);
+        sent.clear();
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 1/1 with 6 commit 0 seq 3"), sentTo(2), "the probe was rejected too");
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Harness
+    // -------------------------------------------------------------------------------------------------------------
+
+    private RaftNode leader(final MemoryLog log, final long lastTerm)
+    {
+        return leader(log, lastTerm, 4096, 4096);
+    }
+
+    /**
+     * Member 1 of three, elected at time T in the term after lastTerm with member 2's pre-vote and vote.
+     */
+    private RaftNode leader(final MemoryLog log, final long lastTerm, final int maxBatchBytes, final int maxInflight)
+    {
+        final MemoryState state = new MemoryState();
+        state.update(lastTerm, RaftNode.NO_MEMBER);
+        final RaftNode raft = new RaftNode(1, THREE, log, state, new Recorder(), new Recorder(), new FixedRandom(),
+            T, H, maxBatchBytes, maxInflight, 0);
+        raft.tick(T);
+        raft.onRequestVoteResponse(2, lastTerm + 1, true, true);
+        raft.onRequestVoteResponse(2, lastTerm + 1, true, false);
+        assertTrue(raft.isLeader());
+        sent.clear();
+        return raft;
+    }
+
+    private RaftNode node(final int id, final int[] members, final RaftLog log, final MemoryState state)
+    {
+        return new RaftNode(id, members, log, state, new Recorder(), new Recorder(), new FixedRandom(), T, H, 4096,
+            4096, 0);
+    }
+
+    private String preVote(final RaftNode voter, final long term, final long lastIndex, final long lastTerm)
+    {
+        sent.clear();
+        voter.onRequestVote(1, term, lastIndex, lastTerm, true, false);
+        assertEquals(1, sent.size(), sent::toString);
+        return sent.get(0);
+    }
+
+    private String vote(
+        final RaftNode voter, final int candidate, final long term, final long lastIndex, final long lastTerm)
+    {
+        sent.clear();
+        voter.onRequestVote(candidate, term, lastIndex, lastTerm, false, false);
+        assertEquals(1, sent.size(), sent::toString);
+        return sent.get(0);
+    }
+
+    private String voteForTransfer(
+        final RaftNode voter, final int candidate, final long term, final long lastIndex, final long lastTerm)
+    {
+        sent.clear();
+        voter.onRequestVote(candidate, term, lastIndex, lastTerm, false, true);
+        assertEquals(1, sent.size(), sent::toString);
+        return sent.get(0);
+    }
+
+    private List<String> sentTo(final int id)
+    {
+        final List<String> to = new ArrayList<>();
+        for (final String message : sent)
+        {
+            if (message.startsWith("append to " + id + " "))
+            {
+                to.add(message);
+            }
+        }
+        return to;
+    }
+
+    private static List<Long> terms(final MemoryLog log)
+    {
+        final List<Long> terms = new ArrayList<>();
+        for (long i = 1; i <= log.lastIndex(); i++)
+        {
+            terms.add(log.termAt(i));
+        }
+        return terms;
+    }
+
+    private static MemoryLog log(final long... terms)
+    {
+        final MemoryLog log = new MemoryLog();
+        for (final long term : terms)
+        {
+            log.append(term, EntryFrame.TYPE_COMMAND, bytes("x"), 0, 1);
+        }
+        log.sync();
+        log.takeChangedFrom();
+        return log;
+    }
+
+    /**
+     * A run of command frames with one-byte payloads, of these terms.
+     */
+    private static ExpandableArrayBuffer frames(final long... terms)
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        int offset = 0;
+        for (final long term : terms)
+        {
+            offset += EntryFrame.write(buffer, offset, term, EntryFrame.TYPE_COMMAND, bytes("y"), 0, 1);
+        }
+        return buffer;
+    }
+
+    private static int length(final DirectBuffer frames, final int count)
+    {
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            offset += EntryFrame.alignedLength(EntryFrame.frameLength(frames, offset) - EntryFrame.HEADER_LENGTH);
+        }
+        return offset;
+    }
+
+    private static DirectBuffer empty()
+    {
+        return new UnsafeBuffer(new byte[0]);
+    }
+
+    private static DirectBuffer bytes(final String s)
+    {
+        return new UnsafeBuffer(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * No randomness: an election deadline is exactly one election timeout away.
+     */
+    private static final class FixedRandom extends Random
+    {
+        public double nextDouble()
+        {
+            return 0;
+        }
+    }
+
+    /**
+     * A log that reads one entry per run, copied into a buffer of its own that continues with junk, as a run that ends
+     * at the end of a log segment would; it can lose an entry to show what a missing one does.
+     */
+    private static final class RunPerEntryLog implements RaftLog
+    {
+        private final MemoryLog log;
+        private long missing = -1;
+
+        RunPerEntryLog(final MemoryLog log)
+        {
+            this.log = log;
+        }
+
+        public long lastIndex()
+        {
+            return log.lastIndex();
+        }
+
+        public long lastTerm()
+        {
+            return log.lastTerm();
+        }
+
+        public long termAt(final long index)
+        {
+            return log.termAt(index);
+        }
+
+        public long append(final long term, final int type, final DirectBuffer payload, final int offset,
+            final int length)
+        {
+            return log.append(term, type, payload, offset, length);
+        }
+
+        public void appendFrames(final DirectBuffer frames, final int offset, final int length, final int count)
+        {
+            log.appendFrames(frames, offset, length, count);
+        }
+
+        public void truncateAfter(final long index)
+        {
+            log.truncateAfter(index);
+        }
+
+        public void sync()
+        {
+            log.sync();
+        }
+
+        public boolean read(final long fromIndex, final int maxBytes, final FrameRun run)
+        {
+            if (fromIndex == missing || !log.read(fromIndex, maxBytes, run))
+            {
+                return false;
+            }
+            final int length = EntryFrame.alignedLength(EntryFrame.frameLength(run.buffer, run.offset) -
+                EntryFrame.HEADER_LENGTH);
+            final byte[] copy = new byte[length + 64];
+            Arrays.fill(copy, (byte)0x7f);
+            run.buffer.getBytes(run.offset, copy, 0, length);
+            run.set(new UnsafeBuffer(copy), 0, length, 1);
+            return true;
+        }
+    }
+
+    private final class Recorder implements RaftTransport, StateMachine
+    {
+        public boolean sendRequestVote(
+            final int to, final long term, final long lastLogIndex, final long lastLogTerm, final boolean preVote,
+            final boolean transfer)
+        {
+            return sent.add((preVote ? "pre-vote" : "vote") + " request to " + to + " term " + term + " last " +
+                lastLogIndex + "/" + lastLogTerm + (transfer ? " transfer" : ""));
+        }
+
+        public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
+        {
+            return sent.add((preVote ? "pre-vote" : "vote") + " to " + to + " term " + term +
+                (granted ? " granted" : " refused"));
+        }
+
+        public boolean sendTimeoutNow(final int to, final long term)
+        {
+            return sent.add("timeout now to " + to + " term " + term);
+        }
+
+        public boolean sendAppendEntries(
+            final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
+            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
+        {
+            return sent.add("append to " + to + " after " + prevLogIndex + "/" + prevLogTerm + " with " + entryCount +
+                " commit " + leaderCommit + " seq " + sequence);
+        }
+
+        public boolean sendAppendEntriesResponse(
+            final int to, final long term, final boolean success, final long lastLogIndex, final long conflictTerm,
+            final long sequence)
+        {
+            return sent.add("append response to " + to + " term " + term +
+                (success ? " matched " + lastLogIndex : " rejected, hint " + lastLogIndex + " conflict term " +
+                conflictTerm) + " seq " + sequence);
+        }
+
+        public void apply(
+            final long index, final long term, final int type, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            applied.add(index + ":" + term + ":" + type);
+        }
+
+        public void onRoleChange(final Role role, final long term, final int leaderId)
+        {
+            roles.add(role + " in " + term + " led by " + leaderId);
+        }
+    }
+}
