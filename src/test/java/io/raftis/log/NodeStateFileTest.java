@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,6 +185,35 @@ class NodeStateFileTest
         {
             assertEquals(5, state.currentTerm());
             assertEquals(3, state.votedFor());
+        }
+    }
+
+    /**
+     * A candidate that starts another election keeps its own vote in a new term, and a follower votes in a term it
+     * already holds: each changes one of the two, and each must be durable.
+     */
+    @Test
+    void shouldPersistAChangeOfTermAloneAndOfVoteAlone() throws IOException
+    {
+        try (NodeStateFile state = NodeStateFile.open(dir, 42, 2, MEMBERS))
+        {
+            state.update(3, 2);
+            state.update(4, 2);
+        }
+        try (NodeStateFile state = NodeStateFile.open(dir, 42, 2, MEMBERS))
+        {
+            assertEquals(4, state.currentTerm(), "a new term with the same vote");
+            assertEquals(2, state.votedFor());
+            state.update(5, NodeStateFile.NO_VOTE);
+            state.update(5, 3);
+        }
+        try (NodeStateFile state = NodeStateFile.open(dir, 42, 2, MEMBERS))
+        {
+            assertEquals(5, state.currentTerm());
+            assertEquals(3, state.votedFor(), "a vote in the term it holds");
+            final byte[] before = Files.readAllBytes(file().toPath());
+            state.update(5, 3);
+            assertTrue(Arrays.equals(before, Files.readAllBytes(file().toPath())), "no change, no write");
         }
     }
 
