@@ -10,6 +10,7 @@ import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
+import io.raftis.store.Glob;
 import io.raftis.store.Keyspace;
 import io.raftis.transport.TransportCounters;
 
@@ -62,6 +63,15 @@ final class ServerCommands
         {"timeout", "0"},
         {"tcp-keepalive", "300"},
     };
+    private static final byte[][] CONFIG_NAME_BYTES = new byte[CONFIG.length][];
+
+    static
+    {
+        for (int j = 0; j < CONFIG.length; j++)
+        {
+            CONFIG_NAME_BYTES[j] = CONFIG[j][0].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
 
     private final Context ctx;
     private final CommandTable table = new CommandTable();
@@ -411,10 +421,10 @@ final class ServerCommands
             final boolean[] matched = new boolean[CONFIG.length];
             for (int i = 2; i < args.argCount(); i++)
             {
-                final String pattern = args.argString(i).toLowerCase(Locale.ROOT);
                 for (int j = 0; j < CONFIG.length; j++)
                 {
-                    if (!matched[j] && globMatch(pattern, 0, CONFIG[j][0], 0))
+                    if (!matched[j] && Glob.matches(args.argBuffer(), args.argOffset(i), args.argLength(i),
+                        CONFIG_NAME_BYTES[j], true))
                     {
                         matched[j] = true;
                         matches++;
@@ -442,64 +452,6 @@ final class ServerCommands
         {
             out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
                 "'. Try CONFIG HELP.");
-        }
-    }
-
-    /**
-     * Glob matching as Redis's stringmatch does for CONFIG GET: {@code *}, {@code ?}, {@code [...]}, {@code \}.
-     */
-    static boolean globMatch(final String pattern, final int p, final String text, final int t)
-    {
-        if (p == pattern.length())
-        {
-            return t == text.length();
-        }
-        final char c = pattern.charAt(p);
-        switch (c)
-        {
-            case '*':
-                for (int i = t; i <= text.length(); i++)
-                {
-                    if (globMatch(pattern, p + 1, text, i))
-                    {
-                        return true;
-                    }
-                }
-                return false;
-            case '?':
-                return t < text.length() && globMatch(pattern, p + 1, text, t + 1);
-            case '[':
-            {
-                final int close = pattern.indexOf(']', p + 1);
-                if (close < 0 || t >= text.length())
-                {
-                    return false;
-                }
-                final boolean negate = p + 1 < close && pattern.charAt(p + 1) == '^';
-                boolean found = false;
-                for (int i = p + (negate ? 2 : 1); i < close; i++)
-                {
-                    if (i + 2 < close && pattern.charAt(i + 1) == '-')
-                    {
-                        found |= text.charAt(t) >= pattern.charAt(i) && text.charAt(t) <= pattern.charAt(i + 2);
-                        i += 2;
-                    }
-                    else
-                    {
-                        found |= text.charAt(t) == pattern.charAt(i);
-                    }
-                }
-                return found != negate && globMatch(pattern, close + 1, text, t + 1);
-            }
-            case '\\':
-                if (p + 1 < pattern.length())
-                {
-                    return t < text.length() && text.charAt(t) == pattern.charAt(p + 1) &&
-                        globMatch(pattern, p + 2, text, t + 1);
-                }
-                return t < text.length() && text.charAt(t) == c && globMatch(pattern, p + 1, text, t + 1);
-            default:
-                return t < text.length() && text.charAt(t) == c && globMatch(pattern, p + 1, text, t + 1);
         }
     }
 

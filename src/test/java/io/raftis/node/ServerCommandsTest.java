@@ -190,6 +190,11 @@ class ServerCommandsTest
             assertEquals("[save, , appendonly, no]",
                 text(jedis.sendCommand(Command.CONFIG, "GET", "APPENDONLY", "save", "save")));
             assertEquals("[]", text(jedis.sendCommand(Command.CONFIG, "GET", "no-such-setting")));
+            assertEquals("[]", text(jedis.sendCommand(Command.CONFIG, "GET", "*".repeat(14) + "x")),
+                "a pattern that once held the member for seconds per setting name");
+            assertEquals("[timeout, 0, tcp-keepalive, 300]",
+                text(jedis.sendCommand(Command.CONFIG, "GET", "[S-U]i*", "tcp[^a-z]keep*", "t?meou[t")),
+                "sets, ranges, case and an open set, as Redis reads them");
             final List<?> everything = (List<?>)jedis.sendCommand(Command.CONFIG, "GET", "*");
             final Map<String, Object> settings = fields(everything);
             assertEquals("1", text(settings.get("databases")), text(everything));
