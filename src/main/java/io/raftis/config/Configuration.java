@@ -6,14 +6,18 @@ import java.io.File;
 import java.io.FileReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every setting of a node: its property name, default and a getter that reads it from a {@link Properties}.
  * Command-line flags map onto properties: {@code --member-id=1} is {@code raftis.member.id=1}, and
- * {@code --config=FILE} loads a properties file first.
+ * {@code --config=FILE} loads a properties file first. A flag or property that names no setting stops the start:
+ * a misspelt {@code --fsnyc=never} must not leave a node running with the default.
  */
 public final class Configuration
 {
@@ -66,6 +70,27 @@ public final class Configuration
      * 0: four batches.
      */
     public static final int MAX_INFLIGHT_DEFAULT = 0;
+
+    /** Every setting's property name: the constants of this class whose names end in _PROP_NAME. */
+    private static final TreeSet<String> KNOWN = new TreeSet<>();
+
+    static
+    {
+        for (final Field field : Configuration.class.getFields())
+        {
+            if (field.getName().endsWith("_PROP_NAME") && Modifier.isStatic(field.getModifiers()))
+            {
+                try
+                {
+                    KNOWN.add((String)field.get(null));
+                }
+                catch (final IllegalAccessException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        }
+    }
 
     private Configuration()
     {
@@ -121,7 +146,74 @@ public final class Configuration
             }
         }
         properties.putAll(flags);
+        for (final String name : properties.stringPropertyNames())
+        {
+            if (!KNOWN.contains(name))
+            {
+                final boolean flag = name.startsWith("raftis.");
+                throw new IllegalArgumentException("unknown setting " + (flag ? asFlag(name) + " (" + name + ")" : name) +
+                    suggestion(flag ? name : "raftis." + name, flag) + "; the settings are " + knownFlags());
+            }
+        }
         return properties;
+    }
+
+    private static String asFlag(final String property)
+    {
+        return "--" + (property.startsWith("raftis.") ? property.substring(7) : property).replace('.', '-');
+    }
+
+    private static String knownFlags()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String name : KNOWN)
+        {
+            sb.append(sb.length() == 0 ? "" : ", ").append(asFlag(name));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return ", did you mean --x?" (or the property name) for the known setting nearest in edit distance, when it is
+     * near enough to be a slip of the keyboard, or "".
+     */
+    private static String suggestion(final String name, final boolean asFlag)
+    {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (final String known : KNOWN)
+        {
+            final int distance = editDistance(name, known);
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = known;
+            }
+        }
+        return null != best && bestDistance <= 3 ? ", did you mean " + (asFlag ? asFlag(best) : best) + "?" : "";
+    }
+
+    private static int editDistance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     public static int memberId(final Properties p)

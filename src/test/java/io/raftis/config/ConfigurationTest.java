@@ -259,6 +259,41 @@ class ConfigurationTest
     }
 
     @Test
+    void unknownOrMisspeltSettingStopsTheStartAndIsNamed() throws IOException
+    {
+        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> Configuration.fromArgs(new String[]{ "--member-id=1", "--requirepass=foo" }));
+        assertTrue(unknown.getMessage().startsWith("unknown setting --requirepass (raftis.requirepass); the settings " +
+            "are "), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("--fsync"), unknown.getMessage());
+
+        final IllegalArgumentException misspelt = assertThrows(IllegalArgumentException.class,
+            () -> Configuration.fromArgs(new String[]{ "--fsnyc=never" }));
+        assertTrue(misspelt.getMessage().startsWith("unknown setting --fsnyc (raftis.fsnyc), did you mean --fsync?"),
+            misspelt.getMessage());
+
+        final Path file = tempDir.resolve("typo.properties");
+        Files.writeString(file, "raftis.member.id=3\nmember.id=3\n");
+        final IllegalArgumentException inFile = assertThrows(IllegalArgumentException.class,
+            () -> Configuration.fromArgs(new String[]{ "--config=" + file }));
+        assertTrue(inFile.getMessage().startsWith("unknown setting member.id, did you mean raftis.member.id?"),
+            inFile.getMessage());
+
+        System.setProperty("raftis.idle.strategi", "sleep");
+        try
+        {
+            final IllegalArgumentException property = assertThrows(IllegalArgumentException.class,
+                () -> Configuration.fromArgs(new String[]{ "--member-id=1" }));
+            assertTrue(property.getMessage().startsWith("unknown setting --idle-strategi (raftis.idle.strategi), " +
+                "did you mean --idle-strategy?"), property.getMessage());
+        }
+        finally
+        {
+            System.clearProperty("raftis.idle.strategi");
+        }
+    }
+
+    @Test
     void missingConfigFileIsAnError()
     {
         assertThrows(IOException.class, () -> Configuration.fromArgs(
