@@ -107,6 +107,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private MappedByteBuffer truncationMapped;
     private UnsafeBuffer truncationBuffer;
     private boolean closed;
+    private RuntimeException failure;
+    private IOException injectedSyncFailure;
 
     /**
      * Open (creating if needed) a log of {@link #DEFAULT_SEGMENT_LENGTH} segments that syncs to disk.
@@ -227,6 +229,14 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     long forceCount()
     {
         return forceCount;
+    }
+
+    /**
+     * Make every later sync fail with this cause, as a disk that fails a write-back would: for tests only.
+     */
+    void failSyncsWith(final IOException cause)
+    {
+        injectedSyncFailure = cause;
     }
 
     /**
@@ -419,6 +429,18 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             return;
         }
 
+        try
+        {
+            truncate(index);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw failed(ex); // a truncation that may not be durable: never retried either
+        }
+    }
+
+    private void truncate(final long index)
+    {
         if (fsync)
         {
             writeTruncation(index);
@@ -488,21 +510,27 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             return;
         }
 
-        if (directoryDirty)
-        {
-            FileSupport.syncDirectory(directory);
-            directoryDirty = false;
-        }
-
         final long startNs = System.nanoTime();
-        for (int i = firstDirtySegment; i < segmentCount; i++)
+        try
         {
-            final Segment segment = segments[i];
-            if (segment.dirtyTo > segment.dirtyFrom)
+            if (directoryDirty)
             {
-                force(segment, segment.dirtyFrom, segment.dirtyTo - segment.dirtyFrom);
-                segment.clean();
+                FileSupport.syncDirectory(directory);
+                directoryDirty = false;
             }
+            for (int i = firstDirtySegment; i < segmentCount; i++)
+            {
+                final Segment segment = segments[i];
+                if (segment.dirtyTo > segment.dirtyFrom)
+                {
+                    force(segment, segment.dirtyFrom, segment.dirtyTo - segment.dirtyFrom);
+                    segment.clean();
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            throw failed(ex);
         }
         firstDirtySegment = Integer.MAX_VALUE;
         final long durationNs = System.nanoTime() - startNs;
@@ -590,6 +618,23 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         {
             throw new IllegalStateException("log " + directory + " is closed");
         }
+        if (null != failure)
+        {
+            throw new IllegalStateException("log " + directory + " failed to sync and takes no more calls: the " +
+                "kernel may have dropped the pages it could not write, so no later sync can make them durable; " +
+                "restart the node (" + failure.getMessage() + ")", failure);
+        }
+    }
+
+    /**
+     * A sync that failed is never retried (fsyncgate: after a failed write-back the kernel marks the pages clean, and
+     * a second fsync reports success): every later call on this log fails, and the node must restart from what is
+     * durable.
+     */
+    private RuntimeException failed(final RuntimeException ex)
+    {
+        failure = ex;
+        return ex;
     }
 
     private int segmentIndexFor(final long index)
@@ -629,6 +674,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     {
         try
         {
+            if (null != injectedSyncFailure)
+            {
+                throw injectedSyncFailure;
+            }
             // fdatasync covers pages written through the channel and, on recovery and truncation, the mapping
             segment.channel.force(false);
         }

@@ -62,7 +62,8 @@ public final class RaftisMain
 
         // the signal handler waits for the barrier to close, so the node is closed before the JVM exits
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            AgentRunner runner = new AgentRunner(ctx.idleStrategy(), errorHandler, null, node))
+            AgentRunner runner = new AgentRunner(
+                ctx.idleStrategy(), new FailStop(errorHandler, System.err, Runtime.getRuntime()::halt), null, node))
         {
             AgentRunner.startOnThread(runner);
             barrier.await();

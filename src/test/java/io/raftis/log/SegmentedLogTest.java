@@ -907,4 +907,53 @@ class SegmentedLogTest
         }
         return Long.parseLong(output.trim().split("\\s+")[0]);
     }
+
+    /**
+     * After a failed write-back the kernel may mark the pages clean, so a second fsync can report success for data
+     * that never reached the disk: a failed sync is never retried, and the log takes no call after it.
+     */
+    @Test
+    void shouldRefuseEveryCallAfterASyncFails() throws IOException
+    {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            appendEntries(log, 1, 10);
+            log.sync();
+            appendEntries(log, 11, 12);
+            final long forces = log.forceCount();
+            log.failSyncsWith(new IOException("Input/output error"));
+            final UncheckedIOException failed = assertThrows(UncheckedIOException.class, log::sync);
+            assertTrue(failed.getMessage().contains("Input/output error"), failed.getMessage());
+            assertEquals(forces, log.forceCount());
+
+            log.failSyncsWith(null); // the disk recovers, but the pages may be lost already
+            final IllegalStateException again = assertThrows(IllegalStateException.class, log::sync);
+            assertTrue(again.getMessage().contains("failed to sync") && again.getMessage().contains("restart"),
+                again.getMessage());
+            assertThrows(IllegalStateException.class, () -> appendEntries(log, 13, 13));
+            assertThrows(IllegalStateException.class, () -> log.truncateAfter(5));
+            assertThrows(IllegalStateException.class, () -> log.read(1, 4096, run));
+            assertEquals(forces, log.forceCount(), "no sync was tried again");
+        }
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            assertTrue(log.lastIndex() >= 10, "what was synced before the failure is there after a restart");
+            assertEntries(log, 1, 10);
+        }
+    }
+
+    @Test
+    void shouldRefuseEveryCallAfterATruncationFailsToSync() throws IOException
+    {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            appendEntries(log, 1, 10);
+            log.sync();
+            log.failSyncsWith(new IOException("No space left on device"));
+            assertThrows(RuntimeException.class, () -> log.truncateAfter(5));
+            log.failSyncsWith(null);
+            assertThrows(IllegalStateException.class, () -> log.truncateAfter(5));
+            assertThrows(IllegalStateException.class, log::sync);
+        }
+    }
 }
