@@ -65,6 +65,10 @@ public final class Configuration
     public static final String MAX_BATCH_PROP_NAME = "raftis.max.batch.bytes";
     public static final int MAX_BATCH_DEFAULT = 256 * 1024;
 
+    public static final String MAXCLIENTS_PROP_NAME = "raftis.maxclients";
+    /** As Redis: a connection beyond this many gets "-ERR max number of clients reached" and is closed. */
+    public static final int MAXCLIENTS_DEFAULT = 10_000;
+
     public static final String MAX_INFLIGHT_PROP_NAME = "raftis.max.inflight.bytes";
     /**
      * 0: four batches.
@@ -306,6 +310,12 @@ public final class Configuration
     public static int maxInflightBytes(final Properties p)
     {
         return size(p, MAX_INFLIGHT_PROP_NAME, MAX_INFLIGHT_DEFAULT);
+    }
+
+    public static int maxClients(final Properties p)
+    {
+        final String value = p.getProperty(MAXCLIENTS_PROP_NAME);
+        return null == value ? MAXCLIENTS_DEFAULT : parseInt(MAXCLIENTS_PROP_NAME, value);
     }
 
     private static long duration(final Properties p, final String name, final long defaultNs)

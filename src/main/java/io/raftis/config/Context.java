@@ -31,6 +31,7 @@ public final class Context
     private int segmentLength = Configuration.SEGMENT_LENGTH_DEFAULT;
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
+    private int maxClients = Configuration.MAXCLIENTS_DEFAULT;
     private int raftSendPortBase = Configuration.RAFT_SEND_PORT_BASE_DEFAULT;
 
     private boolean concluded;
@@ -58,6 +59,7 @@ public final class Context
             .segmentLength(Configuration.segmentLength(p))
             .maxBatchBytes(Configuration.maxBatchBytes(p))
             .maxInflightBytes(Configuration.maxInflightBytes(p))
+            .maxClients(Configuration.maxClients(p))
             .raftSendPortBase(Configuration.raftSendPortBase(p));
     }
 
@@ -107,6 +109,10 @@ public final class Context
         {
             throw new IllegalArgumentException(
                 Configuration.MTU_PROP_NAME + " must be a multiple of 32 from 1408 to 65504: " + mtu);
+        }
+        if (maxClients < 1)
+        {
+            throw new IllegalArgumentException(Configuration.MAXCLIENTS_PROP_NAME + " must be at least 1: " + maxClients);
         }
         if (maxBatchBytes < 4096 || maxBatchBytes > termLength / 8 - 1024)
         {
@@ -368,6 +374,20 @@ public final class Context
     public int segmentLength()
     {
         return segmentLength;
+    }
+
+    public Context maxClients(final int maxClients)
+    {
+        this.maxClients = maxClients;
+        return this;
+    }
+
+    /**
+     * @return the most client connections open at once; one more is refused as Redis refuses it.
+     */
+    public int maxClients()
+    {
+        return maxClients;
     }
 
     public Context maxBatchBytes(final int maxBatchBytes)

@@ -6,6 +6,7 @@ import io.raftis.config.Member;
 import io.raftis.log.NodeStateFile;
 import io.raftis.log.SegmentedLog;
 import io.raftis.raft.RaftNode;
+import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Keyspace;
@@ -100,7 +101,8 @@ public final class RaftisNode implements Agent
             clusterTransport.bind(raft, ctx.clusterId());
 
             final Member self = ctx.self();
-            clientPoller = new ClientPoller(self.host(), self.clientPort(), dispatcher);
+            clientPoller = new ClientPoller(self.host(), self.clientPort(), dispatcher,
+                ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH, ctx.maxClients());
             final int maxPayloadLength = Math.min(
                 maxBatchBytes - io.raftis.raft.EntryFrame.HEADER_LENGTH - io.raftis.raft.EntryFrame.ALIGNMENT,
                 segmentedLog.maxPayloadLength());

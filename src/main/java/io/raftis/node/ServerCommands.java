@@ -62,6 +62,7 @@ final class ServerCommands
         {"cluster-enabled", "no"},
         {"timeout", "0"},
         {"tcp-keepalive", "300"},
+        {"maxclients", null}, // from the member's settings
     };
     private static final byte[][] CONFIG_NAME_BYTES = new byte[CONFIG.length][];
 
@@ -436,7 +437,8 @@ final class ServerCommands
             {
                 if (matched[j])
                 {
-                    out.bulkString(CONFIG[j][0]).bulkString(CONFIG[j][1]);
+                    out.bulkString(CONFIG[j][0])
+                        .bulkString(null != CONFIG[j][1] ? CONFIG[j][1] : "" + ctx.maxClients());
                 }
             }
         }
@@ -497,12 +499,14 @@ final class ServerCommands
         {
             section(sb, "Clients");
             line(sb, "connected_clients", "" + connections.connectionCount());
+            line(sb, "maxclients", "" + ctx.maxClients());
             line(sb, "pending_writes", "" + dispatcher.pendingWrites());
         }
         if (all || wanted[2])
         {
             section(sb, "Stats");
             line(sb, "total_connections_received", "" + connections.totalConnections());
+            line(sb, "rejected_connections", "" + connections.rejectedConnections());
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);
             line(sb, "total_writes_proposed", "" + dispatcher.writesProposed);
             line(sb, "total_read_barriers", "" + dispatcher.readsBarriered);

@@ -26,6 +26,14 @@ public interface ClientConnections
     long totalConnections();
 
     /**
+     * @return the number of connections refused so far because too many were open.
+     */
+    default long rejectedConnections()
+    {
+        return 0;
+    }
+
+    /**
      * @param consumer called with each open connection.
      */
     void forEachConnection(Consumer<ClientConnection> consumer);

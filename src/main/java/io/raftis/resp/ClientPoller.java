@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.function.Consumer;
 
@@ -31,8 +33,12 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
      */
     public static final int MAX_ACCEPTS_PER_POLL = 1000;
 
+    private static final ByteBuffer MAX_CLIENTS_REACHED = ByteBuffer.wrap(
+        "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+
     private final ConnectionHandler handler;
     private final int maxQueryBufferLength;
+    private final int maxClients;
     private final Selector selector;
     private final ServerSocketChannel serverChannel;
     private final SelectionKey acceptKey;
@@ -42,6 +48,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     private final Consumer<SelectionKey> onSelectedKey = this::onSelectedKey;
     private long nextId = 1;
     private long totalConnections;
+    private long rejectedConnections;
     private int workCount;
     private boolean closed;
 
@@ -55,7 +62,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
      */
     public ClientPoller(final String host, final int port, final ConnectionHandler handler)
     {
-        this(host, port, handler, ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH);
+        this(host, port, handler, ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH, Integer.MAX_VALUE);
     }
 
     /**
@@ -65,13 +72,20 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
      * @param port                 to bind to, 0 for any free port (see {@link #port()}).
      * @param handler              told about connections.
      * @param maxQueryBufferLength most unparsed bytes a client may buffer before it is closed.
+     * @param maxClients           most connections open at once: one more is told
+     *                             {@code -ERR max number of clients reached} and closed, as Redis does.
      * @throws UncheckedIOException when the socket cannot be bound.
      */
     public ClientPoller(
-        final String host, final int port, final ConnectionHandler handler, final int maxQueryBufferLength)
+        final String host,
+        final int port,
+        final ConnectionHandler handler,
+        final int maxQueryBufferLength,
+        final int maxClients)
     {
         this.handler = handler;
         this.maxQueryBufferLength = maxQueryBufferLength;
+        this.maxClients = maxClients;
 
         Selector selector = null;
         ServerSocketChannel serverChannel = null;
@@ -173,6 +187,15 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     public int connectionCount()
     {
         return connections.size();
+    }
+
+    /**
+     * @return the connections refused since the poller was created, because {@code maxClients} were open.
+     */
+    @Override
+    public long rejectedConnections()
+    {
+        return rejectedConnections;
     }
 
     /**
@@ -286,6 +309,11 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
             {
                 return;
             }
+            if (connections.size() >= maxClients)
+            {
+                refuse(channel);
+                continue;
+            }
 
             final ClientConnection connection;
             try
@@ -307,6 +335,26 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
             workCount++;
             handler.onOpen(connection);
         }
+    }
+
+    /**
+     * Tell a connection beyond {@link #maxClients} why, with one write that does not block (a client that reads
+     * nothing misses the line), and close it.
+     */
+    private void refuse(final SocketChannel channel)
+    {
+        rejectedConnections++;
+        workCount++;
+        try
+        {
+            channel.configureBlocking(false);
+            channel.write(MAX_CLIENTS_REACHED.duplicate());
+        }
+        catch (final IOException ignore)
+        {
+            // closed below all the same
+        }
+        closeQuietly(channel);
     }
 
     private static void closeQuietly(final AutoCloseable closeable)

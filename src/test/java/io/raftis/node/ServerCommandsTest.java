@@ -190,6 +190,8 @@ class ServerCommandsTest
             assertEquals("[save, , appendonly, no]",
                 text(jedis.sendCommand(Command.CONFIG, "GET", "APPENDONLY", "save", "save")));
             assertEquals("[]", text(jedis.sendCommand(Command.CONFIG, "GET", "no-such-setting")));
+            assertEquals("[maxclients, 10000]", text(jedis.sendCommand(Command.CONFIG, "GET", "maxclients")),
+                "Redis's default, from the member's settings");
             assertEquals("[]", text(jedis.sendCommand(Command.CONFIG, "GET", "*".repeat(14) + "x")),
                 "a pattern that once held the member for seconds per setting name");
             assertEquals("[timeout, 0, tcp-keepalive, 300]",
@@ -252,6 +254,7 @@ class ServerCommandsTest
                 assertGrew(before, after, "total_commands_processed", 5);
                 assertGrew(before, after, "total_writes_proposed", 3);
                 assertGrew(before, after, "total_read_barriers", 1);
+                assertEquals("0", after.get("rejected_connections"), "none refused below maxclients");
             }
         });
     }

@@ -111,6 +111,28 @@ class ClientPollerTest
     }
 
     @Test
+    void shouldRefuseAConnectionBeyondMaxClientsWithRedisErrorAndTakeOneAgainWhenOneCloses() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler, ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH, 2);
+        connect();
+        final Socket second = connect();
+
+        final Socket third = new Socket("127.0.0.1", poller.port());
+        sockets.add(third);
+        driveUntil(() -> poller.rejectedConnections() == 1);
+        final byte[] reply = third.getInputStream().readAllBytes();
+        assertEquals("-ERR max number of clients reached\r\n", new String(reply, StandardCharsets.US_ASCII));
+        assertEquals(2, poller.connectionCount());
+        assertEquals(2, handler.opened.size(), "the refused connection never reached the handler");
+
+        second.close();
+        driveUntil(() -> poller.connectionCount() == 1);
+        connect();
+        assertEquals(2, poller.connectionCount(), "room again once one closed");
+        assertEquals(1, poller.rejectedConnections());
+    }
+
+    @Test
     void shouldCloseAfterFlushingTheReplyToQuit() throws IOException
     {
         poller = new ClientPoller("127.0.0.1", 0, handler);
@@ -209,7 +231,7 @@ class ClientPollerTest
     @Test
     void shouldCloseSilentlyWhenTheQueryBufferLimitIsExceededByARequiredLength() throws Exception
     {
-        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024);
+        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024, Integer.MAX_VALUE);
         final Socket socket = connect();
         socket.getOutputStream().write(bytes("*2\r\n$3\r\nSET\r\n$100000\r\nabc"));
 
@@ -225,7 +247,7 @@ class ClientPollerTest
     void shouldCloseSilentlyWhenTheQueryBufferLimitIsExceededByUnparsedBytes() throws Exception
     {
         handler.consume = false;
-        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024);
+        poller = new ClientPoller("127.0.0.1", 0, handler, 64 * 1024, Integer.MAX_VALUE);
         final Socket socket = connect();
         final Thread sender = sendInBackground(socket, new byte[200 * 1024]);
 
