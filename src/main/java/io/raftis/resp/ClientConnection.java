@@ -368,21 +368,33 @@ public final class ClientConnection
     }
 
     /**
-     * Make sure the input buffer can hold at least the given number of unparsed bytes, e.g. the parser's
-     * {@link RespParser#requiredLength()} hint for a large bulk argument, moving unparsed bytes to the front.
-     * When that is more than the query buffer limit, {@link #isQueryBufferLimitExceeded()} becomes true.
+     * Prepare the input buffer for a command that needs this many unparsed bytes, e.g. the parser's
+     * {@link RespParser#requiredLength()} for a large bulk argument: when that is more than the query buffer limit,
+     * {@link #isQueryBufferLimitExceeded()} becomes true; otherwise the unparsed bytes move to the front when they
+     * would not fit where they are.
+     * <p>
+     * The buffer does not grow to the declared length here: it grows as the bytes arrive, doubling each time it fills
+     * ({@link #read()}), so a client that declares a 500 MB bulk and sends three bytes of it holds kilobytes, not
+     * 500 MB of zeroed direct memory. Doubling copies each byte about once more.
      *
-     * @param unparsedBytes the number of bytes from {@link #readPosition()} the buffer must be able to hold.
+     * @param unparsedBytes the number of bytes from {@link #readPosition()} the command needs.
      * @return false when that exceeds the query buffer limit.
      */
     public boolean ensureCapacity(final int unparsedBytes)
     {
-        if (readPosition + unparsedBytes <= input.capacity())
+        if (unparsedBytes > maxQueryBufferLength)
         {
-            return true;
+            queryBufferLimitExceeded = true;
+            return false;
         }
-
-        return makeRoom(unparsedBytes);
+        if (readPosition > 0 && readPosition + unparsedBytes > input.capacity())
+        {
+            final int unparsed = writePosition - readPosition;
+            input.putBytes(0, input, readPosition, unparsed);
+            readPosition = 0;
+            writePosition = unparsed;
+        }
+        return true;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -176,6 +177,31 @@ class ClientPollerTest
         assertEquals("+OK\r\n+OK\r\n", readReplies(socket, 10));
         driveUntil(() -> !handler.closed.isEmpty());
         assertEquals(1, handler.closed.size());
+    }
+
+    /**
+     * Six such connections once made a member reserve 3 GB of direct memory and die of it.
+     */
+    @Test
+    void shouldHoldOnlyWhatArrivedOfADeclaredHugeBulk() throws Exception
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final Socket socket = connect();
+        final ClientConnection connection = handler.opened.get(0);
+        socket.getOutputStream().write(bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$500000000\r\nabc"));
+        driveUntil(() -> handler.maxRequired > 500_000_000);
+        for (int i = 0; i < 10; i++)
+        {
+            poller.poll();
+        }
+        assertTrue(connection.input().capacity() <= 64 * 1024, "holds " + connection.input().capacity() + " bytes");
+        assertFalse(connection.isClosed(), "a bulk within proto-max-bulk-len may still arrive");
+
+        final byte[] more = new byte[3 * 1024 * 1024];
+        socket.getOutputStream().write(more);
+        driveUntil(() -> connection.writePosition() - connection.readPosition() >= 3 * 1024 * 1024);
+        assertTrue(connection.input().capacity() <= 2 * (3 * 1024 * 1024 + 64 * 1024),
+            "grows with what arrives: " + connection.input().capacity());
     }
 
     @Test
