@@ -215,6 +215,14 @@ class RaftNodeContractTest
 
     private List<String> sentTo(final int id)
     {
+        return appendsTo(sent, id);
+    }
+
+    /**
+     * @return the AppendEntries among the messages recorded that went to this member.
+     */
+    static List<String> appendsTo(final List<String> sent, final int id)
+    {
         final List<String> to = new ArrayList<>();
         for (final String message : sent)
         {

@@ -921,41 +921,42 @@ class RaftNodeRulesTest
 
     private String preVote(final RaftNode voter, final long term, final long lastIndex, final long lastTerm)
     {
-        sent.clear();
-        voter.onRequestVote(1, term, lastIndex, lastTerm, true, false);
-        assertEquals(1, sent.size(), sent::toString);
-        return sent.get(0);
+        return request(voter, 1, term, lastIndex, lastTerm, true, false);
     }
 
     private String vote(
         final RaftNode voter, final int candidate, final long term, final long lastIndex, final long lastTerm)
     {
-        sent.clear();
-        voter.onRequestVote(candidate, term, lastIndex, lastTerm, false, false);
-        assertEquals(1, sent.size(), sent::toString);
-        return sent.get(0);
+        return request(voter, candidate, term, lastIndex, lastTerm, false, false);
     }
 
     private String voteForTransfer(
         final RaftNode voter, final int candidate, final long term, final long lastIndex, final long lastTerm)
     {
+        return request(voter, candidate, term, lastIndex, lastTerm, false, true);
+    }
+
+    /**
+     * @return the one answer the voter sends to this request.
+     */
+    private String request(
+        final RaftNode voter,
+        final int candidate,
+        final long term,
+        final long lastIndex,
+        final long lastTerm,
+        final boolean preVote,
+        final boolean transfer)
+    {
         sent.clear();
-        voter.onRequestVote(candidate, term, lastIndex, lastTerm, false, true);
+        voter.onRequestVote(candidate, term, lastIndex, lastTerm, preVote, transfer);
         assertEquals(1, sent.size(), sent::toString);
         return sent.get(0);
     }
 
     private List<String> sentTo(final int id)
     {
-        final List<String> to = new ArrayList<>();
-        for (final String message : sent)
-        {
-            if (message.startsWith("append to " + id + " "))
-            {
-                to.add(message);
-            }
-        }
-        return to;
+        return RaftNodeContractTest.appendsTo(sent, id);
     }
 
     private static List<Long> terms(final MemoryLog log)
