@@ -65,6 +65,10 @@ public final class Configuration
     public static final String MAX_BATCH_PROP_NAME = "raftis.max.batch.bytes";
     public static final int MAX_BATCH_DEFAULT = 256 * 1024;
 
+    public static final String TIMEOUT_PROP_NAME = "raftis.timeout";
+    /** As Redis's timeout: seconds a client may stay idle before it is closed; 0, the default, never closes it. */
+    public static final int TIMEOUT_DEFAULT_SECONDS = 0;
+
     public static final String MAXCLIENTS_PROP_NAME = "raftis.maxclients";
     /** As Redis: a connection beyond this many gets "-ERR max number of clients reached" and is closed. */
     public static final int MAXCLIENTS_DEFAULT = 10_000;
@@ -310,6 +314,12 @@ public final class Configuration
     public static int maxInflightBytes(final Properties p)
     {
         return size(p, MAX_INFLIGHT_PROP_NAME, MAX_INFLIGHT_DEFAULT);
+    }
+
+    public static int timeoutSeconds(final Properties p)
+    {
+        final String value = p.getProperty(TIMEOUT_PROP_NAME);
+        return null == value ? TIMEOUT_DEFAULT_SECONDS : parseInt(TIMEOUT_PROP_NAME, value);
     }
 
     public static int maxClients(final Properties p)

@@ -32,6 +32,7 @@ public final class Context
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
     private int maxClients = Configuration.MAXCLIENTS_DEFAULT;
+    private int timeoutSeconds = Configuration.TIMEOUT_DEFAULT_SECONDS;
     private int raftSendPortBase = Configuration.RAFT_SEND_PORT_BASE_DEFAULT;
 
     private boolean concluded;
@@ -60,6 +61,7 @@ public final class Context
             .maxBatchBytes(Configuration.maxBatchBytes(p))
             .maxInflightBytes(Configuration.maxInflightBytes(p))
             .maxClients(Configuration.maxClients(p))
+            .timeoutSeconds(Configuration.timeoutSeconds(p))
             .raftSendPortBase(Configuration.raftSendPortBase(p));
     }
 
@@ -109,6 +111,11 @@ public final class Context
         {
             throw new IllegalArgumentException(
                 Configuration.MTU_PROP_NAME + " must be a multiple of 32 from 1408 to 65504: " + mtu);
+        }
+        if (timeoutSeconds < 0)
+        {
+            throw new IllegalArgumentException(Configuration.TIMEOUT_PROP_NAME + " must be 0 (never) or a number of " +
+                "seconds: " + timeoutSeconds);
         }
         if (maxClients < 1)
         {
@@ -374,6 +381,20 @@ public final class Context
     public int segmentLength()
     {
         return segmentLength;
+    }
+
+    public Context timeoutSeconds(final int timeoutSeconds)
+    {
+        this.timeoutSeconds = timeoutSeconds;
+        return this;
+    }
+
+    /**
+     * @return seconds a client may stay idle before it is closed, or 0 for never.
+     */
+    public int timeoutSeconds()
+    {
+        return timeoutSeconds;
     }
 
     public Context maxClients(final int maxClients)

@@ -96,6 +96,7 @@ public final class RaftisMain
             "  --aeron-dir=DIR  --aeron-term-length=8m  --aeron-mtu=8k\n" +
             "  --log-segment-length=64m  --max-batch-bytes=256k  --max-inflight-bytes=1m\n" +
             "  --raft-send-port-base=0         0: send to peers from ephemeral ports; P: to member M from P+M\n" +
-            "  --maxclients=10000              client connections at once; one more gets an error and is closed");
+            "  --maxclients=10000              client connections at once; one more gets an error and is closed\n" +
+            "  --timeout=0                     seconds a client may stay idle before it is closed; 0: never");
     }
 }

@@ -21,6 +21,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.File;
 import java.io.IOException;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One raftis member: the agent whose duty cycle does all of a node's work on one thread. Each pass reads the clock
@@ -37,6 +38,7 @@ public final class RaftisNode implements Agent
     private final RaftNode raft;
     private final CommandDispatcher dispatcher;
     private final ClientPoller poller;
+    private final long idleTimeoutNs;
     private volatile boolean handoverRequested;
     private volatile boolean handedOver;
     private boolean handoverStarted;
@@ -50,6 +52,7 @@ public final class RaftisNode implements Agent
     {
         this.ctx = ctx;
         this.clock = clock;
+        this.idleTimeoutNs = TimeUnit.SECONDS.toNanos(ctx.timeoutSeconds());
         final File dataDir = ctx.dataDir();
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -137,6 +140,7 @@ public final class RaftisNode implements Agent
         work += raft.flush();
         work += dispatcher.afterFlush();
         work += poller.flushDirty();
+        work += poller.closeIdle(nowNs, idleTimeoutNs);
         if (handoverRequested)
         {
             work += handOver();

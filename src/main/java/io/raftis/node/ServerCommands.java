@@ -60,7 +60,7 @@ final class ServerCommands
         {"proto-max-bulk-len", "" + RespParser.MAX_BULK_LENGTH},
         {"client-query-buffer-limit", "1073741824"},
         {"cluster-enabled", "no"},
-        {"timeout", "0"},
+        {"timeout", null}, // from the member's settings, as maxclients
         {"tcp-keepalive", "300"},
         {"maxclients", null}, // from the member's settings
     };
@@ -438,7 +438,7 @@ final class ServerCommands
                 if (matched[j])
                 {
                     out.bulkString(CONFIG[j][0])
-                        .bulkString(null != CONFIG[j][1] ? CONFIG[j][1] : "" + ctx.maxClients());
+                        .bulkString(null != CONFIG[j][1] ? CONFIG[j][1] : setting(CONFIG[j][0]));
                 }
             }
         }
@@ -455,6 +455,16 @@ final class ServerCommands
             out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
                 "'. Try CONFIG HELP.");
         }
+    }
+
+    private String setting(final String name)
+    {
+        return switch (name)
+        {
+            case "timeout" -> "" + ctx.timeoutSeconds();
+            case "maxclients" -> "" + ctx.maxClients();
+            default -> throw new IllegalStateException("no value for CONFIG " + name);
+        };
     }
 
     private void info(final RespParser args, final Keyspace keyspace, final RespWriter out)

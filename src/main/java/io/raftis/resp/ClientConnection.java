@@ -63,6 +63,8 @@ public final class ClientConnection
     private boolean closeAfterFlush;
     private boolean queryBufferLimitExceeded;
     private boolean closed;
+    private boolean interacted = true; // bytes read or written since the last idle check; a new connection counts
+    private long lastInteractionNs;
     private Object attachment;
     boolean dirty;
 
@@ -309,6 +311,7 @@ public final class ClientConnection
 
                 writePosition += bytesRead;
                 total += bytesRead;
+                interacted = true;
             }
         }
         catch (final IOException ex)
@@ -365,6 +368,25 @@ public final class ClientConnection
             return 1;
         }
         return bytesWritten > 0 ? 1 : 0;
+    }
+
+    /**
+     * The idle check, made by the poller about once a second: bytes read or written since the last check count as
+     * an interaction at this check's time (Redis's timeout also has a resolution of a second).
+     *
+     * @param nowNs     the time of this check.
+     * @param timeoutNs how long a connection may go without interaction.
+     * @return true when the connection has gone without any for longer than timeoutNs.
+     */
+    boolean idleLongerThan(final long nowNs, final long timeoutNs)
+    {
+        if (interacted)
+        {
+            interacted = false;
+            lastInteractionNs = nowNs;
+            return false;
+        }
+        return nowNs - lastInteractionNs > timeoutNs;
     }
 
     /**
@@ -457,6 +479,7 @@ public final class ClientConnection
                     total += written;
                 }
                 out.consumed(total);
+                interacted |= total > 0;
             }
         }
         catch (final IOException ex)

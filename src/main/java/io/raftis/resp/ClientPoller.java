@@ -33,6 +33,9 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
      */
     public static final int MAX_ACCEPTS_PER_POLL = 1000;
 
+    /** How often {@link #closeIdle(long, long)} looks at every connection. */
+    public static final long IDLE_CHECK_INTERVAL_NS = 1_000_000_000L;
+
     private static final ByteBuffer MAX_CLIENTS_REACHED = ByteBuffer.wrap(
         "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
@@ -49,6 +52,9 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     private long nextId = 1;
     private long totalConnections;
     private long rejectedConnections;
+    private boolean idleChecked;
+    private long nextIdleCheckNs;
+    private final ArrayList<ClientConnection> idle = new ArrayList<>();
     private int workCount;
     private boolean closed;
 
@@ -187,6 +193,39 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     public int connectionCount()
     {
         return connections.size();
+    }
+
+    /**
+     * Close the connections that have read and written nothing for longer than the timeout, as Redis's
+     * {@code timeout} does; looks at every connection once a second at most (at most {@code maxClients} of them), and
+     * at none when the timeout is 0.
+     *
+     * @param nowNs     the time now.
+     * @param timeoutNs how long a connection may stay idle; 0 for ever.
+     * @return the connections closed.
+     */
+    public int closeIdle(final long nowNs, final long timeoutNs)
+    {
+        if (timeoutNs <= 0 || (idleChecked && nowNs - nextIdleCheckNs < 0))
+        {
+            return 0;
+        }
+        idleChecked = true;
+        nextIdleCheckNs = nowNs + IDLE_CHECK_INTERVAL_NS;
+        for (final ClientConnection connection : connections.values())
+        {
+            if (connection.idleLongerThan(nowNs, timeoutNs))
+            {
+                idle.add(connection);
+            }
+        }
+        final int closed = idle.size();
+        for (int i = 0; i < closed; i++)
+        {
+            idle.get(i).close();
+        }
+        idle.clear();
+        return closed;
     }
 
     /**

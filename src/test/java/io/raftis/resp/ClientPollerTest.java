@@ -134,6 +134,33 @@ class ClientPollerTest
     }
 
     @Test
+    void shouldCloseAConnectionIdleForLongerThanTheTimeoutAndKeepOneThatTalks() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler);
+        final long second = ClientPoller.IDLE_CHECK_INTERVAL_NS;
+        final long timeout = 3 * second;
+        final Socket quiet = connect();
+        final Socket talking = connect();
+        assertEquals(0, poller.closeIdle(0, 0), "a timeout of 0 closes nothing");
+        assertEquals(0, poller.closeIdle(0, timeout));
+        assertEquals(0, poller.closeIdle(second / 2, timeout), "one look a second");
+        for (long now = second; now <= 3 * second; now += second)
+        {
+            talking.getOutputStream().write(bytes("PING\r\n"));
+            final long before = handler.commands.size();
+            driveUntil(() -> handler.commands.size() > before);
+            assertEquals(0, poller.closeIdle(now, timeout), "at " + now);
+        }
+        assertEquals(0, poller.closeIdle(4 * second - 1, timeout), "the next look is a second after the last");
+        assertEquals(1, poller.closeIdle(4 * second, timeout), "silent since the first look, at 0");
+        assertEquals(-1, readUntilEndOfStream(quiet));
+        assertEquals(1, poller.connectionCount());
+        assertEquals(1, handler.closed.size());
+        assertFalse(handler.opened.get(1).isClosed(), "the talking one stays");
+        assertEquals(0, poller.closeIdle(5 * second, timeout), "the other talked at the look at 3 s");
+    }
+
+    @Test
     void shouldCloseAfterFlushingTheReplyToQuit() throws IOException
     {
         poller = new ClientPoller("127.0.0.1", 0, handler);
