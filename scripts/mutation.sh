@@ -9,7 +9,7 @@
 # The tests that prove the checkers catch injected bugs (tag checker-proof) test the checkers, not the core: left out.
 #
 # Reports: target/pit-reports/index.html (per line), mutations.xml and mutations.csv (one line a mutant, with its
-# status). Takes over an hour on two shared cores; MUTATION_THREADS sets PIT's worker count (default 2).
+# status). Takes about half an hour on two cores; MUTATION_THREADS sets PIT's worker count (default 2).
 # MUTATION_CLASSES and MUTATION_TESTS (comma-separated globs) narrow a run while working on one class, for example
 #   MUTATION_CLASSES=io.raftis.raft.RaftNode MUTATION_TESTS=io.raftis.raft.RaftNodeRulesTest scripts/mutation.sh
 # MUTATION_TIMEOUT_MS (default 60000) is the grace PIT adds to a mutant's run before it counts as an endless loop;
