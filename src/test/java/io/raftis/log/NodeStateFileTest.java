@@ -53,6 +53,7 @@ class NodeStateFileTest
             assertEquals(2, state.memberId());
             assertEquals(MEMBERS, state.members());
             assertTrue(file().exists());
+            assertEquals(file(), state.file());
             assertEquals(NodeStateFile.FILE_LENGTH, file().length());
         }
         assertFalse(new File(dir, NodeStateFile.FILE_NAME + ".tmp").exists());

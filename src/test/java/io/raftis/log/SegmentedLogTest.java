@@ -956,4 +956,31 @@ class SegmentedLogTest
             assertThrows(IllegalStateException.class, log::sync);
         }
     }
+
+    /**
+     * What INFO raft reports of the log: how many syncs made appends durable and how long they took.
+     */
+    @Test
+    void shouldCountTheSyncsThatMadeAppendsDurable() throws IOException
+    {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            assertEquals(dir, log.directory());
+            assertEquals(SEGMENT_LENGTH, log.segmentLength());
+            assertEquals(0, log.syncCount());
+            for (long i = 1; i <= 3; i++)
+            {
+                appendEntries(log, i, i);
+                log.sync();
+            }
+            assertEquals(3, log.syncCount());
+            assertTrue(log.maxSyncNs() > 0, "an fdatasync takes some time: " + log.maxSyncNs());
+            assertTrue(log.syncNs() >= log.maxSyncNs(), log.syncNs() + " < " + log.maxSyncNs());
+        }
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH, false))
+        {
+            log.sync();
+            assertEquals(0, log.syncCount(), "with fsync off nothing is synced");
+        }
+    }
 }
