@@ -69,6 +69,13 @@ public final class Configuration
     /** As Redis's timeout: seconds a client may stay idle before it is closed; 0, the default, never closes it. */
     public static final int TIMEOUT_DEFAULT_SECONDS = 0;
 
+    public static final String MAX_PENDING_WRITES_PROP_NAME = "raftis.max.pending.writes";
+    /**
+     * Client writes the leader has appended and not yet applied: one more waits in its connection's input (its client
+     * waits on TCP) until commits make room, so followers that lag never let the queue grow without end.
+     */
+    public static final int MAX_PENDING_WRITES_DEFAULT = 65_536;
+
     public static final String MAXCLIENTS_PROP_NAME = "raftis.maxclients";
     /** As Redis: a connection beyond this many gets "-ERR max number of clients reached" and is closed. */
     public static final int MAXCLIENTS_DEFAULT = 10_000;
@@ -320,6 +327,12 @@ public final class Configuration
     {
         final String value = p.getProperty(TIMEOUT_PROP_NAME);
         return null == value ? TIMEOUT_DEFAULT_SECONDS : parseInt(TIMEOUT_PROP_NAME, value);
+    }
+
+    public static int maxPendingWrites(final Properties p)
+    {
+        final String value = p.getProperty(MAX_PENDING_WRITES_PROP_NAME);
+        return null == value ? MAX_PENDING_WRITES_DEFAULT : parseInt(MAX_PENDING_WRITES_PROP_NAME, value);
     }
 
     public static int maxClients(final Properties p)

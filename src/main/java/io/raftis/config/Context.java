@@ -32,6 +32,7 @@ public final class Context
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
     private int maxClients = Configuration.MAXCLIENTS_DEFAULT;
+    private int maxPendingWrites = Configuration.MAX_PENDING_WRITES_DEFAULT;
     private int timeoutSeconds = Configuration.TIMEOUT_DEFAULT_SECONDS;
     private int raftSendPortBase = Configuration.RAFT_SEND_PORT_BASE_DEFAULT;
 
@@ -61,6 +62,7 @@ public final class Context
             .maxBatchBytes(Configuration.maxBatchBytes(p))
             .maxInflightBytes(Configuration.maxInflightBytes(p))
             .maxClients(Configuration.maxClients(p))
+            .maxPendingWrites(Configuration.maxPendingWrites(p))
             .timeoutSeconds(Configuration.timeoutSeconds(p))
             .raftSendPortBase(Configuration.raftSendPortBase(p));
     }
@@ -116,6 +118,11 @@ public final class Context
         {
             throw new IllegalArgumentException(Configuration.TIMEOUT_PROP_NAME + " must be 0 (never) or a number of " +
                 "seconds: " + timeoutSeconds);
+        }
+        if (maxPendingWrites < 1)
+        {
+            throw new IllegalArgumentException(
+                Configuration.MAX_PENDING_WRITES_PROP_NAME + " must be at least 1: " + maxPendingWrites);
         }
         if (maxClients < 1)
         {
@@ -395,6 +402,20 @@ public final class Context
     public int timeoutSeconds()
     {
         return timeoutSeconds;
+    }
+
+    public Context maxPendingWrites(final int maxPendingWrites)
+    {
+        this.maxPendingWrites = maxPendingWrites;
+        return this;
+    }
+
+    /**
+     * @return the most client writes a leader holds appended and not yet applied; one more waits for room.
+     */
+    public int maxPendingWrites()
+    {
+        return maxPendingWrites;
     }
 
     public Context maxClients(final int maxClients)

@@ -59,6 +59,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final ArrayList<Session> readWaiters = new ArrayList<>();
     private final ArrayList<Session> resumable = new ArrayList<>();
     private final ArrayList<Session> outputBlocked = new ArrayList<>();
+    private final ArrayList<Session> roomWaiters = new ArrayList<>();
+    private final int maxPendingWrites;
     private final PendingWrites pending = new PendingWrites();
     private RaftNode raft;
     private ClientConnections connections;
@@ -70,6 +72,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long commandsProcessed;
     long writesProposed;
     long readsBarriered;
+    long writesWaitedForRoom;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
 
@@ -85,6 +88,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.serverCommands = serverCommands;
         this.errorHandler = errorHandler;
         this.readConsistency = ctx.readConsistency();
+        this.maxPendingWrites = ctx.maxPendingWrites();
         int maxId = 0;
         for (final Member member : ctx.memberList())
         {
@@ -160,6 +164,17 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 readWaiters.remove(i);
                 queueResume(session);
             }
+        }
+        if (pending.size() < maxPendingWrites && !roomWaiters.isEmpty())
+        {
+            // in the order they began to wait; one that finds no room again waits again, at the back
+            for (int i = 0, size = roomWaiters.size(); i < size; i++)
+            {
+                final Session session = roomWaiters.get(i);
+                session.awaitingRoom = false;
+                queueResume(session);
+            }
+            roomWaiters.clear();
         }
         for (int i = outputBlocked.size() - 1; i >= 0; i--)
         {
@@ -329,6 +344,17 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
+        if (pending.size() >= maxPendingWrites)
+        {
+            // followers lag: the write stays in the connection's input, and its client waits, until commits make room
+            if (!session.awaitingRoom)
+            {
+                session.awaitingRoom = true;
+                roomWaiters.add(session);
+                writesWaitedForRoom++;
+            }
+            return false;
+        }
         final long index = raft.propose(payload, offset, payloadLength);
         if (index < 0)
         {

@@ -97,6 +97,7 @@ public final class RaftisMain
             "  --log-segment-length=64m  --max-batch-bytes=256k  --max-inflight-bytes=1m\n" +
             "  --raft-send-port-base=0         0: send to peers from ephemeral ports; P: to member M from P+M\n" +
             "  --maxclients=10000              client connections at once; one more gets an error and is closed\n" +
-            "  --timeout=0                     seconds a client may stay idle before it is closed; 0: never");
+            "  --timeout=0                     seconds a client may stay idle before it is closed; 0: never\n" +
+            "  --max-pending-writes=65536      writes appended and not yet applied; one more waits for room");
     }
 }

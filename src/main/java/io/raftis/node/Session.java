@@ -25,6 +25,8 @@ final class Session
     boolean awaitingRead;
     /** Stopped because its pending output is too large; resumed once the socket drains. */
     boolean outputBlocked;
+    /** Stopped at a write because the leader holds as many pending writes as it may; resumed when there is room. */
+    boolean awaitingRoom;
     /** Queued to be processed again at the end of this pass. */
     boolean resumeQueued;
 

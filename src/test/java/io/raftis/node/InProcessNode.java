@@ -47,13 +47,15 @@ public final class InProcessNode implements ClientConnections
     /**
      * @param memberId        this member.
      * @param memberCount     members 1..memberCount make up the cluster.
-     * @param readConsistency how reads are served.
-     * @param errors          receives what the node would log as an error, such as an entry it could not apply.
+     * @param readConsistency  how reads are served.
+     * @param maxPendingWrites client writes the leader may hold appended and not yet applied.
+     * @param errors           receives what the node would log as an error, such as an entry it could not apply.
      */
     public InProcessNode(
         final int memberId,
         final int memberCount,
         final Configuration.ReadConsistency readConsistency,
+        final int maxPendingWrites,
         final Consumer<Throwable> errors)
     {
         final StringBuilder members = new StringBuilder();
@@ -66,6 +68,7 @@ public final class InProcessNode implements ClientConnections
         p.setProperty(Configuration.MEMBER_ID_PROP_NAME, Integer.toString(memberId));
         p.setProperty(Configuration.MEMBERS_PROP_NAME, members.toString());
         p.setProperty(Configuration.READ_CONSISTENCY_PROP_NAME, readConsistency.text());
+        p.setProperty(Configuration.MAX_PENDING_WRITES_PROP_NAME, Integer.toString(maxPendingWrites));
         final Context ctx = Context.fromProperties(p).conclude();
         StringCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, keyspace, (line) -> {});
@@ -96,6 +99,22 @@ public final class InProcessNode implements ClientConnections
     public void letReadsOvertakePendingWrites()
     {
         dispatcher.overtakePendingWrites = true;
+    }
+
+    /**
+     * @return the client writes appended and not yet answered.
+     */
+    public int pendingWrites()
+    {
+        return dispatcher.pendingWrites();
+    }
+
+    /**
+     * @return how many times a write waited because the leader held as many pending writes as it may.
+     */
+    public long writesThatWaitedForRoom()
+    {
+        return dispatcher.writesWaitedForRoom;
     }
 
     /**

@@ -114,6 +114,9 @@ final class SimulatedCluster
     long lateDelayNs = 3 * ELECTION_TIMEOUT_NS;
     int maxBatchBytes = 4096;
     int maxInflightBytes = 16384;
+    /** Client writes a leader may hold appended and not yet applied; taken up when the members (re)start. */
+    int maxPendingWrites = Configuration.MAX_PENDING_WRITES_DEFAULT;
+    private long writesThatWaitedForRoomBeforeRestarts;
     int[] rejectedAppends;
     long messagesDelivered;
     long moved;
@@ -173,6 +176,19 @@ final class SimulatedCluster
     /**
      * Bound the bytes of one AppendEntries and of those in flight to one follower; call before the first step.
      */
+    /**
+     * @return how many times a leader's write waited for room among its pending writes, over every member's life.
+     */
+    long writesThatWaitedForRoom()
+    {
+        long total = writesThatWaitedForRoomBeforeRestarts;
+        for (int id = 1; id <= size; id++)
+        {
+            total += members[id].node.writesThatWaitedForRoom();
+        }
+        return total;
+    }
+
     void batchLimits(final int maxBatchBytes, final int maxInflightBytes)
     {
         this.maxBatchBytes = maxBatchBytes;
@@ -242,8 +258,12 @@ final class SimulatedCluster
             registers.clear();
             arrived.clear();
             checkedIndex = 0;
+            if (null != node)
+            {
+                writesThatWaitedForRoomBeforeRestarts += node.writesThatWaitedForRoom();
+            }
             node = new InProcessNode(id, size, leaseReads ? Configuration.ReadConsistency.LEASE :
-                Configuration.ReadConsistency.LINEARIZABLE, this::onNodeError);
+                Configuration.ReadConsistency.LINEARIZABLE, maxPendingWrites, this::onNodeError);
             raft = new RaftNode(
                 id, ids, log, state, this, this, new Random(random.nextLong()),
                 ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
@@ -273,6 +293,11 @@ final class SimulatedCluster
             raft.replicate();
             raft.flush();
             node.afterFlush();
+            if (node.pendingWrites() > maxPendingWrites)
+            {
+                fail("pending writes bound: member " + id + " holds " + node.pendingWrites() + " pending writes, " +
+                    "more than " + maxPendingWrites);
+            }
         }
 
         private void onNodeError(final Throwable error)

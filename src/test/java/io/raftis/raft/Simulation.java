@@ -1,5 +1,6 @@
 package io.raftis.raft;
 
+import io.raftis.config.Configuration;
 import io.raftis.jepsen.LinearizabilityChecker;
 
 import java.util.ArrayList;
@@ -42,12 +43,14 @@ final class Simulation
     /**
      * How often the clients met each answer that is not a plain result: what the run exercised of the dispatcher.
      */
-    record Replies(long moved, long clusterDown, long tryAgain, long uncertain, long pipelined, long timedOut)
+    record Replies(
+        long moved, long clusterDown, long tryAgain, long uncertain, long pipelined, long timedOut, long waitedForRoom)
     {
         Replies plus(final Replies o)
         {
             return new Replies(moved + o.moved, clusterDown + o.clusterDown, tryAgain + o.tryAgain,
-                uncertain + o.uncertain, pipelined + o.pipelined, timedOut + o.timedOut);
+                uncertain + o.uncertain, pipelined + o.pipelined, timedOut + o.timedOut,
+                waitedForRoom + o.waitedForRoom);
         }
     }
 
@@ -70,6 +73,9 @@ final class Simulation
         final SimulatedCluster cluster = new SimulatedCluster(size, seed);
         cluster.printTrace = printTrace;
         cluster.leaseReads = scenario.nextInt(3) == 0; // taken up by the members' start in batchLimits
+        // a third of the seeds let a leader hold only two pending writes, so that writes wait for room (drawn from the
+        // seed, not the scenario's stream, which stays as it was)
+        cluster.maxPendingWrites = 0 == seed % 3 ? 2 : Configuration.MAX_PENDING_WRITES_DEFAULT;
         final int batchBytes = BATCH_BYTES[scenario.nextInt(BATCH_BYTES.length)];
         cluster.batchLimits(batchBytes, batchBytes * (1 + scenario.nextInt(4)));
         cluster.inject(bug);
@@ -93,6 +99,8 @@ final class Simulation
             (0 == clocks ? "true" : 1 == clocks ? "drifting" : "at the drift bound") + ", " +
             cluster.clients.size() + " clients on " + used.length + " keys" +
             (cluster.leaseReads ? ", lease reads" : "") +
+            (cluster.maxPendingWrites < Configuration.MAX_PENDING_WRITES_DEFAULT ?
+            ", at most " + cluster.maxPendingWrites + " pending writes" : "") +
             (SimulatedCluster.Bug.NONE != bug ? ", injected bug " + bug : ""));
 
         final long meanFaultGapNs = (50 + scenario.nextInt(250)) * MS;
@@ -152,7 +160,7 @@ final class Simulation
         }
         return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms, new Replies(
             cluster.moved, cluster.clusterDown, cluster.tryAgain, cluster.uncertain, cluster.pipelined,
-            cluster.timedOut));
+            cluster.timedOut, cluster.writesThatWaitedForRoom()));
     }
 
     private static void nemesis(
@@ -327,7 +335,7 @@ final class Simulation
         final ExecutorService executor = Executors.newFixedThreadPool(threads);
         final AtomicLong next = new AtomicLong(first);
         final AtomicLong operations = new AtomicLong();
-        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0));
+        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0, 0));
         final AtomicLong done = new AtomicLong();
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final long end = first + count;
