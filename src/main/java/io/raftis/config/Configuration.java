@@ -279,8 +279,7 @@ public final class Configuration
 
     public static int raftSendPortBase(final Properties p)
     {
-        return parseInt(RAFT_SEND_PORT_BASE_PROP_NAME,
-            p.getProperty(RAFT_SEND_PORT_BASE_PROP_NAME, "" + RAFT_SEND_PORT_BASE_DEFAULT));
+        return integer(p, RAFT_SEND_PORT_BASE_PROP_NAME, RAFT_SEND_PORT_BASE_DEFAULT);
     }
 
     public static long electionTimeoutNs(final Properties p)
@@ -325,20 +324,17 @@ public final class Configuration
 
     public static int timeoutSeconds(final Properties p)
     {
-        final String value = p.getProperty(TIMEOUT_PROP_NAME);
-        return null == value ? TIMEOUT_DEFAULT_SECONDS : parseInt(TIMEOUT_PROP_NAME, value);
+        return integer(p, TIMEOUT_PROP_NAME, TIMEOUT_DEFAULT_SECONDS);
     }
 
     public static int maxPendingWrites(final Properties p)
     {
-        final String value = p.getProperty(MAX_PENDING_WRITES_PROP_NAME);
-        return null == value ? MAX_PENDING_WRITES_DEFAULT : parseInt(MAX_PENDING_WRITES_PROP_NAME, value);
+        return integer(p, MAX_PENDING_WRITES_PROP_NAME, MAX_PENDING_WRITES_DEFAULT);
     }
 
     public static int maxClients(final Properties p)
     {
-        final String value = p.getProperty(MAXCLIENTS_PROP_NAME);
-        return null == value ? MAXCLIENTS_DEFAULT : parseInt(MAXCLIENTS_PROP_NAME, value);
+        return integer(p, MAXCLIENTS_PROP_NAME, MAXCLIENTS_DEFAULT);
     }
 
     private static long duration(final Properties p, final String name, final long defaultNs)
@@ -380,6 +376,12 @@ public final class Configuration
             throw new IllegalArgumentException(name + " too large: " + value);
         }
         return (int)size;
+    }
+
+    private static int integer(final Properties p, final String name, final int defaultValue)
+    {
+        final String value = p.getProperty(name);
+        return null == value ? defaultValue : parseInt(name, value);
     }
 
     private static int parseInt(final String name, final String value)
