@@ -21,6 +21,17 @@ raftis_members() {
     echo "$members"
 }
 
+# The cluster's shared secret: every Raft message carries a MAC keyed by it. Created once per data root, 32
+# random bytes in hex, readable by its owner only; every member of the cluster is started with the same file.
+raftis_secret_file() {
+    local file="$RAFTIS_DATA/cluster.secret"
+    if [[ ! -f "$file" ]]; then
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$file.tmp" && echo >> "$file.tmp" &&
+            mv "$file.tmp" "$file")
+    fi
+    echo "$file"
+}
+
 # Build the jar when it is missing or older than the sources.
 raftis_build_if_needed() {
     if [[ ! -f "$RAFTIS_JAR" ]] || [[ -n "$(find "$RAFTIS_HOME/src/main" "$RAFTIS_HOME/sbe-schemas" "$RAFTIS_HOME/pom.xml" \

@@ -19,6 +19,12 @@ if [[ -f "$dir/pid" ]] && raftis_pid_alive "$(cat "$dir/pid")"; then
     exit 1
 fi
 
+# the cluster's secret, unless the caller names one
+secret_args=("--cluster-secret-file=$(raftis_secret_file)")
+if [[ " ${RAFTIS_FLAGS:-} $* " == *" --cluster-secret-file"* ]]; then
+    secret_args=()
+fi
+
 # shellcheck disable=SC2086
 nohup java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.preferIPv4Stack=true \
     -Xms256m -Xmx2g ${RAFTIS_JAVA_OPTS:-} \
@@ -26,7 +32,7 @@ nohup java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.pref
     --member-id="$id" \
     --members="$(raftis_members)" \
     --data-dir="$dir" \
-    ${RAFTIS_FLAGS:-} "$@" \
+    ${secret_args[@]+"${secret_args[@]}"} ${RAFTIS_FLAGS:-} "$@" \
     >> "$dir/log" 2>&1 < /dev/null &
 echo $! > "$dir/pid"
 echo "member $id: pid $!, clients on 127.0.0.1:$(raftis_client_port "$id"), raft on udp 127.0.0.1:$(raftis_raft_port "$id"), log $dir/log"

@@ -26,6 +26,15 @@ public final class Configuration
 
     public static final String DATA_DIR_PROP_NAME = "raftis.data.dir";
 
+    /**
+     * The file holding the secret every member shares: each Raft message carries a MAC keyed by it, and the cluster
+     * id derives from it. Required when there is more than one member; a member that is the whole cluster creates
+     * one in its data directory when none is given. See {@link ClusterSecret}.
+     */
+    public static final String CLUSTER_SECRET_FILE_PROP_NAME = "raftis.cluster.secret.file";
+    /** Where a member that is the whole cluster keeps the secret it created, in its data directory. */
+    public static final String CLUSTER_SECRET_FILE_NAME = "cluster.secret";
+
     public static final String FSYNC_PROP_NAME = "raftis.fsync";
     public static final FsyncPolicy FSYNC_DEFAULT = FsyncPolicy.ALWAYS;
 
@@ -255,6 +264,12 @@ public final class Configuration
     public static File dataDir(final Properties p, final int memberId)
     {
         return new File(p.getProperty(DATA_DIR_PROP_NAME, "data/node" + memberId));
+    }
+
+    public static File clusterSecretFile(final Properties p)
+    {
+        final String value = p.getProperty(CLUSTER_SECRET_FILE_PROP_NAME);
+        return null == value ? null : new File(value);
     }
 
     public static FsyncPolicy fsync(final Properties p)

@@ -19,6 +19,7 @@ public final class Context
     private int memberId;
     private String members;
     private File dataDir;
+    private File clusterSecretFile;
     private Configuration.FsyncPolicy fsync = Configuration.FSYNC_DEFAULT;
     private Configuration.ReadConsistency readConsistency = Configuration.READ_CONSISTENCY_DEFAULT;
     private String idleStrategyName = Configuration.IDLE_STRATEGY_DEFAULT;
@@ -39,7 +40,7 @@ public final class Context
     private boolean concluded;
     private Member[] memberList;
     private Member self;
-    private long clusterId;
+    private ClusterSecret clusterSecret;
     private IdleStrategy idleStrategy;
 
     public static Context fromProperties(final Properties p)
@@ -49,6 +50,7 @@ public final class Context
             .memberId(memberId)
             .members(Configuration.members(p))
             .dataDir(Configuration.dataDir(p, memberId))
+            .clusterSecretFile(Configuration.clusterSecretFile(p))
             .fsync(Configuration.fsync(p))
             .readConsistency(Configuration.readConsistency(p))
             .idleStrategyName(Configuration.idleStrategy(p))
@@ -92,7 +94,6 @@ public final class Context
             throw new IllegalArgumentException(
                 "member id " + memberId + " is not in the member list " + Member.canonical(memberList));
         }
-        clusterId = Member.clusterId(memberList);
         if (0 != raftSendPortBase)
         {
             checkSendPorts();
@@ -152,6 +153,13 @@ public final class Context
         {
             dataDir = new File("data/node" + memberId);
         }
+        if (null == clusterSecretFile && memberList.length > 1)
+        {
+            throw new IllegalArgumentException("no cluster secret: set --cluster-secret-file=FILE (" +
+                Configuration.CLUSTER_SECRET_FILE_PROP_NAME + "), the same file for every member; every Raft " +
+                "message is authenticated with it (scripts/start-cluster.sh creates one in the cluster's data root)");
+        }
+        clusterSecret = null != clusterSecretFile ? ClusterSecret.read(clusterSecretFile) : null;
         if (null == aeronDir)
         {
             final File shm = new File("/dev/shm");
@@ -245,6 +253,17 @@ public final class Context
     {
         this.dataDir = dataDir;
         return this;
+    }
+
+    public Context clusterSecretFile(final File clusterSecretFile)
+    {
+        this.clusterSecretFile = clusterSecretFile;
+        return this;
+    }
+
+    public File clusterSecretFile()
+    {
+        return clusterSecretFile;
     }
 
     public File dataDir()
@@ -476,10 +495,15 @@ public final class Context
         return self;
     }
 
-    public long clusterId()
+    /**
+     * @return the secret the members share, read from {@code --cluster-secret-file}; for a member that is the whole
+     * cluster and was given none, the one it keeps in its data directory, created on its first start.
+     */
+    public ClusterSecret clusterSecret()
     {
         checkConcluded();
-        return clusterId;
+        return null != clusterSecret ? clusterSecret :
+            ClusterSecret.readOrCreate(new File(dataDir, Configuration.CLUSTER_SECRET_FILE_NAME));
     }
 
     public Member member(final int id)

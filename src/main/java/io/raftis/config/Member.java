@@ -3,7 +3,6 @@ package io.raftis.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * One member of the cluster: its id, the host it runs on, the UDP port of its Raft endpoint and the TCP port it
@@ -113,21 +112,6 @@ public record Member(int id, String host, int raftPort, int clientPort)
             sb.append(member);
         }
         return sb.toString();
-    }
-
-    /**
-     * The cluster id every message carries: derived from the canonical member list, so that a node started with a
-     * different list is recognised as belonging to another cluster.
-     */
-    public static long clusterId(final Member[] members)
-    {
-        final byte[] bytes = canonical(members).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        final CRC32C low = new CRC32C();
-        low.update(bytes);
-        final CRC32C high = new CRC32C();
-        high.update(bytes.length);
-        high.update(bytes);
-        return (high.getValue() << 32) | low.getValue();
     }
 
     private static void checkPort(final int port, final String what)

@@ -334,10 +334,10 @@ public final class NodeStateFile implements PersistentState, AutoCloseable
 
         if (fileClusterId != clusterId || fileMemberId != memberId || !fileMembers.equals(members))
         {
-            throw new IllegalStateException("data dir " + dir + " belongs to member " + fileMemberId +
-                " of cluster " + fileClusterId + " [" + fileMembers + "]; this node was started as member " +
-                memberId + " of cluster " + clusterId + " [" + members + "]: use the member list it was created" +
-                " with, or a new data dir");
+            throw new IllegalStateException(String.format("data dir %s belongs to member %d of cluster %016x [%s]; " +
+                "this node was started as member %d of cluster %016x [%s]: use the member list and cluster secret " +
+                "it was created with, or a new data dir",
+                dir, fileMemberId, fileClusterId, fileMembers, memberId, clusterId, members));
         }
 
         currentSlot = bestSlot;

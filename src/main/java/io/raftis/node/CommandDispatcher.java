@@ -52,7 +52,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final ErrorHandler errorHandler;
     private final ReadConsistency readConsistency;
     private final byte[][] movedByMember;
-    private final RespParser parser = new RespParser();
+    /** The parser of the connection whose command is being dispatched: each connection has its own. */
+    private RespParser parser;
     private final RespParser applyParser = new RespParser();
     private final RespWriter discard = new RespWriter(256);
     private final ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(1024);
@@ -210,7 +211,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private void process(final Session session)
     {
         final ClientConnection connection = session.connection;
-        final RespParser parser = this.parser;
+        final RespParser parser = connection.parser();
+        this.parser = parser;
         while (!connection.isClosed() && !connection.closeAfterFlush() && connection.unparsedLength() > 0)
         {
             if (connection.out().length() >= OUTPUT_LIMIT)
@@ -499,6 +501,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         final RespWriter out = null != target ? target.connection.out() : discard;
         final RespParser parser = applyParser;
+        parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
         final int parsed = parser.parse(buffer, offset, offset + length);
         final Command command = parsed == length ? dataCommands.lookup(parser) : null;
         if (null == command || !command.checkArity(parser.argCount()))

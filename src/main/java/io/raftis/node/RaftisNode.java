@@ -1,5 +1,6 @@
 package io.raftis.node;
 
+import io.raftis.config.ClusterSecret;
 import io.raftis.config.Configuration;
 import io.raftis.config.Context;
 import io.raftis.config.Member;
@@ -65,7 +66,8 @@ public final class RaftisNode implements Agent
         ClientPoller clientPoller = null;
         try
         {
-            state = NodeStateFile.open(dataDir, ctx.clusterId(), ctx.memberId(), ctx.canonicalMembers());
+            final ClusterSecret secret = ctx.clusterSecret();
+            state = NodeStateFile.open(dataDir, secret.clusterId(), ctx.memberId(), ctx.canonicalMembers());
             segmentedLog = new SegmentedLog(
                 new File(dataDir, "raft-log"), ctx.segmentLength(), Configuration.FsyncPolicy.ALWAYS == ctx.fsync());
             if (segmentedLog.truncatedTailBytes() > 0)
@@ -73,7 +75,7 @@ public final class RaftisNode implements Agent
                 System.out.println(ServerCommands.timestamp() + " member " + ctx.memberId() + " cut a torn log tail of " +
                     segmentedLog.truncatedTailBytes() + " bytes after entry " + segmentedLog.lastIndex());
             }
-            clusterTransport = new ClusterTransport(ctx, errorHandler);
+            clusterTransport = new ClusterTransport(ctx, secret, errorHandler);
 
             final Keyspace keyspace = new Keyspace();
             final CommandTable commands = new CommandTable();
@@ -101,7 +103,7 @@ public final class RaftisNode implements Agent
                 maxBatchBytes,
                 ctx.maxInflightBytes(),
                 clock.nanoTime());
-            clusterTransport.bind(raft, ctx.clusterId());
+            clusterTransport.bind(raft);
 
             final Member self = ctx.self();
             clientPoller = new ClientPoller(self.host(), self.clientPort(), dispatcher,
@@ -110,7 +112,8 @@ public final class RaftisNode implements Agent
                 maxBatchBytes - io.raftis.raft.EntryFrame.HEADER_LENGTH - io.raftis.raft.EntryFrame.ALIGNMENT,
                 segmentedLog.maxPayloadLength());
             dispatcher.bind(raft, clientPoller, maxPayloadLength);
-            serverCommands.bind(raft, clientPoller, dispatcher, clusterTransport.counters(), segmentedLog);
+            serverCommands.bind(
+                raft, clientPoller, dispatcher, clusterTransport.counters(), segmentedLog, secret.clusterId());
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -84,6 +84,7 @@ final class ServerCommands
     private ClientConnections connections;
     private CommandDispatcher dispatcher;
     private TransportCounters transportCounters;
+    private long clusterId;
     private SegmentedLog log;
     private Session current;
     private long leaderChanges;
@@ -131,8 +132,10 @@ final class ServerCommands
         final ClientConnections connections,
         final CommandDispatcher dispatcher,
         final TransportCounters transportCounters,
-        final SegmentedLog log)
+        final SegmentedLog log,
+        final long clusterId)
     {
+        this.clusterId = clusterId;
         this.log = log;
         this.raft = raft;
         this.connections = connections;
@@ -573,7 +576,7 @@ final class ServerCommands
             line(sb, "raft_applied_index", "" + raft.lastApplied());
             line(sb, "raft_last_log_index", "" + raft.lastIndex());
             line(sb, "raft_members", ctx.canonicalMembers());
-            line(sb, "raft_cluster_id", String.format("%016x", ctx.clusterId()));
+            line(sb, "raft_cluster_id", String.format("%016x", clusterId));
             line(sb, "raft_fsync", ctx.fsync().text());
             line(sb, "raft_read_consistency", ctx.readConsistency().text());
             line(sb, "raft_role_changes", "" + leaderChanges);
@@ -584,6 +587,11 @@ final class ServerCommands
             line(sb, "raft_messages_received", "" + transportCounters.messagesReceived);
             line(sb, "raft_back_pressured", "" + transportCounters.backPressured);
             line(sb, "raft_foreign_cluster_messages", "" + transportCounters.foreignClusterMessages);
+            line(sb, "raft_unauthenticated_messages", "" + transportCounters.unauthenticatedMessages);
+            line(sb, "raft_unknown_messages", "" + transportCounters.unknownMessages);
+            line(sb, "raft_malformed_messages", "" + transportCounters.malformedMessages);
+            line(sb, "raft_unknown_sender_messages", "" + raft.unknownSenderMessages());
+            line(sb, "raft_out_of_range_messages", "" + raft.outOfRangeMessages());
         }
         out.bulkString(sb.toString());
     }
@@ -738,7 +746,7 @@ final class ServerCommands
     private String nodeId(final int memberId)
     {
         // Redis Cluster's node ids are 40 hex digits: the cluster id and the member id, padded
-        return String.format("%016x%08x%016x", ctx.clusterId(), memberId, 0L);
+        return String.format("%016x%08x%016x", clusterId, memberId, 0L);
     }
 
     private void slotNode(final RespWriter out, final Member member)

@@ -19,6 +19,13 @@ import java.util.Random;
 public final class RaftNode
 {
     public static final int NO_MEMBER = 0;
+    /**
+     * No term a real cluster reaches (an election every millisecond for 8,000 years): a message naming a larger one
+     * is forged or corrupt, and acting on it could leave no term to move to.
+     */
+    public static final long MAX_TERM = 1L << 48;
+    /** No index a real log reaches: a message naming a larger one is forged or corrupt. */
+    public static final long MAX_INDEX = 1L << 56;
 
     private static final DirectBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
@@ -81,6 +88,8 @@ public final class RaftNode
     private boolean logDirty;
     private long leaderStartIndex;
     private long sequence;
+    private long unknownSenderMessages;
+    private long outOfRangeMessages;
     private boolean roundRequested;
     private int transferTarget = NO_MEMBER;
     private long transferDeadlineNs;
@@ -214,6 +223,23 @@ public final class RaftNode
     public long term()
     {
         return state.currentTerm();
+    }
+
+    /**
+     * @return messages dropped because their sender is not a peer of this member.
+     */
+    public long unknownSenderMessages()
+    {
+        return unknownSenderMessages;
+    }
+
+    /**
+     * @return messages dropped unread because a field is out of the range any member could send: a negative or
+     * absurd term or index, a log term above the sender's term, a success claiming entries this leader never had.
+     */
+    public long outOfRangeMessages()
+    {
+        return outOfRangeMessages;
     }
 
     public int votedFor()
@@ -468,7 +494,8 @@ public final class RaftNode
         final boolean preVote,
         final boolean transfer)
     {
-        if (slotOf(candidateId) < 0)
+        if (!fromPeer(candidateId) || !inRange(term >= 1 && term <= MAX_TERM && lastLogIndex >= 0 &&
+            lastLogIndex <= MAX_INDEX && lastLogTerm >= 0 && lastLogTerm <= term && (0 == lastLogIndex) == (0 == lastLogTerm)))
         {
             return;
         }
@@ -518,11 +545,11 @@ public final class RaftNode
 
     public void onRequestVoteResponse(final int voterId, final long term, final boolean granted, final boolean preVote)
     {
-        final int slot = slotOf(voterId);
-        if (slot < 0)
+        if (!fromPeer(voterId) || !inRange(term >= 0 && term <= MAX_TERM))
         {
             return;
         }
+        final int slot = slotOf(voterId);
         if (preVote)
         {
             if (Role.PRE_CANDIDATE == role && granted && term == term() + 1)
@@ -560,6 +587,10 @@ public final class RaftNode
      */
     public void onTimeoutNow(final int leaderId, final long term)
     {
+        if (!fromPeer(leaderId) || !inRange(term >= 1 && term <= MAX_TERM))
+        {
+            return;
+        }
         if (term == term() && leaderId == this.leaderId && Role.FOLLOWER == role)
         {
             startElection(true);
@@ -592,13 +623,18 @@ public final class RaftNode
         final int length,
         final int entryCount)
     {
-        if (slotOf(leaderId) < 0)
+        if (!fromPeer(leaderId) || !inRange(term >= 1 && term <= MAX_TERM && prevLogIndex >= 0 &&
+            prevLogIndex <= MAX_INDEX && prevLogTerm >= 0 && prevLogTerm <= term &&
+            (0 == prevLogIndex) == (0 == prevLogTerm) && leaderCommit >= 0 && leaderCommit <= MAX_INDEX &&
+            sequence >= 0 && entryCount >= 0 && length >= 0 && entryCount <= MAX_INDEX - prevLogIndex))
         {
             return;
         }
         if (term < term())
         {
-            transport.sendAppendEntriesResponse(leaderId, term(), false, log.lastIndex(), 0, sequence);
+            // no round of the current term is acknowledged (sequence 0): if the sender leads the current term
+            // too, a sequence of its old term must not confirm its reads or extend its lease
+            transport.sendAppendEntriesResponse(leaderId, term(), false, log.lastIndex(), 0, 0);
             return;
         }
         if (term > term() || Role.FOLLOWER != role || this.leaderId != leaderId)
@@ -608,7 +644,7 @@ public final class RaftNode
         lastLeaderContactNs = nowNs;
         resetElectionDeadline();
 
-        if (!framesValid(frames, offset, length, entryCount))
+        if (!framesValid(frames, offset, length, entryCount, prevLogTerm, term))
         {
             return;
         }
@@ -694,11 +730,12 @@ public final class RaftNode
         final long conflictTerm,
         final long sequence)
     {
-        final int slot = slotOf(followerId);
-        if (slot < 0)
+        if (!fromPeer(followerId) || !inRange(term >= 0 && term <= MAX_TERM && lastLogIndex >= 0 &&
+            lastLogIndex <= MAX_INDEX && conflictTerm >= 0 && conflictTerm <= term && sequence >= 0))
         {
             return;
         }
+        final int slot = slotOf(followerId);
         if (term > term())
         {
             becomeFollower(term, NO_MEMBER);
@@ -706,6 +743,12 @@ public final class RaftNode
         }
         if (Role.LEADER != role || term != term())
         {
+            return;
+        }
+        if ((success && lastLogIndex > log.lastIndex()) || sequence > this.sequence)
+        {
+            // a follower cannot hold entries this leader never had, nor answer a round it has not sent
+            outOfRangeMessages++;
             return;
         }
         lastResponseNs[slot] = nowNs;
@@ -1101,6 +1144,7 @@ public final class RaftNode
         if (term > term())
         {
             state.update(term, NO_MEMBER);
+            responsePending = false; // an answer owed to an older term's leader acknowledges nothing of this one's
         }
         if (this.leaderId != leaderId || Role.FOLLOWER != role)
         {
@@ -1123,18 +1167,46 @@ public final class RaftNode
         electionDeadlineNs = nowNs + electionTimeoutNs + (long)(random.nextDouble() * electionTimeoutNs);
     }
 
+    private boolean fromPeer(final int id)
+    {
+        if (slotOf(id) >= 0)
+        {
+            return true;
+        }
+        unknownSenderMessages++;
+        return false;
+    }
+
+    private boolean inRange(final boolean inRange)
+    {
+        if (!inRange)
+        {
+            outOfRangeMessages++;
+        }
+        return inRange;
+    }
+
     private int slotOf(final int id)
     {
         return id > 0 && id < slotById.length ? slotById[id] : -1;
     }
 
+    /**
+     * A run is valid when each frame is whole with its checksum, and their terms do not descend, from no lower than
+     * the entry before the run to no higher than the leader's term.
+     */
     private static boolean framesValid(
-        final DirectBuffer frames, final int offset, final int length, final int entryCount)
+        final DirectBuffer frames,
+        final int offset,
+        final int length,
+        final int entryCount,
+        final long prevLogTerm,
+        final long leaderTerm)
     {
         int position = offset;
         final int limit = offset + length;
         int count = 0;
-        long previousTerm = 0;
+        long previousTerm = Math.max(1, prevLogTerm);
         while (position < limit)
         {
             final int aligned = EntryFrame.validate(frames, position, limit);
@@ -1143,7 +1215,7 @@ public final class RaftNode
                 return false;
             }
             final long term = EntryFrame.term(frames, position);
-            if (term < previousTerm)
+            if (term < previousTerm || term > leaderTerm)
             {
                 return false;
             }

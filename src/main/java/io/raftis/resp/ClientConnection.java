@@ -52,6 +52,7 @@ public final class ClientConnection
     private final int maxQueryBufferLength;
     private final UnsafeBuffer input;
     private final RespWriter out;
+    private final RespParser parser = new RespParser();
     private ByteBuffer inputByteBuffer;
     private ByteBuffer outputSource;
     private ByteBuffer outputView;
@@ -387,6 +388,14 @@ public final class ClientConnection
             return false;
         }
         return nowNs - lastInteractionNs > timeoutNs;
+    }
+
+    /**
+     * @return the parser of this connection's requests, which keeps how far it got through a partial one.
+     */
+    public RespParser parser()
+    {
+        return parser;
     }
 
     /**

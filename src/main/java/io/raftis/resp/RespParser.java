@@ -10,12 +10,14 @@ import java.util.Arrays;
  * processMultibulkBuffer and processInlineBuffer, sds.c sdssplitargs, util.c string2ll).
  * <p>
  * {@link #parse(DirectBuffer, int, int)} parses at most one command from the bytes it is given. When the command is
- * not complete it returns {@link #INCOMPLETE} and keeps no state: the caller calls again from the same offset once
- * more bytes have arrived. Headers are then scanned again, but bulk payloads are always stepped over by their
- * declared length. The arguments of the last parsed command are recorded as (offset, length) pairs in
- * {@link #argBuffer()} and stay valid until the bytes they point at are changed or the next call to parse.
+ * not complete it returns {@link #INCOMPLETE} and remembers how far it got, as Redis keeps a client's multibulk
+ * state: the next call, made once more bytes have arrived, must present the same command from its start (which may
+ * have moved in the buffer) and continues where the last one stopped, so a command that arrives a byte at a time
+ * costs time linear in its length, never quadratic. Bulk payloads are stepped over by their declared length. The
+ * arguments of the last parsed command are recorded as (offset, length) pairs in {@link #argBuffer()} and stay valid
+ * until the bytes they point at are changed or the next call to parse. {@link #reset()} forgets a partial command.
  * <p>
- * Not thread safe: one parser is meant to be used by one thread.
+ * One parser per connection, since it holds the state of that connection's partial command; not thread safe.
  */
 public final class RespParser
 {
@@ -57,7 +59,17 @@ public final class RespParser
     private final ExpandableArrayBuffer inlineArgs = new ExpandableArrayBuffer(256);
     private int[] argOffsets = new int[INITIAL_ARG_CAPACITY];
     private int[] argLengths = new int[INITIAL_ARG_CAPACITY];
+    /** Arguments recorded so far, of a command complete or in progress; offsets relative to {@link #argBase}. */
     private int argCount;
+    private int argBase;
+    /** A command is partly parsed: the fields below say how far, relative to its start. */
+    private boolean inProgress;
+    /** The argument count a multibulk declared, or -1 while its header line is incomplete. */
+    private long declaredArgs;
+    /** Where the next element of a multibulk in progress starts. */
+    private int resumeAt;
+    /** Where the search for the end of the current line continues: bytes before it hold no terminator. */
+    private int scanFrom;
     private int inlineArgsLength;
     private int requiredLength;
     private boolean inline;
@@ -65,6 +77,7 @@ public final class RespParser
     private boolean lastArgWasNumber;
     private DirectBuffer argBuffer = inlineArgs;
     private String errorMessage;
+    private long bytesScanned;
 
     /**
      * Create a parser with room for a few arguments; the room grows when a command has more.
@@ -85,26 +98,75 @@ public final class RespParser
      */
     public int parse(final DirectBuffer buffer, final int offset, final int limit)
     {
-        argCount = 0;
         requiredLength = 0;
         errorMessage = null;
 
         if (offset >= limit)
         {
-            inline = false;
+            if (!inProgress)
+            {
+                argCount = 0;
+                inline = false;
+            }
             return INCOMPLETE;
         }
 
-        if ('*' == buffer.getByte(offset))
+        if (!inProgress)
         {
-            inline = false;
-            argBuffer = buffer;
-            return parseMultibulk(buffer, offset, limit);
+            argCount = 0;
+            inProgress = true;
+            inline = '*' != buffer.getByte(offset);
+            declaredArgs = -1;
+            resumeAt = 0;
+            scanFrom = inline ? 0 : 1;
         }
 
-        inline = true;
-        argBuffer = inlineArgs;
-        return parseInline(buffer, offset, limit);
+        final int result;
+        if (inline)
+        {
+            argBuffer = inlineArgs;
+            argBase = 0;
+            result = parseInline(buffer, offset, limit);
+        }
+        else
+        {
+            argBuffer = buffer;
+            argBase = offset;
+            result = parseMultibulk(buffer, offset, limit);
+        }
+        if (INCOMPLETE != result)
+        {
+            inProgress = false;
+        }
+        return result;
+    }
+
+    /**
+     * Forget a partly parsed command: the next call to parse starts a new one.
+     */
+    public void reset()
+    {
+        inProgress = false;
+        argCount = 0;
+        requiredLength = 0;
+        errorMessage = null;
+    }
+
+    /**
+     * @return bytes this parser has examined looking for the end of a line, over its life: linear in the bytes it was
+     * given, however they were split across reads.
+     */
+    public long bytesScanned()
+    {
+        return bytesScanned;
+    }
+
+    /**
+     * @return true when the last call to parse returned {@link #INCOMPLETE} and the parser holds how far it got.
+     */
+    public boolean isInProgress()
+    {
+        return inProgress;
     }
 
     /**
@@ -137,7 +199,7 @@ public final class RespParser
      */
     public int argCount()
     {
-        return argCount;
+        return inProgress ? 0 : argCount;
     }
 
     /**
@@ -156,7 +218,7 @@ public final class RespParser
     public int argOffset(final int index)
     {
         checkIndex(index);
-        return argOffsets[index];
+        return argBase + argOffsets[index];
     }
 
     /**
@@ -186,7 +248,7 @@ public final class RespParser
         }
 
         final DirectBuffer buffer = argBuffer;
-        final int offset = argOffsets[index];
+        final int offset = argBase + argOffsets[index];
         for (int i = 0; i < length; i++)
         {
             byte b = buffer.getByte(offset + i);
@@ -214,7 +276,7 @@ public final class RespParser
     public long argAsLong(final int index)
     {
         checkIndex(index);
-        final long value = string2ll(argBuffer, argOffsets[index], argLengths[index]);
+        final long value = string2ll(argBuffer, argBase + argOffsets[index], argLengths[index]);
         lastArgWasNumber = numberValid;
         return value;
     }
@@ -235,7 +297,7 @@ public final class RespParser
     {
         checkIndex(index);
         final byte[] bytes = new byte[argLengths[index]];
-        argBuffer.getBytes(argOffsets[index], bytes);
+        argBuffer.getBytes(argBase + argOffsets[index], bytes);
         return bytes;
     }
 
@@ -246,52 +308,54 @@ public final class RespParser
     public String argString(final int index)
     {
         checkIndex(index);
-        return argBuffer.getStringWithoutLengthUtf8(argOffsets[index], argLengths[index]);
+        return argBuffer.getStringWithoutLengthUtf8(argBase + argOffsets[index], argLengths[index]);
     }
 
     private int parseMultibulk(final DirectBuffer buffer, final int offset, final int limit)
     {
-        final int countEnd = indexOf(buffer, offset + 1, limit, (byte)'\r');
-        if (countEnd < 0)
+        if (declaredArgs < 0)
         {
-            return limit - offset > MAX_INLINE_LENGTH ? error(TOO_BIG_MBULK_COUNT_STRING) : INCOMPLETE;
+            final int countEnd = indexOf(buffer, offset + scanFrom, limit, (byte)'\r');
+            if (countEnd < 0)
+            {
+                scanFrom = limit - offset;
+                return limit - offset > MAX_INLINE_LENGTH ? error(TOO_BIG_MBULK_COUNT_STRING) : INCOMPLETE;
+            }
+
+            if (countEnd + 1 >= limit)
+            {
+                scanFrom = countEnd - offset;
+                return INCOMPLETE;
+            }
+
+            final long count = string2ll(buffer, offset + 1, countEnd - offset - 1);
+            if (!numberValid || count > MAX_MULTIBULK_LENGTH || '\n' != buffer.getByte(countEnd + 1))
+            {
+                return error(INVALID_MULTIBULK_LENGTH);
+            }
+
+            resumeAt = countEnd + 2 - offset;
+            if (count <= 0)
+            {
+                return resumeAt;
+            }
+            declaredArgs = count;
+            scanFrom = resumeAt;
         }
 
-        if (countEnd + 1 >= limit)
+        while (argCount < declaredArgs)
         {
-            return INCOMPLETE;
-        }
-
-        final long count = string2ll(buffer, offset + 1, countEnd - offset - 1);
-        if (!numberValid || count > MAX_MULTIBULK_LENGTH || '\n' != buffer.getByte(countEnd + 1))
-        {
-            return error(INVALID_MULTIBULK_LENGTH);
-        }
-
-        int position = countEnd + 2;
-        if (count <= 0)
-        {
-            return position - offset;
-        }
-
-        final int argc = (int)count;
-        for (int i = 0; i < argc; i++)
-        {
-            final int lengthEnd = indexOf(buffer, position, limit, (byte)'\r');
+            final int position = offset + resumeAt;
+            final int lengthEnd = indexOf(buffer, offset + scanFrom, limit, (byte)'\r');
             if (lengthEnd < 0)
             {
-                if (limit - position > MAX_INLINE_LENGTH)
-                {
-                    return error(TOO_BIG_BULK_COUNT_STRING);
-                }
-
-                argCount = 0;
-                return INCOMPLETE;
+                scanFrom = limit - offset;
+                return limit - position > MAX_INLINE_LENGTH ? error(TOO_BIG_BULK_COUNT_STRING) : INCOMPLETE;
             }
 
             if (lengthEnd + 1 >= limit)
             {
-                argCount = 0;
+                scanFrom = lengthEnd - offset;
                 return INCOMPLETE;
             }
 
@@ -311,7 +375,7 @@ public final class RespParser
             final long end = payload + length;
             if (end + 2 > limit)
             {
-                argCount = 0;
+                scanFrom = lengthEnd - offset; // the header is found again at once; the payload is not scanned
                 requiredLength = (int)Math.min(Integer.MAX_VALUE, end + 2 - offset);
                 return INCOMPLETE;
             }
@@ -322,18 +386,20 @@ public final class RespParser
                 return error(INVALID_BULK_LENGTH);
             }
 
-            addArg(payload, (int)length);
-            position = payloadEnd + 2;
+            addArg(payload - offset, (int)length);
+            resumeAt = payloadEnd + 2 - offset;
+            scanFrom = resumeAt;
         }
 
-        return position - offset;
+        return resumeAt;
     }
 
     private int parseInline(final DirectBuffer buffer, final int offset, final int limit)
     {
-        final int newline = indexOf(buffer, offset, limit, (byte)'\n');
+        final int newline = indexOf(buffer, offset + scanFrom, limit, (byte)'\n');
         if (newline < 0)
         {
+            scanFrom = limit - offset;
             return limit - offset > MAX_INLINE_LENGTH ? error(TOO_BIG_INLINE_REQUEST) : INCOMPLETE;
         }
 
@@ -510,6 +576,7 @@ public final class RespParser
 
     private int error(final String message)
     {
+        inProgress = false;
         argCount = 0;
         requiredLength = 0;
         errorMessage = message;
@@ -518,7 +585,7 @@ public final class RespParser
 
     private void checkIndex(final int index)
     {
-        if (index < 0 || index >= argCount)
+        if (index < 0 || index >= argCount())
         {
             throw new IndexOutOfBoundsException("index=" + index + " argCount=" + argCount);
         }
@@ -595,16 +662,18 @@ public final class RespParser
         return -accumulator;
     }
 
-    private static int indexOf(final DirectBuffer buffer, final int from, final int limit, final byte value)
+    private int indexOf(final DirectBuffer buffer, final int from, final int limit, final byte value)
     {
         for (int i = from; i < limit; i++)
         {
             if (value == buffer.getByte(i))
             {
+                bytesScanned += i + 1 - from;
                 return i;
             }
         }
 
+        bytesScanned += Math.max(0, limit - from);
         return -1;
     }
 

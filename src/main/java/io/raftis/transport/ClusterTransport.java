@@ -7,6 +7,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.raftis.config.ClusterSecret;
 import io.raftis.config.Context;
 import io.raftis.config.Member;
 import io.raftis.raft.RaftNode;
@@ -36,11 +37,17 @@ public final class ClusterTransport implements AutoCloseable
     private final RaftPublisher publisher;
     private final TransportCounters counters = new TransportCounters();
     private final ErrorHandler errorHandler;
+    private final long clusterId;
+    private final byte[] macKey;
+    private final int memberId;
     private FragmentAssembler assembler;
 
-    public ClusterTransport(final Context ctx, final ErrorHandler errorHandler)
+    public ClusterTransport(final Context ctx, final ClusterSecret secret, final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;
+        this.clusterId = secret.clusterId();
+        this.macKey = secret.macKey(ctx.canonicalMembers());
+        this.memberId = ctx.memberId();
         final long timeoutNs = TimeUnit.SECONDS.toNanos(30);
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDir())
@@ -82,7 +89,7 @@ public final class ClusterTransport implements AutoCloseable
                         member.id(), connectedAeron.addExclusivePublication(sendChannel(self, member, ctx), STREAM_ID));
                 }
             }
-            publisher = new RaftPublisher(ctx.clusterId(), self.id(), publicationByMember, counters);
+            publisher = new RaftPublisher(clusterId, self.id(), macKey, publicationByMember, counters);
         }
         catch (final RuntimeException ex)
         {
@@ -129,9 +136,10 @@ public final class ClusterTransport implements AutoCloseable
     /**
      * Deliver received messages to this core from now on.
      */
-    public void bind(final RaftNode raft, final long clusterId)
+    public void bind(final RaftNode raft)
     {
-        assembler = new FragmentAssembler(new RaftAdapter(clusterId, raft, errorHandler, counters));
+        assembler = new FragmentAssembler(
+            new RaftAdapter(clusterId, memberId, macKey, raft, errorHandler, counters));
     }
 
     /**

@@ -17,17 +17,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Encodes Raft messages with SBE and offers them to one exclusive Aeron publication per peer. Entries of an
  * AppendEntries are offered straight from the log's buffer as the second part of a gathered offer, never copied
- * into the encoder's buffer.
+ * into the encoder's buffer. Each message goes out behind the MAC {@link MessageAuthenticator} computes for its
+ * receiver.
  */
 public final class RaftPublisher implements RaftTransport
 {
     private static final int SEND_ATTEMPTS = 3;
     private static final int SCRATCH_LENGTH = 256;
+    private static final int MESSAGE_OFFSET = MessageAuthenticator.TAG_LENGTH;
 
     private final long clusterId;
     private final int memberId;
     private final Int2ObjectHashMap<Publication> publicationByMember;
     private final TransportCounters counters;
+    private final MessageAuthenticator authenticator;
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final RequestVoteEncoder requestVoteEncoder = new RequestVoteEncoder();
@@ -39,9 +42,11 @@ public final class RaftPublisher implements RaftTransport
     public RaftPublisher(
         final long clusterId,
         final int memberId,
+        final byte[] macKey,
         final Int2ObjectHashMap<Publication> publicationByMember,
         final TransportCounters counters)
     {
+        this.authenticator = new MessageAuthenticator(macKey);
         this.clusterId = clusterId;
         this.memberId = memberId;
         this.publicationByMember = publicationByMember;
@@ -58,7 +63,7 @@ public final class RaftPublisher implements RaftTransport
         {
             max = Math.min(max, publication.maxMessageLength());
         }
-        return max - MessageHeaderEncoder.ENCODED_LENGTH - AppendEntriesEncoder.BLOCK_LENGTH -
+        return max - MESSAGE_OFFSET - MessageHeaderEncoder.ENCODED_LENGTH - AppendEntriesEncoder.BLOCK_LENGTH -
             AppendEntriesEncoder.entriesHeaderLength();
     }
 
@@ -76,7 +81,7 @@ public final class RaftPublisher implements RaftTransport
         final boolean preVote,
         final boolean transfer)
     {
-        requestVoteEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        requestVoteEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .candidateId(memberId)
@@ -89,7 +94,7 @@ public final class RaftPublisher implements RaftTransport
 
     public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
     {
-        requestVoteResponseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        requestVoteResponseEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .voterId(memberId)
@@ -101,7 +106,7 @@ public final class RaftPublisher implements RaftTransport
 
     public boolean sendTimeoutNow(final int to, final long term)
     {
-        timeoutNowEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        timeoutNowEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .leaderId(memberId);
@@ -120,7 +125,7 @@ public final class RaftPublisher implements RaftTransport
         final int length,
         final int entryCount)
     {
-        appendEntriesEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        appendEntriesEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .leaderId(memberId)
@@ -130,9 +135,9 @@ public final class RaftPublisher implements RaftTransport
             .sequence(sequence)
             .entryCount(entryCount);
         // the var-data header only; the entries follow as the second part of the offer
-        final int lengthOffset = MessageHeaderEncoder.ENCODED_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH;
+        final int lengthOffset = MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH;
         buffer.putInt(lengthOffset, length, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final int headerLength = lengthOffset + AppendEntriesEncoder.entriesHeaderLength();
+        final int headerLength = lengthOffset + AppendEntriesEncoder.entriesHeaderLength() - MESSAGE_OFFSET;
         return offer(to, headerLength, frames, offset, length);
     }
 
@@ -144,7 +149,7 @@ public final class RaftPublisher implements RaftTransport
         final long conflictTerm,
         final long sequence)
     {
-        appendEntriesResponseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        appendEntriesResponseEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
             .term(term)
             .followerId(memberId)
@@ -156,6 +161,9 @@ public final class RaftPublisher implements RaftTransport
             to, MessageHeaderEncoder.ENCODED_LENGTH + appendEntriesResponseEncoder.encodedLength(), null, 0, 0);
     }
 
+    /**
+     * @param length of the message's first part, which starts at {@link #MESSAGE_OFFSET} in the scratch buffer.
+     */
     private boolean offer(
         final int to, final int length, final DirectBuffer second, final int secondOffset, final int secondLength)
     {
@@ -164,11 +172,12 @@ public final class RaftPublisher implements RaftTransport
         {
             return false;
         }
+        authenticator.sign(to, buffer, MESSAGE_OFFSET, length, second, secondOffset, secondLength);
         for (int attempt = 0; attempt < SEND_ATTEMPTS; attempt++)
         {
             final long result = null == second || 0 == secondLength ?
-                publication.offer(buffer, 0, length) :
-                publication.offer(buffer, 0, length, second, secondOffset, secondLength);
+                publication.offer(buffer, 0, MESSAGE_OFFSET + length) :
+                publication.offer(buffer, 0, MESSAGE_OFFSET + length, second, secondOffset, secondLength);
             if (result > 0)
             {
                 counters.messagesSent++;

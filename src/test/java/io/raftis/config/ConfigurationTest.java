@@ -168,40 +168,38 @@ class ConfigurationTest
     }
 
     @Test
-    void clusterIdIsTheSameForTheSameMembersInAnyOrderAndSpacing()
+    void clusterWithMoreThanOneMemberCannotStartWithoutASecret()
     {
-        final long clusterId = Member.clusterId(Member.parse(MEMBERS));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new Context().memberId(1).members(MEMBERS).conclude());
 
-        assertEquals(clusterId, Member.clusterId(Member.parse(MEMBERS)));
-        assertEquals(clusterId, Member.clusterId(Member.parse(
-            "3=127.0.0.1:8903:6579,1=127.0.0.1:8901:6379,2=127.0.0.1:8902:6479")));
-        assertEquals(clusterId, Member.clusterId(Member.parse(
-            " 2 = 127.0.0.1 : 8902 : 6479 ,3=127.0.0.1:8903:6579 , 1=127.0.0.1:8901:6379 ")));
-        assertEquals(clusterId, Member.clusterId(Member.parse(Member.canonical(Member.parse(MEMBERS)))));
+        assertTrue(ex.getMessage().contains("--cluster-secret-file"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(Configuration.CLUSTER_SECRET_FILE_PROP_NAME), ex.getMessage());
     }
 
-    /**
-     * Node state files record the cluster id, so its derivation must not change: CRC32C of the canonical list in
-     * the low half, CRC32C of the length's low byte then the list in the high half (checked independently).
-     */
     @Test
-    void clusterIdOfAKnownListIsPinnedBecauseNodeStateFilesRecordIt()
+    void memberThatIsTheWholeClusterKeepsTheSecretItCreatesInItsDataDir()
     {
-        assertEquals(0xD61744C7E279BCD4L, Member.clusterId(Member.parse(MEMBERS)));
+        final Context ctx = new Context().memberId(1).members("1=127.0.0.1:8901:6379")
+            .dataDir(tempDir.resolve("node1").toFile()).conclude();
+
+        final long clusterId = ctx.clusterSecret().clusterId();
+
+        assertTrue(tempDir.resolve("node1").resolve(Configuration.CLUSTER_SECRET_FILE_NAME).toFile().isFile());
+        assertEquals(clusterId, new Context().memberId(1).members("1=127.0.0.1:8901:6379")
+            .dataDir(tempDir.resolve("node1").toFile()).conclude().clusterSecret().clusterId());
+        assertNotEquals(clusterId, new Context().memberId(1).members("1=127.0.0.1:8901:6379")
+            .dataDir(tempDir.resolve("other").toFile()).conclude().clusterSecret().clusterId());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "1=127.0.0.1:8911:6379,2=127.0.0.1:8902:6479,3=127.0.0.1:8903:6579",
-        "1=127.0.0.1:8901:6379,2=127.0.0.1:8902:6479,3=127.0.0.1:8903:6580",
-        "1=127.0.0.2:8901:6379,2=127.0.0.1:8902:6479,3=127.0.0.1:8903:6579",
-        "1=127.0.0.1:8901:6379,2=127.0.0.1:8902:6479,4=127.0.0.1:8903:6579",
-        "1=127.0.0.1:8901:6379,2=127.0.0.1:8902:6479",
-        "1=127.0.0.1:8901:6379,2=127.0.0.1:8902:6479,3=127.0.0.1:8903:6579,4=127.0.0.1:8904:6679",
-    })
-    void clusterIdDiffersWhenAnyMemberDiffers(final String members)
+    @Test
+    void unreadableSecretStopsTheStartNamingTheSetting()
     {
-        assertNotEquals(Member.clusterId(Member.parse(MEMBERS)), Member.clusterId(Member.parse(members)));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> validContext().clusterSecretFile(tempDir.resolve("missing").toFile()).conclude());
+
+        assertTrue(ex.getMessage().contains(Configuration.CLUSTER_SECRET_FILE_PROP_NAME), ex.getMessage());
+        assertTrue(ex.getMessage().contains("no such file"), ex.getMessage());
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -213,7 +211,7 @@ class ConfigurationTest
     {
         final Properties p = Configuration.fromArgs(new String[]{
             "--member-id=1", "--members", MEMBERS, "--read-consistency", "lease", "--election-timeout=1s",
-            "--heartbeat-interval", "100ms", "--aeron-mtu=16k" });
+            "--heartbeat-interval", "100ms", "--aeron-mtu=16k", "--cluster-secret-file=" + TestSecrets.shared() });
 
         assertEquals("1", p.getProperty(Configuration.MEMBER_ID_PROP_NAME));
         assertEquals(MEMBERS, p.getProperty(Configuration.MEMBERS_PROP_NAME));
@@ -229,7 +227,7 @@ class ConfigurationTest
         assertEquals(TimeUnit.MILLISECONDS.toNanos(100), ctx.heartbeatIntervalNs());
         assertEquals(16 * 1024, ctx.mtu());
         assertEquals(new Member(1, "127.0.0.1", 8901, 6379), ctx.self());
-        assertEquals(Member.clusterId(Member.parse(MEMBERS)), ctx.clusterId());
+        assertEquals(ClusterSecret.read(TestSecrets.shared().toFile()).clusterId(), ctx.clusterSecret().clusterId());
     }
 
     @Test
@@ -241,6 +239,7 @@ class ConfigurationTest
             "raftis.members=" + MEMBERS,
             "raftis.fsync=never",
             "raftis.read.consistency=stale",
+            "raftis.cluster.secret.file=" + TestSecrets.shared().toString().replace("\\", "/"),
             "raftis.data.dir=" + tempDir.resolve("data").toString().replace("\\", "/"),
             ""));
 
@@ -420,7 +419,7 @@ class ConfigurationTest
         final Context ctx = validContext().conclude();
 
         assertEquals(new Member(1, "127.0.0.1", 8901, 6379), ctx.self());
-        assertEquals(Member.clusterId(Member.parse(MEMBERS)), ctx.clusterId());
+        assertEquals(ClusterSecret.read(TestSecrets.shared().toFile()).clusterId(), ctx.clusterSecret().clusterId());
         assertEquals(MEMBERS, ctx.canonicalMembers());
         assertEquals(3, ctx.memberList().length);
         assertEquals(new Member(3, "127.0.0.1", 8903, 6579), ctx.member(3));
@@ -446,7 +445,7 @@ class ConfigurationTest
         final Context ctx = validContext();
 
         assertThrows(IllegalStateException.class, ctx::self);
-        assertThrows(IllegalStateException.class, ctx::clusterId);
+        assertThrows(IllegalStateException.class, ctx::clusterSecret);
         assertThrows(IllegalStateException.class, ctx::memberList);
         assertThrows(IllegalStateException.class, ctx::idleStrategy);
     }
@@ -584,7 +583,7 @@ class ConfigurationTest
 
     private static Context validContext()
     {
-        return new Context().memberId(1).members(MEMBERS);
+        return new Context().memberId(1).members(MEMBERS).clusterSecretFile(TestSecrets.shared().toFile());
     }
 
     private static Properties properties()
@@ -592,6 +591,7 @@ class ConfigurationTest
         final Properties p = new Properties();
         p.setProperty(Configuration.MEMBER_ID_PROP_NAME, "1");
         p.setProperty(Configuration.MEMBERS_PROP_NAME, MEMBERS);
+        p.setProperty(Configuration.CLUSTER_SECRET_FILE_PROP_NAME, TestSecrets.shared().toString());
         return p;
     }
 }

@@ -1051,10 +1051,10 @@ class ClusterTest
         @Order(Integer.MAX_VALUE)
         void shouldIgnoreMembersStartedWithAnotherMemberList()
         {
-            final long[] foreignBefore = new long[4];
+            final long[] unauthenticatedBefore = new long[4];
             for (int id = 1; id <= 3; id++)
             {
-                foreignBefore[id] = cluster.raftField(id, "raft_foreign_cluster_messages");
+                unauthenticatedBefore[id] = cluster.raftField(id, "raft_unauthenticated_messages");
             }
 
             // member 4 of a cluster of 1, 2, 3 and 4: it asks 1, 2 and 3 for votes in ever higher terms
@@ -1103,16 +1103,16 @@ class ClusterTest
                 {
                     final int member = id;
                     await(AWAIT_TIMEOUT_MS,
-                        () -> cluster.raftField(member, "raft_foreign_cluster_messages") >= foreignBefore[member] + 3,
+                        () -> cluster.raftField(member, "raft_unauthenticated_messages") >= unauthenticatedBefore[member] + 3,
                         () -> "member " + member + " counted " +
-                        cluster.raftField(member, "raft_foreign_cluster_messages") + " foreign messages, " +
-                        foreignBefore[member] + " before the odd members started\n" + cluster.logTail(member) +
+                        cluster.raftField(member, "raft_unauthenticated_messages") + " unauthenticated messages, " +
+                        unauthenticatedBefore[member] + " before the odd members started\n" + cluster.logTail(member) +
                         oddLogs.get());
                 }
                 // heartbeats of the moved leader, after its entry
-                final long foreignAtMember3 = cluster.raftField(3, "raft_foreign_cluster_messages");
+                final long unauthenticatedAtMember3 = cluster.raftField(3, "raft_unauthenticated_messages");
                 await(AWAIT_TIMEOUT_MS,
-                    () -> cluster.raftField(3, "raft_foreign_cluster_messages") >= foreignAtMember3 + 10,
+                    () -> cluster.raftField(3, "raft_unauthenticated_messages") >= unauthenticatedAtMember3 + 10,
                     () -> "member 3 hears nothing more from the moved leader" + oddLogs.get());
                 assertTrue(extra.isAlive() && moved1.isAlive() && moved2.isAlive(), oddLogs);
 
@@ -1124,7 +1124,8 @@ class ClusterTest
                 for (int id = 1; id <= 3; id++)
                 {
                     final int member = id;
-                    assertTrue(TestCluster.tail(cluster.logFile(id), 1000).contains("ignoring messages of cluster"),
+                    assertTrue(TestCluster.tail(cluster.logFile(id), 1000)
+                        .contains("ignoring Raft messages that fail authentication"),
                         () -> "member " + member + " does not log that it ignores the odd members:\n" +
                         cluster.logTail(member));
                 }

@@ -67,6 +67,7 @@ public final class InProcessNode implements ClientConnections
         final Properties p = new Properties();
         p.setProperty(Configuration.MEMBER_ID_PROP_NAME, Integer.toString(memberId));
         p.setProperty(Configuration.MEMBERS_PROP_NAME, members.toString());
+        p.setProperty(Configuration.CLUSTER_SECRET_FILE_PROP_NAME, io.raftis.config.TestSecrets.shared().toString());
         p.setProperty(Configuration.READ_CONSISTENCY_PROP_NAME, readConsistency.text());
         p.setProperty(Configuration.MAX_PENDING_WRITES_PROP_NAME, Integer.toString(maxPendingWrites));
         final Context ctx = Context.fromProperties(p).conclude();

@@ -1,5 +1,6 @@
 package io.raftis.node;
 
+import io.raftis.config.TestSecrets;
 import org.agrona.IoUtil;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -106,6 +107,7 @@ final class TestCluster implements AutoCloseable
     private int sendPortBase;
     private final List<String> flags = new ArrayList<>();
     private boolean closed;
+    private final Path secretFile;
 
     private TestCluster(final int memberCount, final Path dir, final int slot)
     {
@@ -113,6 +115,8 @@ final class TestCluster implements AutoCloseable
         this.dir = dir;
         this.slot = slot;
         this.members = memberList(memberCount);
+        this.secretFile = TestSecrets.write(dir.resolve("cluster-" + slot + ".secret"),
+            "secret of test cluster " + slot + " in " + ProcessHandle.current().pid());
         this.aeronDirs = new File[memberCount + 1];
         this.processes = new Process[memberCount + 1];
         this.launches = new int[memberCount + 1];
@@ -438,7 +442,8 @@ final class TestCluster implements AutoCloseable
             "--members=" + memberList,
             "--data-dir=" + dataDir,
             "--aeron-dir=" + aeronDir,
-            "--election-timeout=" + ELECTION_TIMEOUT_MS + "ms");
+            "--election-timeout=" + ELECTION_TIMEOUT_MS + "ms",
+            "--cluster-secret-file=" + secretFile);
         if (0 != sendPortBase)
         {
             command.add("--raft-send-port-base=" + (sendPortBase + 10 * id));

@@ -887,6 +887,187 @@ class RaftNodeRulesTest
         assertEquals(List.of("append to 2 after 1/1 with 6 commit 0 seq 3"), sentTo(2), "the probe was rejected too");
     }
 
+    /**
+     * The answer to an older term's AppendEntries goes to its sender, which may lead the current term by now, with
+     * its round numbers started afresh: echoing the old round would confirm one of its new rounds that this member
+     * never saw (a read served on a leadership a majority has left). The simulation found this once a leader dropped
+     * answers to rounds it had not sent.
+     */
+    @Test
+    void shouldAnswerAnOlderTermsAppendEntriesAcknowledgingNoRound()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(5, RaftNode.NO_MEMBER);
+        final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
+        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0);
+        assertEquals(List.of("append response to 1 term 5 rejected, hint 3 conflict term 0 seq 0"), sent);
+    }
+
+    @Test
+    void shouldNotCarryAnAnswerOwedToAnOlderTermIntoTheNextOne()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(4, RaftNode.NO_MEMBER);
+        final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
+        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0); // owed an answer: round 118 of term 4
+        follower.onAppendEntries(1, 5, 2, 1, 0, 1, empty(), 0, 0, 0); // member 1 leads term 5, its round 1
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 5 matched 2 seq 1"), sent);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Messages no member could send: dropped before anything in them is used, and counted
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldDropMessagesFromMembersItDoesNotKnowAndCountThem()
+    {
+        final RaftNode follower = node(2, THREE, log(1), new MemoryState());
+        follower.time(T);
+        follower.onRequestVote(4, 1, 1, 1, false, false);
+        follower.onRequestVote(2, 1, 1, 1, false, false); // itself
+        follower.onAppendEntries(0, 1, 0, 0, 0, 1, empty(), 0, 0, 0);
+        follower.onTimeoutNow(-1, 1);
+        follower.onRequestVoteResponse(9, 1, true, false);
+        follower.onAppendEntriesResponse(Integer.MAX_VALUE, 1, true, 1, 0, 1);
+
+        assertEquals(6, follower.unknownSenderMessages());
+        assertEquals(0, follower.outOfRangeMessages());
+        assertTrue(sent.isEmpty(), sent::toString);
+        assertEquals(0, follower.term());
+        assertEquals(RaftNode.NO_MEMBER, follower.votedFor());
+    }
+
+    @Test
+    void shouldDropAVoteRequestOfAnImpossibleTermOrLog()
+    {
+        final RaftNode voter = node(2, THREE, log(1), new MemoryState());
+        voter.time(T);
+        final long[][] requests = {
+            // term, last index, last term
+            {RaftNode.MAX_TERM + 1, 1, 1},
+            {Long.MAX_VALUE, 1, 1},
+            {0, 0, 0},
+            {-1, 1, 1},
+            {3, -1, 0},
+            {3, RaftNode.MAX_INDEX + 1, 2},
+            {3, 5, 4},  // a last log term above the candidate's term
+            {3, 5, -1},
+            {3, 5, 0},  // an entry of term 0
+            {3, 0, 2},  // a term for an empty log
+        };
+        for (final long[] r : requests)
+        {
+            voter.onRequestVote(1, r[0], r[1], r[2], false, false);
+            voter.onRequestVote(1, r[0], r[1], r[2], true, false);
+        }
+
+        assertEquals(2L * requests.length, voter.outOfRangeMessages());
+        assertTrue(sent.isEmpty(), sent::toString);
+        assertEquals(0, voter.term(), "no forged term is adopted");
+        assertEquals(RaftNode.NO_MEMBER, voter.votedFor());
+        assertEquals("vote to 1 term 3 granted", vote(voter, 1, 3, 1, 1), "a request in range is answered");
+    }
+
+    @Test
+    void shouldDropAnAppendEntriesOfAnImpossibleTermOrIndex()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(2, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 2);
+        final RaftNode follower = node(2, THREE, log, state);
+        final ExpandableArrayBuffer one = frames(2);
+        final int oneLength = length(one, 1);
+        final long[][] messages = {
+            // term, prev index, prev term, commit, sequence, count
+            {RaftNode.MAX_TERM + 1, 2, 2, 2, 1, 0},
+            {Long.MAX_VALUE, 2, 2, 2, 1, 0},
+            {0, 0, 0, 0, 1, 0},
+            {-5, 2, 2, 2, 1, 0},
+            {2, -1, 0, 3, 1, 1},  // a negative previous index would skip the consistency check
+            {2, Long.MIN_VALUE, 2, 3, 1, 1},
+            {2, RaftNode.MAX_INDEX + 1, 2, 0, 1, 0},
+            {2, 2, 3, 2, 1, 0},  // a previous entry of a term above the leader's
+            {2, 2, -2, 2, 1, 0},
+            {2, 2, 0, 2, 1, 0},  // an entry of term 0
+            {2, 0, 1, 0, 1, 0},  // a term before the first entry
+            {2, 2, 2, -1, 1, 0},
+            {2, 2, 2, RaftNode.MAX_INDEX + 1, 1, 0},
+            {2, 2, 2, 2, -1, 0},
+            {2, 2, 2, 2, 1, -1},
+            {2, RaftNode.MAX_INDEX, 2, 2, 1, 1}, // a count that would pass the largest index
+        };
+        for (final long[] m : messages)
+        {
+            follower.onAppendEntries(1, m[0], m[1], m[2], m[3], m[4], one, 0, m[5] > 0 ? oneLength : 0, (int)m[5]);
+        }
+        follower.onAppendEntries(1, 2, 2, 2, 2, 1, one, 0, -1, 1);
+        follower.flush();
+
+        assertEquals(messages.length + 1, follower.outOfRangeMessages());
+        assertTrue(sent.isEmpty(), sent::toString);
+        assertEquals(2, follower.term());
+        assertEquals(RaftNode.NO_MEMBER, follower.leaderId(), "no forged leader is followed");
+        assertEquals(2, log.lastIndex());
+        assertEquals(0, follower.commitIndex());
+    }
+
+    @Test
+    void shouldDropARunWhoseEntriesHaveATermAboveTheLeadersOrBelowThePreviousEntry()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(2, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1, 2);
+        final RaftNode follower = node(2, THREE, log, state);
+
+        final ExpandableArrayBuffer above = frames(2, 3);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 1, above, 0, length(above, 2), 2);
+        final ExpandableArrayBuffer below = frames(1);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 2, below, 0, length(below, 1), 1);
+        follower.flush();
+        assertEquals(2, log.lastIndex(), "neither run is appended");
+        assertTrue(sent.isEmpty(), "dropped as if lost: " + sent);
+
+        final ExpandableArrayBuffer valid = frames(2, 2);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 3, valid, 0, length(valid, 2), 2);
+        follower.flush();
+        assertEquals(4, log.lastIndex());
+    }
+
+    @Test
+    void shouldDropResponsesNoFollowerCouldSend()
+    {
+        final MemoryLog log = new MemoryLog();
+        final RaftNode leader = leader(log, 0);
+        final long term = leader.term();
+        leader.replicate(); // round 1 carries the no-op at index 1
+        leader.flush();
+
+        leader.onAppendEntriesResponse(2, term, true, 2, 0, 1); // success past the leader's last entry
+        leader.onAppendEntriesResponse(2, term, true, 1, 0, 2); // an answer to a round not sent yet
+        leader.onAppendEntriesResponse(2, term, false, -1, 0, 1);
+        leader.onAppendEntriesResponse(2, term, false, 0, term + 1, 1); // a conflicting term above its own
+        leader.onAppendEntriesResponse(2, term, false, 0, -1, 1);
+        leader.onAppendEntriesResponse(2, RaftNode.MAX_TERM + 1, false, 0, 0, 1);
+        leader.onAppendEntriesResponse(2, -1, false, 0, 0, 1);
+        leader.onAppendEntriesResponse(2, term, true, 1, 0, -1);
+        leader.onRequestVoteResponse(2, Long.MAX_VALUE, false, false);
+        leader.onRequestVoteResponse(2, -3, true, false);
+        leader.onTimeoutNow(2, Long.MAX_VALUE);
+        leader.onTimeoutNow(2, 0);
+        leader.flush();
+
+        assertEquals(12, leader.outOfRangeMessages());
+        assertTrue(leader.isLeader());
+        assertEquals(term, leader.term());
+        assertEquals(0, leader.matchIndexOf(2));
+        assertEquals(0, leader.commitIndex(), "no forged success commits the no-op");
+
+        leader.onAppendEntriesResponse(2, term, true, 1, 0, 1);
+        leader.flush();
+        assertEquals(1, leader.commitIndex(), "the true answer does");
+    }
+
     // -------------------------------------------------------------------------------------------------------------
     // Harness
     // -------------------------------------------------------------------------------------------------------------

@@ -298,6 +298,12 @@ final class SimulatedCluster
                 fail("pending writes bound: member " + id + " holds " + node.pendingWrites() + " pending writes, " +
                     "more than " + maxPendingWrites);
             }
+            if (raft.outOfRangeMessages() != 0 || raft.unknownSenderMessages() != 0)
+            {
+                // members send only what Raft allows: a range check that drops one of their messages is too tight
+                fail("message ranges: member " + id + " dropped " + raft.outOfRangeMessages() + " messages out of " +
+                    "range and " + raft.unknownSenderMessages() + " from unknown senders sent by its peers");
+            }
         }
 
         private void onNodeError(final Throwable error)

@@ -490,6 +490,7 @@ class RespParserTest
     private List<Object> parseAll(final byte[] input, final int chunk)
     {
         final List<Object> results = new ArrayList<>();
+        parser.reset(); // a new stream
         int offset = 0;
         int received = Math.min(chunk, input.length);
         while (true)
@@ -515,6 +516,83 @@ class RespParserTest
                 received = Math.min(received + chunk, input.length);
             }
         }
+    }
+
+    /**
+     * A request of 20,000 arguments arriving a byte at a time: each read must continue where the last stopped. A
+     * parser that started again from the command's first byte would examine about n²/2 bytes (some 10^10 here),
+     * keeping its duty cycle busy for seconds per connection.
+     */
+    @Test
+    void shouldContinueAMultibulkWhereItStoppedSoThatAByteAtATimeCostsLinearWork()
+    {
+        final StringBuilder sb = new StringBuilder("*20001\r\n$4\r\nMSET\r\n");
+        for (int i = 0; i < 20_000; i++)
+        {
+            final String arg = "a" + i;
+            sb.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+        }
+        final byte[] request = bytes(sb.toString());
+        final UnsafeBuffer buffer = new UnsafeBuffer(request);
+
+        for (int received = 0; received < request.length; received++)
+        {
+            assertEquals(RespParser.INCOMPLETE, parser.parse(buffer, 0, received), "at " + received);
+            assertEquals(0, parser.argCount());
+        }
+        assertEquals(request.length, parser.parse(buffer, 0, request.length));
+
+        assertEquals(20_001, parser.argCount());
+        assertEquals("MSET", parser.argString(0));
+        assertEquals("a19999", parser.argString(20_000));
+        assertTrue(parser.bytesScanned() <= 2L * request.length,
+            "examined " + parser.bytesScanned() + " bytes for a request of " + request.length);
+    }
+
+    @Test
+    void shouldContinueAnInlineRequestWhereItStopped()
+    {
+        final byte[] request = bytes("SET key " + "v".repeat(60_000) + "\r\n");
+        final UnsafeBuffer buffer = new UnsafeBuffer(request);
+
+        for (int received = 0; received < request.length; received++)
+        {
+            assertEquals(RespParser.INCOMPLETE, parser.parse(buffer, 0, received));
+        }
+        assertEquals(request.length, parser.parse(buffer, 0, request.length));
+
+        assertEquals(3, parser.argCount());
+        assertEquals(60_000, parser.argLength(2));
+        assertTrue(parser.bytesScanned() <= 2L * request.length,
+            "examined " + parser.bytesScanned() + " bytes for a request of " + request.length);
+    }
+
+    @Test
+    void shouldContinueACommandThatMovedInTheBufferBetweenReads()
+    {
+        final byte[] request = bytes("*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n");
+        final byte[] before = new byte[100 + request.length];
+        System.arraycopy(request, 0, before, 100, 20);
+        assertEquals(RespParser.INCOMPLETE, parser.parse(new UnsafeBuffer(before), 100, 120));
+        assertTrue(parser.isInProgress());
+
+        // compacted to the front of another buffer, with the rest of the command after it
+        assertEquals(request.length, parser.parse(new UnsafeBuffer(request), 0, request.length));
+
+        assertFalse(parser.isInProgress());
+        assertEquals(List.of("SET", "key", "value"), args());
+        assertEquals(17, parser.argOffset(1));
+    }
+
+    @Test
+    void shouldForgetAPartialCommandOnReset()
+    {
+        assertEquals(RespParser.INCOMPLETE, parser.parse(new UnsafeBuffer(bytes("*2\r\n$3\r\nGET\r\n")), 0, 13));
+        parser.reset();
+        final byte[] ping = bytes("PING\r\n");
+
+        assertEquals(ping.length, parser.parse(new UnsafeBuffer(ping), 0, ping.length));
+        assertEquals(List.of("PING"), args());
     }
 
     private List<List<String>> parseSplitAt(final byte[] stream, final int split)
@@ -567,6 +645,7 @@ class RespParserTest
     private int parse(final String request)
     {
         final byte[] bytes = bytes(request);
+        parser.reset(); // each request stands alone
         return parser.parse(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 

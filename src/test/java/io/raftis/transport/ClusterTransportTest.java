@@ -2,6 +2,7 @@ package io.raftis.transport;
 
 import io.aeron.exceptions.RegistrationException;
 import io.raftis.config.Context;
+import io.raftis.config.TestSecrets;
 import io.raftis.config.Member;
 import io.raftis.raft.MemoryLog;
 import io.raftis.raft.MemoryState;
@@ -137,7 +138,7 @@ class ClusterTransportTest
             final Context ctx = context(1, memberList).conclude();
 
             final RegistrationException ex =
-                assertThrows(RegistrationException.class, () -> new ClusterTransport(ctx, errors::add).close());
+                assertThrows(RegistrationException.class, () -> new ClusterTransport(ctx, ctx.clusterSecret(), errors::add).close());
 
             assertTrue(ex.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), ex.getMessage());
 
@@ -179,7 +180,7 @@ class ClusterTransportTest
         final long nowNs = System.nanoTime();
         nodes[0] = new Node(context(1, memberList).raftSendPortBase(sendPortBase1).conclude(), nowNs);
         nodes[1] = new Node(context(2, memberList).raftSendPortBase(sendPortBase2).conclude(), nowNs);
-        assertEquals(nodes[0].ctx.clusterId(), nodes[1].ctx.clusterId());
+        assertEquals(nodes[0].ctx.clusterSecret().clusterId(), nodes[1].ctx.clusterSecret().clusterId());
 
         runUntil(() -> nodes[0].transport.connectedPeers() == 1 && nodes[1].transport.connectedPeers() == 1 &&
             leader() != null && follower() != null && follower().raft.leaderId() == leader().raft.memberId(),
@@ -193,6 +194,7 @@ class ClusterTransportTest
             .members(memberList)
             .aeronDir(tempDir.resolve("aeron-" + memberId).toString())
             .dataDir(tempDir.resolve("data-" + memberId).toFile())
+            .clusterSecretFile(TestSecrets.shared().toFile())
             // generous for a loaded machine: the test needs one leader throughout, and both members run on the test
             // thread, so a stall of that thread longer than an election timeout would depose the leader
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1_000))
@@ -259,7 +261,7 @@ class ClusterTransportTest
         Node(final Context ctx, final long nowNs)
         {
             this.ctx = ctx;
-            transport = new ClusterTransport(ctx, errors::add);
+            transport = new ClusterTransport(ctx, ctx.clusterSecret(), errors::add);
             final Member[] memberList = ctx.memberList();
             final int[] memberIds = new int[memberList.length];
             for (int i = 0; i < memberList.length; i++)
@@ -279,7 +281,7 @@ class ClusterTransportTest
                 Math.min(ctx.maxBatchBytes(), transport.publisher().maxEntriesLength()),
                 ctx.maxInflightBytes(),
                 nowNs);
-            transport.bind(raft, ctx.clusterId());
+            transport.bind(raft);
         }
 
         /**

@@ -30,6 +30,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,7 @@ class RaftPublisherAdapterTest
 {
     private static final long CLUSTER_ID = 0x0123_4567_89AB_CDEFL;
     private static final long FOREIGN_CLUSTER_ID = 0x7EDC_BA98_7654_3210L;
+    private static final byte[] MAC_KEY = "the key of this test's cluster!!".getBytes(StandardCharsets.US_ASCII);
     private static final int LEADER_ID = 1;
     private static final int NODE_ID = 2;
     private static final int MTU = 8 * 1024;
@@ -117,7 +119,7 @@ class RaftPublisherAdapterTest
         subscription = aeron.addSubscription(channel, streamId);
         publication = aeron.addExclusivePublication(channel, streamId);
         publicationByMember.put(NODE_ID, publication);
-        publisher = new RaftPublisher(CLUSTER_ID, LEADER_ID, publicationByMember, senderCounters);
+        publisher = new RaftPublisher(CLUSTER_ID, LEADER_ID, MAC_KEY, publicationByMember, senderCounters);
 
         raft = new RaftNode(
             NODE_ID,
@@ -134,7 +136,8 @@ class RaftPublisherAdapterTest
             0);
         raft.tick(VOTING_TIME_NS);
         assertEquals(Role.FOLLOWER, raft.role());
-        assembler = new FragmentAssembler(new RaftAdapter(CLUSTER_ID, raft, adapterErrors::add, receiverCounters));
+        assembler = new FragmentAssembler(
+            new RaftAdapter(CLUSTER_ID, NODE_ID, MAC_KEY, raft, adapterErrors::add, receiverCounters));
 
         awaitTrue(() -> publication.isConnected() && subscription.isConnected(), "publication to connect");
     }
@@ -244,7 +247,8 @@ class RaftPublisherAdapterTest
         assertEquals(Role.LEADER, raft.role(), "one granted vote of three members makes a majority");
         assertEquals(0, raft.matchIndexOf(LEADER_ID), "a new leader knows of no entry on its peers");
 
-        raft.flush(); // syncs the leader's no-op at index 1
+        raft.replicate(); // the no-op at index 1 goes to members 1 and 3 in round 1
+        raft.flush(); // and is synced here
         awaitTrue(() -> publisher.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 0, 1), "send the append response");
         pollUntil(() -> receiverCounters.messagesReceived == 3, "the append response");
         raft.flush();
@@ -258,7 +262,7 @@ class RaftPublisherAdapterTest
     void messagesOfAnotherClusterAreIgnoredAndCounted()
     {
         final RaftPublisher foreign =
-            new RaftPublisher(FOREIGN_CLUSTER_ID, LEADER_ID, publicationByMember, new TransportCounters());
+            new RaftPublisher(FOREIGN_CLUSTER_ID, LEADER_ID, MAC_KEY, publicationByMember, new TransportCounters());
         final UnsafeBuffer frames = TestFrames.commands(1, "SET x 1");
 
         awaitTrue(() -> foreign.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
@@ -365,19 +369,79 @@ class RaftPublisherAdapterTest
     }
 
     @Test
-    void fragmentsOfAnotherSchemaOrTooShortForAHeaderAreCountedAsUnknown()
+    void messagesSignedWithAnotherKeyAreDroppedUnreadAndCounted()
+    {
+        final RaftPublisher stranger = new RaftPublisher(CLUSTER_ID, LEADER_ID,
+            "a key of another cluster, guessed".getBytes(StandardCharsets.US_ASCII), publicationByMember,
+            new TransportCounters());
+        final UnsafeBuffer frames = TestFrames.commands(1, "SET x 1");
+
+        awaitTrue(() -> stranger.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
+        awaitTrue(() -> stranger.sendTimeoutNow(NODE_ID, 1), "send TimeoutNow");
+        awaitTrue(
+            () -> stranger.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1),
+            "send AppendEntries");
+        pollUntil(() -> receiverCounters.unauthenticatedMessages == 3, "three unauthenticated messages");
+        raft.flush();
+
+        assertEquals(0, receiverCounters.messagesReceived);
+        assertEquals(0, raft.term());
+        assertEquals(0, log.lastIndex());
+        assertEquals(RaftNode.NO_MEMBER, raft.leaderId());
+        assertTrue(nodeTransport.voteResponses.isEmpty());
+        assertTrue(nodeTransport.appendEntriesResponses.isEmpty());
+    }
+
+    @Test
+    void aMessageSignedForAnotherMemberIsNotAcceptedByThisOne()
+    {
+        final MessageAuthenticator authenticator = new MessageAuthenticator(MAC_KEY);
+        final UnsafeBuffer message = requestVote(authenticator, 3); // signed for member 3, delivered to member 2
+
+        awaitTrue(() -> publication.offer(message) > 0, "offer the message");
+        pollUntil(() -> receiverCounters.unauthenticatedMessages == 1, "the message");
+
+        assertTrue(nodeTransport.voteResponses.isEmpty());
+        final UnsafeBuffer forThisMember = requestVote(authenticator, NODE_ID);
+        awaitTrue(() -> publication.offer(forThisMember) > 0, "offer the message");
+        pollUntil(() -> !nodeTransport.voteResponses.isEmpty(), "the vote response");
+    }
+
+    @Test
+    void fragmentsTooShortForATagOrWithoutOneAreUnauthenticated()
     {
         final UnsafeBuffer otherSchema = new UnsafeBuffer(new byte[64]);
         otherSchema.putShort(4, (short)1); // templateId 1 of schema 0
         final UnsafeBuffer tooShort = new UnsafeBuffer(new byte[5]);
 
         awaitTrue(() -> publication.offer(otherSchema) > 0, "offer a message of another schema");
-        awaitTrue(() -> publication.offer(tooShort) > 0, "offer a message too short for a header");
-        pollUntil(() -> receiverCounters.unknownMessages == 2, "two unknown messages");
+        awaitTrue(() -> publication.offer(tooShort) > 0, "offer a message too short for a tag");
+        pollUntil(() -> receiverCounters.unauthenticatedMessages == 2, "two unauthenticated messages");
 
         assertEquals(0, receiverCounters.messagesReceived);
         assertEquals(0, raft.term());
         assertTrue(nodeTransport.voteResponses.isEmpty());
+    }
+
+    /**
+     * A RequestVote of term 1 from member 1, with its tag, as the publisher would send it to member {@code to}.
+     */
+    private static UnsafeBuffer requestVote(final MessageAuthenticator authenticator, final int to)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MessageAuthenticator.TAG_LENGTH +
+            io.raftis.codecs.MessageHeaderEncoder.ENCODED_LENGTH + io.raftis.codecs.RequestVoteEncoder.BLOCK_LENGTH]);
+        new io.raftis.codecs.RequestVoteEncoder()
+            .wrapAndApplyHeader(buffer, MessageAuthenticator.TAG_LENGTH, new io.raftis.codecs.MessageHeaderEncoder())
+            .clusterId(CLUSTER_ID)
+            .term(1)
+            .candidateId(LEADER_ID)
+            .lastLogIndex(0)
+            .lastLogTerm(0)
+            .preVote(io.raftis.codecs.BooleanType.FALSE)
+            .transfer(io.raftis.codecs.BooleanType.FALSE);
+        authenticator.sign(to, buffer, MessageAuthenticator.TAG_LENGTH,
+            buffer.capacity() - MessageAuthenticator.TAG_LENGTH, null, 0, 0);
+        return buffer;
     }
 
     @Test
