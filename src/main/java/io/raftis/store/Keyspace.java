@@ -16,13 +16,16 @@ import java.util.ConcurrentModificationException;
  * <p>
  * The map is an open-addressing hash table with linear probing and backward-shift deletion (no tombstones). It grows
  * to twice its capacity when more than {@link #LOAD_FACTOR} of its slots are used and halves when fewer than an
- * eighth are, but never below its initial capacity. The hash is XXH64 with a fixed seed computed directly over the
- * bytes of a {@link DirectBuffer}, so looking up, replacing or removing a key given as (buffer, offset, length)
- * allocates nothing; inserting a new key allocates only the copy of the key.
+ * eighth are, but never below its initial capacity. The hash is XXH64 computed directly over the bytes of a
+ * {@link DirectBuffer}, so looking up, replacing or removing a key given as (buffer, offset, length) allocates
+ * nothing; inserting a new key allocates only the copy of the key.
  * <p>
- * Because the hash has a fixed seed and growth depends only on the number of keys, the same sequence of operations
- * on two keyspaces leaves them with the same layout, and {@link #forEach(EntryConsumer)} visits their entries in
- * the same order.
+ * The hash's seed is chosen at random when the process starts, as Redis seeds its SipHash: a client that knew the
+ * seed could send keys that all land in one run of slots and turn every lookup into a scan of the keyspace. Within
+ * one process, the same sequence of operations on two keyspaces leaves them with the same layout, and
+ * {@link #forEach(EntryConsumer)} visits their entries in the same order; across members the order differs, so no
+ * replicated command may depend on it (a command that picks by position is decided by the leader and replicated as
+ * its effect).
  * <p>
  * Not thread safe: it belongs to the node's single thread.
  */
@@ -54,6 +57,8 @@ public final class Keyspace
     private static final long PRIME64_3 = 0x165667B19E3779F9L;
     private static final long PRIME64_4 = 0x85EBCA77C2B2AE63L;
     private static final long PRIME64_5 = 0x27D4EB2F165667C5L;
+    /** This process's hash seed. */
+    private static final long SEED = new java.security.SecureRandom().nextLong();
 
     /**
      * Receives the entries of a keyspace, see {@link #forEach(EntryConsumer)}.
@@ -362,18 +367,22 @@ public final class Keyspace
     }
 
     /**
-     * The hash the table uses for a key: XXH64 (seed 0) folded to 32 bits.
+     * The hash the table uses for a key: XXH64 with this process's seed, folded to 32 bits.
      */
     static int hash(final DirectBuffer buffer, final int offset, final int length)
     {
-        final long hash = xxHash64(buffer, offset, length);
+        return fold(xxHash64(buffer, offset, length, SEED));
+    }
+
+    static int fold(final long hash)
+    {
         return (int)(hash ^ (hash >>> 32));
     }
 
     /**
-     * XXH64 with seed 0 over buffer[offset, offset + length).
+     * XXH64 with the given seed over buffer[offset, offset + length).
      */
-    static long xxHash64(final DirectBuffer buffer, final int offset, final int length)
+    static long xxHash64(final DirectBuffer buffer, final int offset, final int length, final long seed)
     {
         final int end = offset + length;
         int index = offset;
@@ -382,10 +391,10 @@ public final class Keyspace
         if (length >= 32)
         {
             final int limit = end - 32;
-            long v1 = PRIME64_1 + PRIME64_2;
-            long v2 = PRIME64_2;
-            long v3 = 0;
-            long v4 = -PRIME64_1;
+            long v1 = seed + PRIME64_1 + PRIME64_2;
+            long v2 = seed + PRIME64_2;
+            long v3 = seed;
+            long v4 = seed - PRIME64_1;
 
             do
             {
@@ -406,7 +415,7 @@ public final class Keyspace
         }
         else
         {
-            hash = PRIME64_5;
+            hash = seed + PRIME64_5;
         }
 
         hash += length;

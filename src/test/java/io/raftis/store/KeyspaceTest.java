@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static io.raftis.store.CommandDriver.bytes;
 import static io.raftis.store.CommandDriver.string;
@@ -34,6 +36,43 @@ class KeyspaceTest
         assertEquals(0xD24EC4F1A98C6E5BL, xxh64("a"));
         assertEquals(0x44BC2CF5AD770999L, xxh64("abc"));
         assertEquals(0xFBCEA83C8A378BF1L, xxh64("Nobody inspects the spammish repetition"));
+    }
+
+    @Test
+    void shouldHashWithXxh64ReferenceValuesOfAnotherSeed()
+    {
+        final byte[] abc = bytes("abc");
+        final byte[] long40 = bytes("Nobody inspects the spammish repetition");
+        assertEquals(0x2ED0F59D6B43AC8BL, Keyspace.xxHash64(new UnsafeBuffer(abc), 0, abc.length, 0x9E3779B97F4A7C15L));
+        assertEquals(0xEB8B157CA26CBF34L,
+            Keyspace.xxHash64(new UnsafeBuffer(long40), 0, long40.length, 0x9E3779B97F4A7C15L));
+    }
+
+    /**
+     * Keys an attacker crafted to share a home slot under a seed it knows (the fixed seed 0 the keyspace once used)
+     * must not share one under this process's seed: otherwise 1,500 of them make every lookup a scan of a
+     * 1,500-slot run.
+     */
+    @Test
+    void shouldSpreadKeysCraftedToCollideUnderAKnownSeed()
+    {
+        final List<byte[]> crafted = new ArrayList<>();
+        for (int i = 0; crafted.size() < 1_500; i++)
+        {
+            final byte[] key = bytes("key:" + i);
+            if ((Keyspace.fold(Keyspace.xxHash64(new UnsafeBuffer(key), 0, key.length, 0)) & 1023) == 0)
+            {
+                crafted.add(key);
+            }
+        }
+
+        final Set<Integer> homeSlots = new HashSet<>();
+        for (final byte[] key : crafted)
+        {
+            homeSlots.add(hash(key) & 1023);
+        }
+
+        assertTrue(homeSlots.size() > 500, "the crafted keys share " + homeSlots.size() + " of 1024 home slots");
     }
 
     @Test
@@ -466,7 +505,7 @@ class KeyspaceTest
     private static long xxh64(final String s)
     {
         final byte[] bytes = bytes(s);
-        return Keyspace.xxHash64(new UnsafeBuffer(bytes), 0, bytes.length);
+        return Keyspace.xxHash64(new UnsafeBuffer(bytes), 0, bytes.length, 0);
     }
 
     private static int hash(final byte[] key)
