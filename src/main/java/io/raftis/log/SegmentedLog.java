@@ -1,5 +1,6 @@
 package io.raftis.log;
 
+import io.raftis.raft.AppendRefusedException;
 import io.raftis.raft.EntryFrame;
 import io.raftis.raft.RaftLog;
 import org.agrona.BitUtil;
@@ -109,6 +110,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private boolean closed;
     private RuntimeException failure;
     private IOException injectedSyncFailure;
+    private IOException injectedWriteFailure;
 
     /**
      * Open (creating if needed) a log of {@link #DEFAULT_SEGMENT_LENGTH} segments that syncs to disk.
@@ -240,6 +242,15 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     }
 
     /**
+     * Make every later write of an append or a roll fail with this cause, as a full disk would, until called with
+     * null: for tests only.
+     */
+    void failWritesWith(final IOException cause)
+    {
+        injectedWriteFailure = cause;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public long lastIndex()
@@ -279,7 +290,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
      *
      * @throws IllegalArgumentException when the payload is longer than {@link #maxPayloadLength()} or the term is
      *                                  lower than {@link #lastTerm()}.
-     * @throws UncheckedIOException     when a new segment is needed and cannot be created (the log is unchanged).
+     * @throws AppendRefusedException  when the entry cannot be written, or a new segment created for it (a full
+     *                                  disk): the log is unchanged.
      */
     public long append(
         final long term, final int type, final DirectBuffer payload, final int offset, final int length)
@@ -318,9 +330,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
      * {@inheritDoc}
      * <p>
      * The run's structure is checked before anything is written (sane lengths, inside the run, count frames,
-     * terms not decreasing from {@link #lastTerm()}); checksums are not checked again. If a new segment cannot be
-     * created part way, the frames before it stay appended ({@link #lastIndex()} says how many) and an
-     * {@link UncheckedIOException} is thrown.
+     * terms not decreasing from {@link #lastTerm()}); checksums are not checked again. If a frame cannot be written
+     * or a new segment created part way (a full disk), the frames before it stay appended ({@link #lastIndex()} says
+     * how many) and an {@link AppendRefusedException} is thrown.
      *
      * @throws IllegalArgumentException when the run is malformed or a frame is too large for a segment.
      */
@@ -712,8 +724,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot extend log segment " + segment.file + " to " + to +
-                " bytes (is the disk full?): " + ex, ex);
+            throw new AppendRefusedException(reason(ex) + " (extending log segment " + segment.file + " to " + to +
+                " bytes)", ex);
         }
         segment.zeroedTo = to;
     }
@@ -741,6 +753,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         bytes.clear().limit(length);
         try
         {
+            if (null != injectedWriteFailure)
+            {
+                throw injectedWriteFailure;
+            }
             while (bytes.hasRemaining())
             {
                 segment.channel.write(bytes, position + bytes.position());
@@ -748,8 +764,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot write to log segment " + segment.file + " at " + position +
-                " (is the disk full?): " + ex, ex);
+            // what was written of it lies past the last entry, unsynced: the next append writes over it, and a
+            // restart cuts it as a torn tail
+            throw new AppendRefusedException(reason(ex) + " (writing log segment " + segment.file + " at " +
+                position + ")", ex);
         }
     }
 
@@ -781,6 +799,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         boolean created = false;
         try
         {
+            if (null != injectedWriteFailure)
+            {
+                throw injectedWriteFailure;
+            }
             try (FileChannel channel = FileChannel.open(
                 file.toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
@@ -804,9 +826,17 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
                 }
             }
 
-            throw new UncheckedIOException("cannot create log segment " + file + " of " + segmentLength +
-                " bytes (is the disk full?): " + ex, ex instanceof IOException ? (IOException)ex : new IOException(ex));
+            throw new AppendRefusedException(reason(ex) + " (creating log segment " + file + " of " + segmentLength +
+                " bytes)", ex);
         }
+    }
+
+    /**
+     * @return what the operating system said, e.g. "No space left on device".
+     */
+    private static String reason(final Exception ex)
+    {
+        return null != ex.getMessage() ? ex.getMessage() : ex.getClass().getSimpleName();
     }
 
     private void deleteLastSegment()

@@ -74,6 +74,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long writesProposed;
     long readsBarriered;
     long writesWaitedForRoom;
+    long writesRefusedByLog;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
 
@@ -358,6 +359,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return false;
         }
         final long index = raft.propose(payload, offset, payloadLength);
+        if (RaftNode.APPEND_REFUSED == index)
+        {
+            // nothing was appended: the write certainly did not happen, as Redis answers when its AOF cannot be
+            // written; the leader hands leadership to a member whose disk may have room
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            writesRefusedByLog++;
+            reply(session, length).error("MISCONF Errors writing to the Raft log: " +
+                String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' '));
+            return true;
+        }
         if (index < 0)
         {
             // leadership is being handed over: nothing was appended

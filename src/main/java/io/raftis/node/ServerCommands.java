@@ -592,6 +592,9 @@ final class ServerCommands
             line(sb, "raft_malformed_messages", "" + transportCounters.malformedMessages);
             line(sb, "raft_unknown_sender_messages", "" + raft.unknownSenderMessages());
             line(sb, "raft_out_of_range_messages", "" + raft.outOfRangeMessages());
+            line(sb, "raft_log_appends_refused", "" + raft.appendsRefused());
+            line(sb, "raft_log_last_refusal", null == raft.lastAppendRefusal() ? "" :
+                raft.lastAppendRefusal().replace('\r', ' ').replace('\n', ' '));
         }
         out.bulkString(sb.toString());
     }

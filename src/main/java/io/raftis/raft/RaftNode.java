@@ -26,6 +26,8 @@ public final class RaftNode
     public static final long MAX_TERM = 1L << 48;
     /** No index a real log reaches: a message naming a larger one is forged or corrupt. */
     public static final long MAX_INDEX = 1L << 56;
+    /** {@link #propose} could not append: the log refused the write (see {@link #lastAppendRefusal()}). */
+    public static final long APPEND_REFUSED = -2;
 
     private static final DirectBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
@@ -89,6 +91,11 @@ public final class RaftNode
     private long leaderStartIndex;
     private long sequence;
     private long unknownSenderMessages;
+    private long appendsRefused;
+    private String lastAppendRefusal;
+    /** This leader's log refused its first entry of the term: the next append that succeeds takes its place. */
+    private boolean startEntryMissing;
+    private long nextStartEntryAttemptNs;
     private long outOfRangeMessages;
     private boolean roundRequested;
     private int transferTarget = NO_MEMBER;
@@ -226,6 +233,23 @@ public final class RaftNode
     }
 
     /**
+     * @return appends the log refused (a full disk): proposals answered {@link #APPEND_REFUSED}, and runs a follower
+     * could not store.
+     */
+    public long appendsRefused()
+    {
+        return appendsRefused;
+    }
+
+    /**
+     * @return why the log last refused an append, or null.
+     */
+    public String lastAppendRefusal()
+    {
+        return lastAppendRefusal;
+    }
+
+    /**
      * @return messages dropped because their sender is not a peer of this member.
      */
     public long unknownSenderMessages()
@@ -306,7 +330,8 @@ public final class RaftNode
     /**
      * Append a client command to the log; it is sent and synced by the next {@link #flush()}.
      *
-     * @return the index of the entry, or -1 when this member is not the leader.
+     * @return the index of the entry, -1 when this member is not the leader, or {@link #APPEND_REFUSED} when its
+     * log could not take the entry (nothing was appended; leadership goes to a member that may have room).
      */
     public long propose(final DirectBuffer command, final int offset, final int length)
     {
@@ -314,8 +339,37 @@ public final class RaftNode
         {
             return -1;
         }
+        final long index;
+        try
+        {
+            index = log.append(term(), EntryFrame.TYPE_COMMAND, command, offset, length);
+        }
+        catch (final AppendRefusedException ex)
+        {
+            onAppendRefused(ex);
+            return APPEND_REFUSED;
+        }
         logDirty = true;
-        return log.append(term(), EntryFrame.TYPE_COMMAND, command, offset, length);
+        if (startEntryMissing)
+        {
+            startEntryMissing = false;
+            leaderStartIndex = index; // the first entry of the term: reads may start once it commits
+        }
+        return index;
+    }
+
+    /**
+     * The log refused an append. A leader hands leadership to its most up-to-date follower, whose disk may have
+     * room; it keeps refusing writes meanwhile, and takes them again if the hand-over fails and its log has room.
+     */
+    private void onAppendRefused(final AppendRefusedException ex)
+    {
+        appendsRefused++;
+        lastAppendRefusal = String.valueOf(ex.getMessage());
+        if (Role.LEADER == role && NO_MEMBER == transferTarget && peerIds.length > 0)
+        {
+            transferLeadership();
+        }
     }
 
     /**
@@ -694,9 +748,18 @@ public final class RaftNode
             {
                 p += EntryFrame.alignedLength(EntryFrame.frameLength(frames, p) - EntryFrame.HEADER_LENGTH);
             }
-            log.appendFrames(frames, position, limit - position, count);
             logDirty = true;
-            index += count;
+            try
+            {
+                log.appendFrames(frames, position, limit - position, count);
+                index += count;
+            }
+            catch (final AppendRefusedException ex)
+            {
+                // the entries before the refused one are in: acknowledge those, and the leader resends the rest
+                onAppendRefused(ex);
+                index = log.lastIndex();
+            }
             break;
         }
 
@@ -811,7 +874,25 @@ public final class RaftNode
      */
     public int replicate()
     {
-        return Role.LEADER == role ? sendAppendEntries() : 0;
+        if (Role.LEADER != role)
+        {
+            return 0;
+        }
+        if (startEntryMissing && NO_MEMBER == transferTarget && nowNs - nextStartEntryAttemptNs >= 0)
+        {
+            nextStartEntryAttemptNs = nowNs + heartbeatIntervalNs;
+            try
+            {
+                leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
+                startEntryMissing = false;
+                logDirty = true;
+            }
+            catch (final AppendRefusedException ex)
+            {
+                onAppendRefused(ex);
+            }
+        }
+        return sendAppendEntries();
     }
 
     /**
@@ -1132,11 +1213,28 @@ public final class RaftNode
         transferTarget = NO_MEMBER;
         leaseRevoked = false;
         // a no-op of the new term lets earlier entries commit and marks where reads may start (§8)
-        leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
-        logDirty = true;
+        AppendRefusedException refused = null;
+        try
+        {
+            leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
+            startEntryMissing = false;
+            logDirty = true;
+        }
+        catch (final AppendRefusedException ex)
+        {
+            // no read may be served before an entry of this term commits: none can until one is appended
+            leaderStartIndex = Long.MAX_VALUE;
+            startEntryMissing = true;
+            refused = ex;
+        }
+        nextStartEntryAttemptNs = nowNs + heartbeatIntervalNs;
         roundRequested = true;
         checkQuorumDeadlineNs = nowNs + electionTimeoutNs;
         role(Role.LEADER);
+        if (null != refused)
+        {
+            onAppendRefused(refused);
+        }
     }
 
     private void becomeFollower(final long term, final int leaderId)

@@ -13,6 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import io.raftis.raft.AppendRefusedException;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -824,7 +825,7 @@ class SegmentedLogTest
             // the next segment's name is taken by a directory, so creating it fails
             final File blocker = segmentFile(index);
             assertTrue(blocker.mkdir());
-            final UncheckedIOException ex = assertThrows(UncheckedIOException.class,
+            final AppendRefusedException ex = assertThrows(AppendRefusedException.class,
                 () -> log.append(1, EntryFrame.TYPE_COMMAND, new UnsafeBuffer(bytes), 0, bytes.length));
             assertTrue(ex.getMessage().contains(blocker.getName()), ex.getMessage());
             assertEquals(index - 1, log.lastIndex());
@@ -834,6 +835,52 @@ class SegmentedLogTest
             assertTrue(blocker.delete());
             assertEquals(index, log.append(1, EntryFrame.TYPE_COMMAND, new UnsafeBuffer(bytes), 0, bytes.length));
             assertEquals(2, log.segmentCount());
+        }
+    }
+
+    /**
+     * A full disk: an append that cannot be written is refused, leaving the log as it was, and the log takes
+     * appends again once the disk has room; a restart finds only what was appended.
+     */
+    @Test
+    void shouldRefuseAnAppendItCannotWriteAndTakeAppendsAgainOnceItCan() throws IOException
+    {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            appendEntries(log, 1, 3);
+            log.sync();
+            log.failWritesWith(new IOException("No space left on device"));
+
+            final AppendRefusedException refused = assertThrows(AppendRefusedException.class,
+                () -> log.append(1, EntryFrame.TYPE_COMMAND, new UnsafeBuffer(payload(4)), 0, payload(4).length));
+            assertTrue(refused.getMessage().startsWith("No space left on device"), refused.getMessage());
+            assertEquals(3, log.lastIndex());
+            assertEquals(1, log.lastTerm());
+            final org.agrona.ExpandableArrayBuffer frames = new org.agrona.ExpandableArrayBuffer(4096);
+            int length = 0;
+            for (long index = 4; index <= 5; index++)
+            {
+                final UnsafeBuffer bytes = new UnsafeBuffer(payload(index));
+                length += EntryFrame.write(frames, length, 1, EntryFrame.TYPE_COMMAND, bytes, 0, bytes.capacity());
+            }
+            final int runLength = length;
+            assertThrows(AppendRefusedException.class, () -> log.appendFrames(frames, 0, runLength, 2));
+            assertEquals(3, log.lastIndex(), "no frame of a refused run");
+            log.sync();
+
+            log.failWritesWith(null);
+            appendEntries(log, 4, 5);
+            log.sync();
+            assertEquals(5, log.lastIndex());
+        }
+        try (SegmentedLog reopened = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            assertEquals(5, reopened.lastIndex());
+            assertEquals(0, reopened.truncatedTailBytes());
+            for (long index = 1; index <= 5; index++)
+            {
+                assertEntry(reopened, index, 1, payload(index));
+            }
         }
     }
 

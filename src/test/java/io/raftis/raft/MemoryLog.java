@@ -18,11 +18,21 @@ public final class MemoryLog implements RaftLog
     private int end;
     private long syncedIndex;
     private int syncs;
+    /** A full disk: every append is refused, and the log stays as it is. */
+    public boolean refuseAppends;
 
     public MemoryLog()
     {
         offsets.addInt(0); // index 0: the empty prefix
         chain.addLong(0);
+    }
+
+    private void refuseIfFull()
+    {
+        if (refuseAppends)
+        {
+            throw new AppendRefusedException("No space left on device", null);
+        }
     }
 
     public long lastIndex()
@@ -50,6 +60,7 @@ public final class MemoryLog implements RaftLog
 
     public long append(final long term, final int type, final DirectBuffer payload, final int offset, final int length)
     {
+        refuseIfFull();
         frames.checkLimit(end + EntryFrame.alignedLength(length));
         offsets.addInt(end);
         end += EntryFrame.write(frames, end, term, type, payload, offset, length);
@@ -59,6 +70,7 @@ public final class MemoryLog implements RaftLog
 
     public void appendFrames(final DirectBuffer src, final int offset, final int length, final int count)
     {
+        refuseIfFull();
         frames.checkLimit(end + length);
         int position = offset;
         for (int i = 0; i < count; i++)

@@ -916,6 +916,97 @@ class RaftNodeRulesTest
     }
 
     // -------------------------------------------------------------------------------------------------------------
+    // A full disk
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldRefuseAWriteItsLogCannotTakeAndHandLeadershipOver()
+    {
+        final MemoryLog log = new MemoryLog();
+        final RaftNode leader = leader(log, 0);
+        leader.replicate();
+        leader.flush();
+        leader.onAppendEntriesResponse(3, leader.term(), true, 1, 0, 1);
+        leader.flush();
+        log.refuseAppends = true;
+
+        assertEquals(RaftNode.APPEND_REFUSED, leader.propose(bytes("SET k v"), 0, 7));
+
+        assertEquals(1, log.lastIndex(), "nothing appended");
+        assertEquals(1, leader.appendsRefused());
+        assertEquals("No space left on device", leader.lastAppendRefusal());
+        assertTrue(leader.isTransferringLeadership(), "to a member whose disk may have room");
+        sent.clear();
+        leader.replicate();
+        assertTrue(sent.contains("timeout now to 3 term 1"), "member 3 holds all of the log: " + sent);
+        assertEquals(-1, leader.propose(bytes("SET k v"), 0, 7), "no write while it hands over");
+
+        // member 3 does not take over: after an election timeout the leader leads on, and writes once it can
+        log.refuseAppends = false;
+        leader.time(2 * T);
+        leader.onAppendEntriesResponse(2, leader.term(), true, 1, 0, 1); // keeps it in office past its quorum check
+        leader.tick(2 * T);
+        assertFalse(leader.isTransferringLeadership());
+        assertEquals(2, leader.propose(bytes("SET k v"), 0, 7));
+    }
+
+    @Test
+    void shouldLeaveEntriesItCannotStoreUnacknowledgedAndTakeThemWhenResent()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1);
+        final RaftNode follower = node(2, THREE, log, state);
+        final ExpandableArrayBuffer two = frames(1, 1);
+        log.refuseAppends = true;
+
+        follower.onAppendEntries(1, 1, 1, 1, 3, 1, two, 0, length(two, 2), 2);
+        follower.flush();
+
+        assertEquals(1, log.lastIndex());
+        assertEquals(1, follower.appendsRefused());
+        assertEquals(List.of("append response to 1 term 1 matched 1 seq 1"), sent, "only what it holds");
+        assertEquals(1, follower.commitIndex());
+
+        log.refuseAppends = false;
+        sent.clear();
+        follower.onAppendEntries(1, 1, 1, 1, 3, 2, two, 0, length(two, 2), 2);
+        follower.flush();
+        assertEquals(3, log.lastIndex());
+        assertEquals(List.of("append response to 1 term 1 matched 3 seq 2"), sent);
+        assertEquals(3, follower.commitIndex());
+    }
+
+    @Test
+    void shouldServeNoReadAsALeaderWhoseFirstEntryOfTheTermWasRefusedUntilOneIsAppended()
+    {
+        final MemoryLog log = log(1, 1);
+        log.refuseAppends = true;
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final RaftNode raft = new RaftNode(1, THREE, log, state, new Recorder(), new Recorder(), new FixedRandom(),
+            T, H, 4096, 4096, 0);
+        raft.tick(T);
+        raft.onRequestVoteResponse(2, 2, true, true);
+        raft.onRequestVoteResponse(2, 2, true, false);
+
+        assertTrue(raft.isLeader());
+        assertEquals(2, log.lastIndex(), "its no-op was refused");
+        assertTrue(raft.isTransferringLeadership());
+        assertEquals(Long.MAX_VALUE, raft.readIndex(), "no read before an entry of its term commits");
+
+        // the hand-over fails; the disk has room again: the no-op goes in, and reads wait for it to commit
+        log.refuseAppends = false;
+        raft.time(2 * T);
+        raft.onAppendEntriesResponse(2, 2, true, 2, 0, 0); // keeps it in office past its quorum check
+        raft.tick(2 * T);
+        assertFalse(raft.isTransferringLeadership());
+        raft.replicate();
+        assertEquals(3, log.lastIndex());
+        assertEquals(3, raft.readIndex());
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
     // Messages no member could send: dropped before anything in them is used, and counted
     // -------------------------------------------------------------------------------------------------------------
 

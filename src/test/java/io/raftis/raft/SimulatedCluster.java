@@ -125,6 +125,7 @@ final class SimulatedCluster
     long uncertain;
     long pipelined;
     long timedOut;
+    long diskFull;
 
     record EntryId(long index, long term)
     {
@@ -226,6 +227,7 @@ final class SimulatedCluster
         PersistentState state;
         RaftNode raft;
         boolean crashed;
+        boolean diskFull;
         boolean paused;
         /** This member's clock: its own offset, advanced each step by the step scaled by its rate error. */
         long clockNs;
@@ -282,6 +284,7 @@ final class SimulatedCluster
          */
         void pass()
         {
+            log.refuseAppends = diskFull;
             raft.time(clockNs);
             node.pollClients();
             while (!arrived.isEmpty())
@@ -610,6 +613,11 @@ final class SimulatedCluster
                 redirect = Integer.parseInt(reply.substring(reply.lastIndexOf(':') + 1)) -
                     InProcessNode.CLIENT_PORT_BASE;
             }
+            else if (write && reply.startsWith("-MISCONF"))
+            {
+                diskFull++; // the leader's log refused the write: it did not happen
+                redirect = Math.max(redirect, 0);
+            }
             else if (reply.startsWith("-CLUSTERDOWN") || reply.startsWith("-TRYAGAIN"))
             {
                 clusterDown += reply.startsWith("-CLUSTERDOWN") ? 1 : 0;
@@ -806,6 +814,20 @@ final class SimulatedCluster
             }
         }
         trace("partition " + side + " from the rest");
+    }
+
+    /**
+     * A member's disk fills up (its log refuses every append) or has room again.
+     */
+    void diskFull(final int id, final boolean full)
+    {
+        members[id].diskFull = full;
+        trace((full ? "fill the disk of " : "free the disk of ") + id);
+    }
+
+    boolean diskIsFull(final int id)
+    {
+        return members[id].diskFull;
     }
 
     void heal()

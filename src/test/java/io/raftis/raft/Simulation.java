@@ -44,13 +44,20 @@ final class Simulation
      * How often the clients met each answer that is not a plain result: what the run exercised of the dispatcher.
      */
     record Replies(
-        long moved, long clusterDown, long tryAgain, long uncertain, long pipelined, long timedOut, long waitedForRoom)
+        long moved,
+        long clusterDown,
+        long tryAgain,
+        long uncertain,
+        long pipelined,
+        long timedOut,
+        long waitedForRoom,
+        long diskFull)
     {
         Replies plus(final Replies o)
         {
             return new Replies(moved + o.moved, clusterDown + o.clusterDown, tryAgain + o.tryAgain,
                 uncertain + o.uncertain, pipelined + o.pipelined, timedOut + o.timedOut,
-                waitedForRoom + o.waitedForRoom);
+                waitedForRoom + o.waitedForRoom, diskFull + o.diskFull);
         }
     }
 
@@ -107,11 +114,12 @@ final class Simulation
         long nextFaultNs = cluster.nowNs + meanFaultGapNs;
         final long chaosEnd = cluster.nowNs + CHAOS_NS;
         final long[] resumeAtNs = new long[size + 1];
+        final long[] roomAtNs = new long[size + 1];
         while (cluster.nowNs < chaosEnd)
         {
             if (cluster.nowNs >= nextFaultNs)
             {
-                nemesis(cluster, scenario, resumeAtNs, maxRatePpm * (clocks > 0 ? 1 : 0));
+                nemesis(cluster, scenario, resumeAtNs, roomAtNs, maxRatePpm * (clocks > 0 ? 1 : 0));
                 nextFaultNs = cluster.nowNs + 1 + (long)(scenario.nextDouble() * 2 * meanFaultGapNs);
             }
             for (int id = 1; id <= size; id++)
@@ -120,11 +128,22 @@ final class Simulation
                 {
                     cluster.resume(id);
                 }
+                if (cluster.diskIsFull(id) && cluster.nowNs >= roomAtNs[id])
+                {
+                    cluster.diskFull(id, false);
+                }
             }
             cluster.step();
         }
 
         cluster.heal();
+        for (int id = 1; id <= size; id++)
+        {
+            if (cluster.diskIsFull(id))
+            {
+                cluster.diskFull(id, false);
+            }
+        }
         cluster.dropRate = 0;
         cluster.duplicateRate = 0;
         cluster.lateRate = 0;
@@ -160,16 +179,32 @@ final class Simulation
         }
         return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms, new Replies(
             cluster.moved, cluster.clusterDown, cluster.tryAgain, cluster.uncertain, cluster.pipelined,
-            cluster.timedOut, cluster.writesThatWaitedForRoom()));
+            cluster.timedOut, cluster.writesThatWaitedForRoom(), cluster.diskFull));
     }
 
     private static void nemesis(
-        final SimulatedCluster cluster, final Random scenario, final long[] resumeAtNs, final long maxRatePpm)
+        final SimulatedCluster cluster,
+        final Random scenario,
+        final long[] resumeAtNs,
+        final long[] roomAtNs,
+        final long maxRatePpm)
     {
         final int size = cluster.size;
         final int leader = cluster.leader();
-        final int choice = scenario.nextInt(115);
-        if (choice >= 100)
+        final int choice = scenario.nextInt(125);
+        if (choice >= 115)
+        {
+            // a full disk, on the leader more often than not, for up to a few election timeouts: its log refuses
+            // appends, and then takes them again
+            final int id = leader != 0 && scenario.nextInt(3) > 0 ? leader : 1 + scenario.nextInt(size);
+            if (!cluster.diskIsFull(id))
+            {
+                cluster.diskFull(id, true);
+                roomAtNs[id] = cluster.nowNs + (long)((0.2 + scenario.nextDouble() * 4) *
+                    SimulatedCluster.ELECTION_TIMEOUT_NS);
+            }
+        }
+        else if (choice >= 100)
         {
             // a pause (SIGSTOP, a long GC) of the leader more often than not, mostly longer than an election timeout:
             // the others move on, and it resumes with its stale view
@@ -335,7 +370,7 @@ final class Simulation
         final ExecutorService executor = Executors.newFixedThreadPool(threads);
         final AtomicLong next = new AtomicLong(first);
         final AtomicLong operations = new AtomicLong();
-        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0, 0));
+        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0, 0, 0));
         final AtomicLong done = new AtomicLong();
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final long end = first + count;

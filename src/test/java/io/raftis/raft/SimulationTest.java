@@ -42,8 +42,9 @@ class SimulationTest
         assertTrue(seeds.operations() > SEEDS * 100L, "the clients did work: " + seeds.operations());
         // the runs went through the dispatcher's every answer to a client, not only the happy path
         assertTrue(replies.moved() > 0 && replies.clusterDown() > 0 && replies.uncertain() > 0 &&
-            replies.pipelined() > 0 && replies.timedOut() > 0 && replies.waitedForRoom() > 0, "the clients met " +
-            "redirects, elections, uncertain writes, pipelines, timeouts and writes waiting for room: " + replies);
+            replies.pipelined() > 0 && replies.timedOut() > 0 && replies.waitedForRoom() > 0 && replies.diskFull() > 0,
+            "the clients met redirects, elections, uncertain writes, pipelines, timeouts, writes waiting for room " +
+            "and writes refused for a full disk: " + replies);
     }
 
     @Test
