@@ -23,8 +23,9 @@ import static io.raftis.node.TestCluster.HOST;
  * the README tells a client to:
  * <ul>
  *     <li>{@code OK} acknowledges the write;</li>
- *     <li>{@code -MOVED} names the leader, and {@code -CLUSTERDOWN} and {@code -TRYAGAIN} say that the command was
- *     certainly not applied: it is sent again, to the leader named;</li>
+ *     <li>{@code -MOVED} names the leader, and {@code -CLUSTERDOWN}, {@code -TRYAGAIN} and {@code -MISCONF} (the
+ *     leader's log could not take it) say that the command was certainly not applied: it is sent again, to the
+ *     leader named;</li>
  *     <li>{@code -UNCERTAIN}, or a connection lost before the reply, leaves the outcome open: the key is read first
  *     (a linearizable read on the leader) and the write is sent again only if its value is not there.</li>
  * </ul>
@@ -51,6 +52,7 @@ final class ClusterWriter implements AutoCloseable
     private long settledByReading;
     private long redirects;
     private long retries;
+    private long refusedForDisk;
     private long openOutcomes;
 
     /**
@@ -182,6 +184,14 @@ final class ClusterWriter implements AutoCloseable
     /**
      * What happened so far, for a failure message.
      */
+    /**
+     * @return writes a leader refused with -MISCONF (its log could not take them) and this writer retried.
+     */
+    long refusedForDisk()
+    {
+        return refusedForDisk;
+    }
+
     String summary()
     {
         return acknowledged + " writes acknowledged, " + settledByReading + " settled by reading the key after " +
@@ -287,6 +297,13 @@ final class ClusterWriter implements AutoCloseable
         if (message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN"))
         {
             retries++;
+            TestCluster.idle();
+            return true;
+        }
+        if (message.startsWith("MISCONF"))
+        {
+            // the leader's log could not take the write (a full disk): it did not happen; leadership moves on
+            refusedForDisk++;
             TestCluster.idle();
             return true;
         }
