@@ -1,5 +1,7 @@
 # Shared settings for raftis's scripts; sourced, not run.
 # RAFTIS_NODES (default 5), RAFTIS_PORT_OFFSET (default 0, added to every port), RAFTIS_DATA (default ./data),
+# RAFTIS_HEAP (default 2g: -Xmx, which holds the keyspace; maxmemory defaults to 60% of it), RAFTIS_DIRECT_MEMORY
+# (default 1g: -XX:MaxDirectMemorySize, which holds the clients' buffers; maxmemory-clients defaults to half of it),
 # RAFTIS_JAVA_OPTS (extra JVM flags), RAFTIS_FLAGS (extra node flags).
 
 RAFTIS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

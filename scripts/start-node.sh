@@ -27,7 +27,7 @@ fi
 
 # shellcheck disable=SC2086
 nohup java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.preferIPv4Stack=true \
-    -Xms256m -Xmx2g ${RAFTIS_JAVA_OPTS:-} \
+    -Xms256m -Xmx"${RAFTIS_HEAP:-2g}" -XX:MaxDirectMemorySize="${RAFTIS_DIRECT_MEMORY:-1g}" ${RAFTIS_JAVA_OPTS:-} \
     -jar "$RAFTIS_JAR" \
     --member-id="$id" \
     --members="$(raftis_members)" \

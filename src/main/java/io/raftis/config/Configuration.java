@@ -89,6 +89,41 @@ public final class Configuration
     /** As Redis: a connection beyond this many gets "-ERR max number of clients reached" and is closed. */
     public static final int MAXCLIENTS_DEFAULT = 10_000;
 
+    public static final String MAXMEMORY_PROP_NAME = "raftis.maxmemory";
+    /**
+     * As Redis's maxmemory, in Redis's units (1000000, 100mb, 2gb; 0 for no limit): writes flagged denyoom get -OOM
+     * while the keyspace, the pending writes and the clients' buffers use more. The default, {@link #AUTO}, is 60% of
+     * the JVM's heap (-Xmx), which holds the keyspace: the rest leaves the garbage collector room to work. A value
+     * above 90% of the heap is refused, since the heap would run out first.
+     */
+    public static final long MAXMEMORY_DEFAULT = -1;
+    public static final long AUTO = -1;
+    public static final int MAXMEMORY_HEAP_PERCENT = 60;
+    public static final int MAXMEMORY_MAX_HEAP_PERCENT = 90;
+
+    public static final String MAXMEMORY_POLICY_PROP_NAME = "raftis.maxmemory.policy";
+    /** Only noeviction: an eviction would have to be chosen by the leader and replicated like any write. */
+    public static final String MAXMEMORY_POLICY_DEFAULT = "noeviction";
+
+    public static final String MAXMEMORY_CLIENTS_PROP_NAME = "raftis.maxmemory.clients";
+    /**
+     * As Redis 7's maxmemory-clients (bytes, or a percentage of maxmemory such as 10%; 0 for no limit): when the
+     * clients' query and output buffers together use more, the client using most is disconnected, and the next, until
+     * they fit. Those buffers are direct memory; the default, {@link #AUTO}, is half the JVM's direct memory limit
+     * (-XX:MaxDirectMemorySize, which is -Xmx unless set), so that they never exhaust it.
+     */
+    public static final long MAXMEMORY_CLIENTS_DEFAULT = -1;
+    public static final int MAXMEMORY_CLIENTS_DIRECT_PERCENT = 50;
+
+    public static final String CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME = "raftis.client.output.buffer.limit";
+    /**
+     * As Redis's client-output-buffer-limit for the normal class: "normal hard soft soft-seconds" (0 disables a
+     * limit). A client whose unsent replies exceed the hard limit, or the soft limit for soft-seconds on end, is
+     * closed and read no more. Redis's default, kept: none, since a client's replies already stop growing when it
+     * stops reading (its commands wait in its socket), and maxmemory-clients bounds them all together.
+     */
+    public static final String CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT = "normal 0 0 0";
+
     public static final String MAX_INFLIGHT_PROP_NAME = "raftis.max.inflight.bytes";
     /**
      * 0: four batches.
@@ -350,6 +385,102 @@ public final class Configuration
     public static int maxClients(final Properties p)
     {
         return integer(p, MAXCLIENTS_PROP_NAME, MAXCLIENTS_DEFAULT);
+    }
+
+    public static long maxMemory(final Properties p)
+    {
+        final String value = p.getProperty(MAXMEMORY_PROP_NAME);
+        return null == value ? MAXMEMORY_DEFAULT : memory(MAXMEMORY_PROP_NAME, value);
+    }
+
+    public static String maxMemoryPolicy(final Properties p)
+    {
+        final String value = p.getProperty(MAXMEMORY_POLICY_PROP_NAME, MAXMEMORY_POLICY_DEFAULT).trim();
+        if (!MAXMEMORY_POLICY_DEFAULT.equalsIgnoreCase(value))
+        {
+            throw new IllegalArgumentException(MAXMEMORY_POLICY_PROP_NAME + " must be noeviction: '" + value +
+                "' (an eviction would be a write the leader chooses and replicates; raftis evicts nothing)");
+        }
+        return MAXMEMORY_POLICY_DEFAULT;
+    }
+
+    /**
+     * @return bytes, or a negative percentage of maxmemory (-10 for "10%"), or {@link #AUTO}.
+     */
+    public static long maxMemoryClients(final Properties p)
+    {
+        final String value = p.getProperty(MAXMEMORY_CLIENTS_PROP_NAME);
+        if (null == value)
+        {
+            return MAXMEMORY_CLIENTS_DEFAULT;
+        }
+        final String trimmed = value.trim();
+        if (trimmed.endsWith("%"))
+        {
+            final int percent = parseInt(MAXMEMORY_CLIENTS_PROP_NAME, trimmed.substring(0, trimmed.length() - 1));
+            if (percent < 1 || percent > 100)
+            {
+                throw new IllegalArgumentException(
+                    MAXMEMORY_CLIENTS_PROP_NAME + " as a percentage must be from 1% to 100%: '" + value + "'");
+            }
+            return -percent - 1; // -2 .. -101: never AUTO
+        }
+        return memory(MAXMEMORY_CLIENTS_PROP_NAME, value);
+    }
+
+    /**
+     * @return {hard, soft, soft seconds} of "normal hard soft soft-seconds".
+     */
+    public static long[] clientOutputBufferLimit(final Properties p)
+    {
+        final String value = p.getProperty(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, CLIENT_OUTPUT_BUFFER_LIMIT_DEFAULT);
+        final String[] parts = value.trim().split("\\s+");
+        if (4 != parts.length || !"normal".equalsIgnoreCase(parts[0]))
+        {
+            throw new IllegalArgumentException(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME + " must be 'normal <hard> " +
+                "<soft> <soft-seconds>', e.g. 'normal 256mb 64mb 60' (raftis has only normal clients): '" + value + "'");
+        }
+        final long seconds = parseInt(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, parts[3]);
+        if (seconds < 0)
+        {
+            throw new IllegalArgumentException(
+                CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME + " soft-seconds must not be negative: '" + value + "'");
+        }
+        return new long[]{
+            memory(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, parts[1]),
+            memory(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, parts[2]),
+            seconds };
+    }
+
+    /**
+     * A size in Redis's units (config.c memtoull): a plain number of bytes, or one followed by k (1000), kb (1024),
+     * m, mb, g or gb, in any case.
+     */
+    static long memory(final String name, final String value)
+    {
+        final String text = value.trim().toLowerCase(Locale.ROOT);
+        int digits = 0;
+        while (digits < text.length() && Character.isDigit(text.charAt(digits)))
+        {
+            digits++;
+        }
+        final long unit = switch (text.substring(digits))
+        {
+            case "", "b" -> 1L;
+            case "k" -> 1000L;
+            case "kb" -> 1024L;
+            case "m" -> 1000L * 1000;
+            case "mb" -> 1024L * 1024;
+            case "g" -> 1000L * 1000 * 1000;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> 0L;
+        };
+        if (0 == digits || 0 == unit || digits > 15)
+        {
+            throw new IllegalArgumentException(
+                name + " must be a size such as 1000000, 100mb or 2gb (Redis's units: k=1000, kb=1024): '" + value + "'");
+        }
+        return Long.parseLong(text.substring(0, digits)) * unit;
     }
 
     private static long duration(final Properties p, final String name, final long defaultNs)

@@ -33,6 +33,9 @@ public final class Context
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
     private int maxClients = Configuration.MAXCLIENTS_DEFAULT;
+    private long maxMemory = Configuration.MAXMEMORY_DEFAULT;
+    private long maxMemoryClients = Configuration.MAXMEMORY_CLIENTS_DEFAULT;
+    private long[] clientOutputBufferLimit = {0, 0, 0};
     private int maxPendingWrites = Configuration.MAX_PENDING_WRITES_DEFAULT;
     private int timeoutSeconds = Configuration.TIMEOUT_DEFAULT_SECONDS;
     private int raftSendPortBase = Configuration.RAFT_SEND_PORT_BASE_DEFAULT;
@@ -64,6 +67,10 @@ public final class Context
             .maxBatchBytes(Configuration.maxBatchBytes(p))
             .maxInflightBytes(Configuration.maxInflightBytes(p))
             .maxClients(Configuration.maxClients(p))
+            .maxMemory(Configuration.maxMemory(p))
+            .maxMemoryPolicy(Configuration.maxMemoryPolicy(p))
+            .maxMemoryClients(Configuration.maxMemoryClients(p))
+            .clientOutputBufferLimit(Configuration.clientOutputBufferLimit(p))
             .maxPendingWrites(Configuration.maxPendingWrites(p))
             .timeoutSeconds(Configuration.timeoutSeconds(p))
             .raftSendPortBase(Configuration.raftSendPortBase(p));
@@ -125,6 +132,7 @@ public final class Context
             throw new IllegalArgumentException(
                 Configuration.MAX_PENDING_WRITES_PROP_NAME + " must be at least 1: " + maxPendingWrites);
         }
+        concludeMemoryLimits();
         if (maxClients < 1)
         {
             throw new IllegalArgumentException(Configuration.MAXCLIENTS_PROP_NAME + " must be at least 1: " + maxClients);
@@ -173,6 +181,41 @@ public final class Context
         }
         idleStrategy = idleStrategy(idleStrategyName, idleMaxParkNs);
         return this;
+    }
+
+    private void concludeMemoryLimits()
+    {
+        final long heap = JvmLimits.maxHeap();
+        if (Configuration.AUTO == maxMemory)
+        {
+            maxMemory = heap * Configuration.MAXMEMORY_HEAP_PERCENT / 100;
+        }
+        else if (maxMemory > heap * Configuration.MAXMEMORY_MAX_HEAP_PERCENT / 100)
+        {
+            throw new IllegalArgumentException(Configuration.MAXMEMORY_PROP_NAME + " " + maxMemory + " is more than " +
+                Configuration.MAXMEMORY_MAX_HEAP_PERCENT + "% of the JVM's heap (" + heap + " bytes): the heap would " +
+                "run out first; give the JVM more (-Xmx, RAFTIS_HEAP for the scripts) or lower it");
+        }
+        if (Configuration.AUTO == maxMemoryClients)
+        {
+            maxMemoryClients = JvmLimits.maxDirectMemory() * Configuration.MAXMEMORY_CLIENTS_DIRECT_PERCENT / 100;
+        }
+        else if (maxMemoryClients < 0)
+        {
+            if (0 == maxMemory)
+            {
+                throw new IllegalArgumentException(Configuration.MAXMEMORY_CLIENTS_PROP_NAME +
+                    " as a percentage needs a maxmemory to be a percentage of");
+            }
+            maxMemoryClients = maxMemory * (-maxMemoryClients - 1) / 100;
+        }
+        final long hard = clientOutputBufferLimit[0];
+        final long soft = clientOutputBufferLimit[1];
+        if (hard > 0 && soft > hard)
+        {
+            throw new IllegalArgumentException(Configuration.CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME + ": the soft " +
+                "limit " + soft + " is above the hard limit " + hard);
+        }
     }
 
     private void checkSendPorts()
@@ -435,6 +478,58 @@ public final class Context
     public int maxPendingWrites()
     {
         return maxPendingWrites;
+    }
+
+    public Context maxMemory(final long maxMemory)
+    {
+        this.maxMemory = maxMemory;
+        return this;
+    }
+
+    /**
+     * @return the keyspace, pending writes and clients' buffers may use this many bytes before denyoom commands are
+     * refused; 0 for no limit.
+     */
+    public long maxMemory()
+    {
+        return maxMemory;
+    }
+
+    public Context maxMemoryPolicy(final String policy)
+    {
+        if (!Configuration.MAXMEMORY_POLICY_DEFAULT.equals(policy))
+        {
+            throw new IllegalArgumentException(Configuration.MAXMEMORY_POLICY_PROP_NAME + " must be noeviction");
+        }
+        return this;
+    }
+
+    public Context maxMemoryClients(final long maxMemoryClients)
+    {
+        this.maxMemoryClients = maxMemoryClients;
+        return this;
+    }
+
+    /**
+     * @return the bytes all clients' query and output buffers may use together; 0 for no limit.
+     */
+    public long maxMemoryClients()
+    {
+        return maxMemoryClients;
+    }
+
+    public Context clientOutputBufferLimit(final long[] hardSoftSeconds)
+    {
+        this.clientOutputBufferLimit = hardSoftSeconds.clone();
+        return this;
+    }
+
+    /**
+     * @return {hard bytes, soft bytes, soft seconds} of a normal client's unsent replies; 0 disables each.
+     */
+    public long[] clientOutputBufferLimit()
+    {
+        return clientOutputBufferLimit.clone();
     }
 
     public Context maxClients(final int maxClients)

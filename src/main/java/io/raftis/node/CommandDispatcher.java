@@ -62,6 +62,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final ArrayList<Session> outputBlocked = new ArrayList<>();
     private final ArrayList<Session> roomWaiters = new ArrayList<>();
     private final int maxPendingWrites;
+    private final long maxMemory;
     private final PendingWrites pending = new PendingWrites();
     private RaftNode raft;
     private ClientConnections connections;
@@ -75,8 +76,28 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long readsBarriered;
     long writesWaitedForRoom;
     long writesRefusedByLog;
+    long writesRefusedForMemory;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
+
+    /** Redis's reply, word for word. */
+    static final String OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
+
+    /**
+     * @return what maxmemory is checked against: the keyspace, the writes pending, the clients' buffers.
+     */
+    long usedMemory()
+    {
+        return keyspace.usedMemory() + pending.bytes() + (null == connections ? 0 : connections.clientMemory());
+    }
+
+    /**
+     * @return the bytes of the writes this leader appended that are not applied yet.
+     */
+    long pendingWriteBytes()
+    {
+        return pending.bytes();
+    }
 
     CommandDispatcher(
         final Context ctx,
@@ -91,6 +112,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.errorHandler = errorHandler;
         this.readConsistency = ctx.readConsistency();
         this.maxPendingWrites = ctx.maxPendingWrites();
+        this.maxMemory = ctx.maxMemory();
         int maxId = 0;
         for (final Member member : ctx.memberList())
         {
@@ -321,6 +343,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
+        if (maxMemory > 0 && command.isDenyOom() && usedMemory() > maxMemory)
+        {
+            // as Redis with noeviction: a write that may use memory is refused while maxmemory is passed; reads
+            // and deletes go on
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            writesRefusedForMemory++;
+            reply(session, length).error(OOM_ERROR);
+            return true;
+        }
+
         final DirectBuffer payload;
         final int offset;
         final int payloadLength;
@@ -382,7 +417,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             reply(session, length).raw(TRANSFERRING);
             return true;
         }
-        pending.add(index, raft.term(), session);
+        pending.add(index, raft.term(), session, payloadLength);
         session.pendingWrites++;
         writesProposed++;
         consume(session, length);
@@ -595,16 +630,26 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         private long[] indices = new long[1024];
         private long[] terms = new long[1024];
+        private int[] lengths = new int[1024];
         private Session[] sessions = new Session[1024];
         private int head;
         private int size;
+        private long bytes;
+
+        /**
+         * @return the bytes of the commands pending: the keyspace will grow by about as much once they apply.
+         */
+        long bytes()
+        {
+            return bytes;
+        }
 
         int size()
         {
             return size;
         }
 
-        void add(final long index, final long term, final Session session)
+        void add(final long index, final long term, final Session session, final int length)
         {
             if (size == indices.length)
             {
@@ -613,7 +658,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final int slot = (head + size) & (indices.length - 1);
             indices[slot] = index;
             terms[slot] = term;
+            lengths[slot] = length;
             sessions[slot] = session;
+            bytes += length;
             size++;
         }
 
@@ -634,6 +681,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
         void removeHead()
         {
+            bytes -= lengths[head];
             sessions[head] = null;
             head = (head + 1) & (indices.length - 1);
             size--;
@@ -644,16 +692,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final int capacity = indices.length;
             final long[] newIndices = new long[capacity * 2];
             final long[] newTerms = new long[capacity * 2];
+            final int[] newLengths = new int[capacity * 2];
             final Session[] newSessions = new Session[capacity * 2];
             for (int i = 0; i < size; i++)
             {
                 final int slot = (head + i) & (capacity - 1);
                 newIndices[i] = indices[slot];
                 newTerms[i] = terms[slot];
+                newLengths[i] = lengths[slot];
                 newSessions[i] = sessions[slot];
             }
             indices = newIndices;
             terms = newTerms;
+            lengths = newLengths;
             sessions = newSessions;
             head = 0;
         }

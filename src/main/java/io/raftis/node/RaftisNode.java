@@ -108,6 +108,9 @@ public final class RaftisNode implements Agent
             final Member self = ctx.self();
             clientPoller = new ClientPoller(self.host(), self.clientPort(), dispatcher,
                 ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH, ctx.maxClients());
+            final long[] outputLimit = ctx.clientOutputBufferLimit();
+            clientPoller.clientLimits(ctx.maxMemoryClients(), outputLimit[0], outputLimit[1],
+                TimeUnit.SECONDS.toNanos(outputLimit[2]), clock::nanoTime);
             final int maxPayloadLength = Math.min(
                 maxBatchBytes - io.raftis.raft.EntryFrame.HEADER_LENGTH - io.raftis.raft.EntryFrame.ALIGNMENT,
                 segmentedLog.maxPayloadLength());

@@ -1,6 +1,7 @@
 package io.raftis.node;
 
 import io.raftis.config.Context;
+import io.raftis.config.JvmLimits;
 import io.raftis.config.Member;
 import io.raftis.log.SegmentedLog;
 import io.raftis.raft.RaftNode;
@@ -55,8 +56,10 @@ final class ServerCommands
         {"save", ""},
         {"appendonly", "no"},
         {"databases", "1"},
-        {"maxmemory", "0"},
+        {"maxmemory", null}, // from the member's settings, as those below that are null
         {"maxmemory-policy", "noeviction"},
+        {"maxmemory-clients", null},
+        {"client-output-buffer-limit", null},
         {"proto-max-bulk-len", "" + RespParser.MAX_BULK_LENGTH},
         {"client-query-buffer-limit", "1073741824"},
         {"cluster-enabled", "no"},
@@ -466,6 +469,13 @@ final class ServerCommands
         {
             case "timeout" -> "" + ctx.timeoutSeconds();
             case "maxclients" -> "" + ctx.maxClients();
+            case "maxmemory" -> "" + ctx.maxMemory();
+            case "maxmemory-clients" -> "" + ctx.maxMemoryClients();
+            case "client-output-buffer-limit" ->
+            {
+                final long[] limit = ctx.clientOutputBufferLimit();
+                yield "normal " + limit[0] + " " + limit[1] + " " + limit[2] + " replica 0 0 0 pubsub 0 0 0";
+            }
             default -> throw new IllegalStateException("no value for CONFIG " + name);
         };
     }
@@ -474,7 +484,7 @@ final class ServerCommands
     {
         final StringBuilder sb = new StringBuilder(2048);
         boolean all = args.argCount() == 1;
-        final boolean[] wanted = new boolean[6];
+        final boolean[] wanted = new boolean[7];
         for (int i = 1; i < args.argCount(); i++)
         {
             final String section = args.argString(i).toLowerCase(Locale.ROOT);
@@ -487,6 +497,7 @@ final class ServerCommands
                 case "replication" -> wanted[3] = true;
                 case "keyspace" -> wanted[4] = true;
                 case "raft" -> wanted[5] = true;
+                case "memory" -> wanted[6] = true;
                 default ->
                 {
                 }
@@ -515,11 +526,19 @@ final class ServerCommands
             line(sb, "maxclients", "" + ctx.maxClients());
             line(sb, "pending_writes", "" + dispatcher.pendingWrites());
         }
+        if (all || wanted[6])
+        {
+            memory(sb);
+        }
         if (all || wanted[2])
         {
             section(sb, "Stats");
             line(sb, "total_connections_received", "" + connections.totalConnections());
             line(sb, "rejected_connections", "" + connections.rejectedConnections());
+            line(sb, "evicted_clients", "" + connections.evictedClients());
+            line(sb, "client_output_buffer_limit_disconnections", "" + connections.outputLimitDisconnections());
+            line(sb, "total_oom_errors", "" + dispatcher.writesRefusedForMemory);
+            line(sb, "total_misconf_errors", "" + dispatcher.writesRefusedByLog);
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);
             line(sb, "total_writes_proposed", "" + dispatcher.writesProposed);
             line(sb, "total_read_barriers", "" + dispatcher.readsBarriered);
@@ -597,6 +616,44 @@ final class ServerCommands
                 raft.lastAppendRefusal().replace('\r', ' ').replace('\n', ' '));
         }
         out.bulkString(sb.toString());
+    }
+
+    /**
+     * INFO memory: what maxmemory is checked against and its parts, and the JVM's limits they live within.
+     */
+    private void memory(final StringBuilder sb)
+    {
+        section(sb, "Memory");
+        final long used = dispatcher.usedMemory();
+        line(sb, "used_memory", "" + used);
+        line(sb, "used_memory_human", human(used));
+        line(sb, "used_memory_dataset", "" + keyspace.usedMemory());
+        line(sb, "used_memory_pending_writes", "" + dispatcher.pendingWriteBytes());
+        line(sb, "mem_clients_normal", "" + connections.clientMemory());
+        line(sb, "maxmemory", "" + ctx.maxMemory());
+        line(sb, "maxmemory_human", human(ctx.maxMemory()));
+        line(sb, "maxmemory_policy", "noeviction");
+        line(sb, "maxmemory_clients", "" + ctx.maxMemoryClients());
+        final Runtime runtime = Runtime.getRuntime();
+        line(sb, "jvm_heap_used", "" + (runtime.totalMemory() - runtime.freeMemory()));
+        line(sb, "jvm_heap_max", "" + JvmLimits.maxHeap());
+        line(sb, "jvm_direct_memory_max", "" + JvmLimits.maxDirectMemory());
+    }
+
+    /**
+     * Redis's bytesToHuman: 1.50K, 2.00M, …
+     */
+    static String human(final long bytes)
+    {
+        final String[] units = {"B", "K", "M", "G", "T", "P"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return 0 == unit ? bytes + "B" : String.format(Locale.ROOT, "%.2f%s", value, units[unit]);
     }
 
     private static void section(final StringBuilder sb, final String name)

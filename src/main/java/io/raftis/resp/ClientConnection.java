@@ -53,6 +53,10 @@ public final class ClientConnection
     private final UnsafeBuffer input;
     private final RespWriter out;
     private final RespParser parser = new RespParser();
+    /** What the owner last counted of {@link #memoryUsage()}, and since when replies stayed over the soft limit. */
+    long accountedMemory;
+    long overSoftLimitSinceNs;
+    boolean overSoftLimit;
     private ByteBuffer inputByteBuffer;
     private ByteBuffer outputSource;
     private ByteBuffer outputView;
@@ -388,6 +392,14 @@ public final class ClientConnection
             return false;
         }
         return nowNs - lastInteractionNs > timeoutNs;
+    }
+
+    /**
+     * @return the direct memory this connection's query and output buffers take.
+     */
+    public long memoryUsage()
+    {
+        return (long)input.capacity() + out.capacity();
     }
 
     /**

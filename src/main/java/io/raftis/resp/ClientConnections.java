@@ -34,6 +34,30 @@ public interface ClientConnections
     }
 
     /**
+     * @return the direct memory the open connections' query and output buffers take.
+     */
+    default long clientMemory()
+    {
+        return 0;
+    }
+
+    /**
+     * @return connections closed because the clients together passed maxmemory-clients.
+     */
+    default long evictedClients()
+    {
+        return 0;
+    }
+
+    /**
+     * @return connections closed for passing an output buffer limit.
+     */
+    default long outputLimitDisconnections()
+    {
+        return 0;
+    }
+
+    /**
      * @param consumer called with each open connection.
      */
     void forEachConnection(Consumer<ClientConnection> consumer);

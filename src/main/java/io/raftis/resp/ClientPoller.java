@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Accepts client connections on a listening socket and moves bytes in and out of them, without blocking, from the
@@ -23,6 +24,11 @@ import java.util.function.Consumer;
  * (automatically after {@link ConnectionHandler#onRead(ClientConnection)}, or with {@link #markDirty(ClientConnection)}
  * for replies produced later) and all dirty connections are flushed by {@link #flushDirty()}, once per duty cycle.
  * What a socket does not take at once is sent when it becomes writable again.
+ * <p>
+ * It keeps the count of the direct memory all connections' buffers take ({@link #clientMemory()}), updated as each
+ * reads, replies and sends, and enforces Redis's limits on it ({@link #clientLimits}): a connection whose unsent
+ * replies pass the hard output limit, or stay over the soft one for its seconds, is closed at once, unread; when all
+ * of them together pass maxmemory-clients, the connections that take most are closed until they fit.
  * <p>
  * Not thread safe.
  */
@@ -57,6 +63,15 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     private final ArrayList<ClientConnection> idle = new ArrayList<>();
     private int workCount;
     private boolean closed;
+    private long clientMemory;
+    private long maxMemoryClients;
+    private long outputHardLimit;
+    private long outputSoftLimit;
+    private long outputSoftLimitNs;
+    private long evictedClients;
+    private long outputLimitDisconnections;
+    private LongSupplier clock = System::nanoTime;
+    private final ArrayList<ClientConnection> byMemory = new ArrayList<>();
 
     /**
      * Listen on host:port with the default query buffer limit.
@@ -117,6 +132,58 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     }
 
     /**
+     * Set Redis's limits on the clients' memory.
+     *
+     * @param maxMemoryClients  the direct memory all connections' buffers may take together; 0 for no limit.
+     * @param outputHardLimit   unsent reply bytes past which a connection is closed; 0 for no limit.
+     * @param outputSoftLimit   unsent reply bytes a connection may stay over for only outputSoftLimitNs; 0 for none.
+     * @param outputSoftLimitNs how long a connection may stay over the soft limit.
+     * @param clock             of the soft limit.
+     * @return this.
+     */
+    public ClientPoller clientLimits(
+        final long maxMemoryClients,
+        final long outputHardLimit,
+        final long outputSoftLimit,
+        final long outputSoftLimitNs,
+        final LongSupplier clock)
+    {
+        this.maxMemoryClients = maxMemoryClients;
+        this.outputHardLimit = outputHardLimit;
+        this.outputSoftLimit = outputSoftLimit;
+        this.outputSoftLimitNs = outputSoftLimitNs;
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * @return the direct memory the open connections' query and output buffers take.
+     */
+    @Override
+    public long clientMemory()
+    {
+        return clientMemory;
+    }
+
+    /**
+     * @return connections closed because the clients together passed maxmemory-clients (Redis's evicted_clients).
+     */
+    @Override
+    public long evictedClients()
+    {
+        return evictedClients;
+    }
+
+    /**
+     * @return connections closed for passing an output buffer limit.
+     */
+    @Override
+    public long outputLimitDisconnections()
+    {
+        return outputLimitDisconnections;
+    }
+
+    /**
      * @return the port listened on.
      */
     public int port()
@@ -146,6 +213,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
         {
             throw new UncheckedIOException(ex);
         }
+        evictWhileOverClientMemory();
 
         return workCount;
     }
@@ -177,12 +245,14 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
         {
             final ClientConnection connection = dirty.get(i);
             connection.dirty = false;
-            if (!connection.isClosed())
+            if (!connection.isClosed() && withinOutputLimits(connection))
             {
                 work += connection.flushOrClose();
+                account(connection);
             }
         }
         dirty.clear();
+        evictWhileOverClientMemory();
 
         return work;
     }
@@ -299,8 +369,80 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     {
         if (null != connections.remove(connection.id()))
         {
+            clientMemory -= connection.accountedMemory;
+            connection.accountedMemory = 0;
             handler.onClose(connection);
         }
+    }
+
+    /**
+     * Count what the connection's buffers take now.
+     */
+    private void account(final ClientConnection connection)
+    {
+        if (!connection.isClosed())
+        {
+            final long usage = connection.memoryUsage();
+            clientMemory += usage - connection.accountedMemory;
+            connection.accountedMemory = usage;
+        }
+    }
+
+    /**
+     * Redis's client-output-buffer-limit for normal clients.
+     *
+     * @return false when the connection was closed for its unsent replies.
+     */
+    private boolean withinOutputLimits(final ClientConnection connection)
+    {
+        final int unsent = connection.out().length();
+        if (outputHardLimit > 0 && unsent > outputHardLimit)
+        {
+            outputLimitDisconnections++;
+            connection.close();
+            return false;
+        }
+        if (outputSoftLimit > 0 && unsent > outputSoftLimit)
+        {
+            final long nowNs = clock.getAsLong();
+            if (!connection.overSoftLimit)
+            {
+                connection.overSoftLimit = true;
+                connection.overSoftLimitSinceNs = nowNs;
+            }
+            else if (nowNs - connection.overSoftLimitSinceNs > outputSoftLimitNs)
+            {
+                outputLimitDisconnections++;
+                connection.close();
+                return false;
+            }
+        }
+        else
+        {
+            connection.overSoftLimit = false;
+        }
+        return true;
+    }
+
+    /**
+     * Redis 7's maxmemory-clients: while the connections take more than allowed, close the one that takes most.
+     */
+    private void evictWhileOverClientMemory()
+    {
+        if (maxMemoryClients <= 0 || clientMemory <= maxMemoryClients)
+        {
+            return;
+        }
+        byMemory.clear();
+        byMemory.addAll(connections.values());
+        byMemory.sort((a, b) -> Long.compare(b.accountedMemory, a.accountedMemory));
+        for (int i = 0; i < byMemory.size() && clientMemory > maxMemoryClients; i++)
+        {
+            evictedClients++;
+            workCount++;
+            byMemory.get(i).close();
+        }
+        byMemory.clear();
     }
 
     private void onSelectedKey(final SelectionKey key)
@@ -328,6 +470,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
         {
             workCount += connection.readAndHandle(handler, this);
         }
+        account(connection);
     }
 
     private void accept()
@@ -370,6 +513,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
 
             connection.owner(this);
             connections.put(connection.id(), connection);
+            account(connection);
             totalConnections++;
             workCount++;
             handler.onOpen(connection);

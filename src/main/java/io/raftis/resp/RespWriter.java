@@ -22,7 +22,11 @@ public final class RespWriter
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
 
-    private final ExpandableDirectByteBuffer buffer;
+    /** A buffer grown beyond this goes back to its initial capacity once everything in it is sent. */
+    static final int SHRINK_THRESHOLD = 1024 * 1024;
+
+    private final int initialCapacity;
+    private ExpandableDirectByteBuffer buffer;
     private int length;
 
     /**
@@ -30,7 +34,16 @@ public final class RespWriter
      */
     public RespWriter(final int initialCapacity)
     {
+        this.initialCapacity = initialCapacity;
         buffer = new ExpandableDirectByteBuffer(initialCapacity);
+    }
+
+    /**
+     * @return the bytes the buffer holds, sent or not: what it costs in direct memory.
+     */
+    public int capacity()
+    {
+        return buffer.capacity();
     }
 
     /**
@@ -72,6 +85,10 @@ public final class RespWriter
         if (bytes >= length)
         {
             length = 0;
+            if (buffer.capacity() > SHRINK_THRESHOLD)
+            {
+                buffer = new ExpandableDirectByteBuffer(initialCapacity); // a big reply is not kept for ever
+            }
             return;
         }
 

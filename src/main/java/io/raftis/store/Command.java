@@ -261,6 +261,14 @@ public final class Command
     /**
      * @return true if the command only reads.
      */
+    /**
+     * @return true when the command may use more memory: refused with -OOM while maxmemory is passed.
+     */
+    public boolean isDenyOom()
+    {
+        return 0 != (flags & FLAG_DENYOOM);
+    }
+
     public boolean isReadOnly()
     {
         return (flags & FLAG_READONLY) != 0;

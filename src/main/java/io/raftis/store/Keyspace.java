@@ -27,6 +27,10 @@ import java.util.ConcurrentModificationException;
  * replicated command may depend on it (a command that picks by position is decided by the leader and replicated as
  * its effect).
  * <p>
+ * {@link #usedMemory()} is what the keyspace holds on the heap, kept as keys and values come and go: each key's and
+ * string value's array (its header and bytes, padded to 8 as the JVM lays it out) and the slot arrays of the table
+ * (and of the old table while a resize is under way). maxmemory is checked against it.
+ * <p>
  * Not thread safe: it belongs to the node's single thread.
  */
 public final class Keyspace
@@ -57,6 +61,11 @@ public final class Keyspace
     private static final long PRIME64_3 = 0x165667B19E3779F9L;
     private static final long PRIME64_4 = 0x85EBCA77C2B2AE63L;
     private static final long PRIME64_5 = 0x27D4EB2F165667C5L;
+    private static final int REFERENCE_BYTES = compressedOops() ? 4 : 8;
+    private static final int ARRAY_HEADER_BYTES = REFERENCE_BYTES == 4 ? 16 : 24;
+    private static final int OBJECT_HEADER_BYTES = 16;
+    /** A slot: its key and value references and its int hash. */
+    private static final int SLOT_BYTES = 2 * REFERENCE_BYTES + Integer.BYTES;
     /** This process's hash seed. */
     private static final long SEED = new java.security.SecureRandom().nextLong();
 
@@ -90,6 +99,7 @@ public final class Keyspace
     private int growThreshold;
     private int shrinkThreshold;
     private long version;
+    private long entryBytes;
 
     /**
      * A keyspace of {@link #DEFAULT_INITIAL_CAPACITY} slots.
@@ -113,6 +123,44 @@ public final class Keyspace
 
         this.initialCapacity = Math.max(MIN_CAPACITY, BitUtil.findNextPositivePowerOfTwo(initialCapacity));
         allocate(this.initialCapacity);
+    }
+
+    /**
+     * @return the bytes the keyspace holds on the heap: its keys and values, and its table's slots.
+     */
+    public long usedMemory()
+    {
+        long slots = keys.length;
+        if (null != oldKeys)
+        {
+            slots += oldKeys.length;
+        }
+        return entryBytes + slots * SLOT_BYTES + 6L * ARRAY_HEADER_BYTES;
+    }
+
+    /**
+     * @return the part of {@link #usedMemory()} that the keys and values take.
+     */
+    long entryBytes()
+    {
+        return entryBytes;
+    }
+
+    /**
+     * @return the bytes the JVM gives a value on the heap: a string's array, padded; the header of anything else.
+     */
+    public static long sizeOf(final Object value)
+    {
+        if (value instanceof byte[])
+        {
+            return arrayBytes(((byte[])value).length);
+        }
+        return OBJECT_HEADER_BYTES;
+    }
+
+    static long arrayBytes(final int length)
+    {
+        return (ARRAY_HEADER_BYTES + length + 7L) & ~7L;
     }
 
     /**
@@ -261,6 +309,7 @@ public final class Keyspace
         final int slot = find(buffer, offset, length, hash);
         if (slot >= 0)
         {
+            entryBytes -= arrayBytes(keys[slot].length) + sizeOf(values[slot]);
             deleteSlot(slot);
         }
         else
@@ -270,6 +319,7 @@ public final class Keyspace
             {
                 return false;
             }
+            entryBytes -= arrayBytes(oldKeys[oldSlot].length) + sizeOf(oldValues[oldSlot]);
             oldKeys[oldSlot] = MOVED;
             oldValues[oldSlot] = null;
         }
@@ -312,6 +362,7 @@ public final class Keyspace
         }
 
         size = 0;
+        entryBytes = 0;
         version++;
     }
 
@@ -369,6 +420,20 @@ public final class Keyspace
     /**
      * The hash the table uses for a key: XXH64 with this process's seed, folded to 32 bits.
      */
+    private static boolean compressedOops()
+    {
+        try
+        {
+            final com.sun.management.HotSpotDiagnosticMXBean diagnostics = java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return null == diagnostics || !"false".equals(diagnostics.getVMOption("UseCompressedOops").getValue());
+        }
+        catch (final RuntimeException ex)
+        {
+            return true; // the JVM's default below 32 GB of heap
+        }
+    }
+
     static int hash(final DirectBuffer buffer, final int offset, final int length)
     {
         return fold(xxHash64(buffer, offset, length, SEED));
@@ -477,6 +542,7 @@ public final class Keyspace
         {
             final Object previous = values[slot];
             values[slot] = value;
+            entryBytes += sizeOf(value) - sizeOf(previous);
             return previous;
         }
 
@@ -491,6 +557,7 @@ public final class Keyspace
             hashes[index] = hash;
             oldKeys[oldSlot] = MOVED;
             oldValues[oldSlot] = null;
+            entryBytes += sizeOf(value) - sizeOf(previous);
             return previous;
         }
 
@@ -514,6 +581,7 @@ public final class Keyspace
         keys[index] = key;
         values[index] = value;
         hashes[index] = hash;
+        entryBytes += arrayBytes(key.length) + sizeOf(value);
 
         if (++size > growThreshold && keys.length < MAX_CAPACITY)
         {

@@ -14,6 +14,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -569,6 +570,94 @@ class ConfigurationTest
             Configuration.MAX_INFLIGHT_PROP_NAME);
         assertRejected(c -> c.idleMaxParkNs(0), Configuration.IDLE_MAX_PARK_PROP_NAME);
         assertRejected(c -> c.idleMaxParkNs(TimeUnit.SECONDS.toNanos(1)), Configuration.IDLE_MAX_PARK_PROP_NAME);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "1000000, 1000000",
+        "100mb, 104857600",
+        "2GB, 2147483648",
+        "1k, 1000",
+        "5kb, 5120",
+        "3m, 3000000",
+        "0, 0",
+    })
+    void maxmemoryTakesRedisUnits(final String value, final long bytes)
+    {
+        final Properties p = properties();
+        p.setProperty(Configuration.MAXMEMORY_PROP_NAME, value);
+
+        assertEquals(bytes, Configuration.maxMemory(p));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "raftis.maxmemory, 1.5gb",
+        "raftis.maxmemory, -1",
+        "raftis.maxmemory, 12xb",
+        "raftis.maxmemory, ''",
+        "raftis.maxmemory.policy, allkeys-lru",
+        "raftis.maxmemory.clients, 0%",
+        "raftis.maxmemory.clients, 101%",
+        "raftis.maxmemory.clients, ten",
+        "raftis.client.output.buffer.limit, replica 1mb 1mb 1",
+        "raftis.client.output.buffer.limit, normal 1mb 1mb",
+        "raftis.client.output.buffer.limit, normal 1mb 2mb 60",
+        "raftis.client.output.buffer.limit, normal 1mb 1mb -5",
+    })
+    void badMemoryLimitIsRejectedNamingIt(final String name, final String value)
+    {
+        final Properties p = properties();
+        p.setProperty(name, value);
+
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> Context.fromProperties(p).conclude());
+
+        assertTrue(ex.getMessage().contains(name), ex.getMessage());
+    }
+
+    @Test
+    void memoryLimitsDefaultToShareOfTheJvmsHeapAndDirectMemory()
+    {
+        final Context ctx = validContext().conclude();
+
+        assertEquals(JvmLimits.maxHeap() * 60 / 100, ctx.maxMemory());
+        assertEquals(JvmLimits.maxDirectMemory() * 50 / 100, ctx.maxMemoryClients());
+        assertArrayEquals(new long[]{0, 0, 0}, ctx.clientOutputBufferLimit());
+        assertEquals(0, validContext().maxMemory(0).conclude().maxMemory(), "0: no limit, as Redis");
+    }
+
+    @Test
+    void maxmemoryTheHeapCannotHoldIsRefusedNamingTheJvmFlag()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> validContext().maxMemory(JvmLimits.maxHeap()).conclude());
+
+        assertTrue(ex.getMessage().contains(Configuration.MAXMEMORY_PROP_NAME), ex.getMessage());
+        assertTrue(ex.getMessage().contains("-Xmx"), ex.getMessage());
+    }
+
+    @Test
+    void memoryLimitsAreReadAsRedisWritesThem()
+    {
+        final Properties p = properties();
+        p.setProperty(Configuration.MAXMEMORY_PROP_NAME, "100mb");
+        p.setProperty(Configuration.MAXMEMORY_CLIENTS_PROP_NAME, "10%");
+        p.setProperty(Configuration.CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, " normal  64mb 16mb 60 ");
+
+        final Context ctx = Context.fromProperties(p).conclude();
+
+        assertEquals(100L * 1024 * 1024, ctx.maxMemory());
+        assertEquals(100L * 1024 * 1024 * 10 / 100, ctx.maxMemoryClients());
+        assertArrayEquals(new long[]{64L * 1024 * 1024, 16L * 1024 * 1024, 60}, ctx.clientOutputBufferLimit());
+    }
+
+    @Test
+    void jvmDirectMemoryLimitIsReadFromItsFlagOrIsTheHeap()
+    {
+        assertEquals(24L * 1024 * 1024, JvmLimits.maxDirectMemory(List.of("-Xmx1g", "-XX:MaxDirectMemorySize=24m"), 7));
+        assertEquals(512, JvmLimits.maxDirectMemory(List.of("-XX:MaxDirectMemorySize=512"), 7));
+        assertEquals(7, JvmLimits.maxDirectMemory(List.of("-Xmx1g"), 7));
     }
 
     private static void assertRejected(final Consumer<Context> change, final String propertyName)

@@ -59,7 +59,9 @@ class FailStopProcessTest
             "--data-dir=" + new File(dir, "node1"),
             "--aeron-dir=" + new File(dir, "aeron"),
             "--aeron-term-length=64k",
-            "--max-batch-bytes=4k"))
+            "--max-batch-bytes=4k",
+            // no limit on the clients' buffers, which would close the client before the JVM ran out
+            "--maxmemory-clients=0"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(stderr)
             .start();

@@ -366,6 +366,111 @@ class ClientPollerTest
         assertEquals(0, poller.flushDirty());
     }
 
+    /**
+     * A client that asks for 100 KB replies and reads none: once the socket's buffers are full its unsent replies
+     * pass the hard limit of 1 MB and it is closed, unread; a client that reads is not.
+     */
+    @Test
+    void shouldCloseAClientWhoseUnsentRepliesPassTheHardLimit() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler).clientLimits(0, 1024 * 1024, 0, 0, System::nanoTime);
+        final Socket reader = connect();
+        final Socket stalled = connect();
+        final ClientConnection stalledConnection = handler.opened.get(1);
+        final OutputStream out = stalled.getOutputStream();
+        for (int i = 0; i < 400 && !stalledConnection.isClosed(); i++)
+        {
+            out.write(bytes("BIG 102400\r\n"));
+            out.flush();
+            for (int j = 0; j < 10; j++)
+            {
+                poller.poll();
+                poller.flushDirty();
+            }
+        }
+        driveUntil(stalledConnection::isClosed);
+
+        assertEquals(1, poller.outputLimitDisconnections());
+        assertEquals(List.of(stalledConnection), handler.closed);
+        reader.getOutputStream().write(bytes("BIG 900000\r\n"));
+        assertEquals(900_011, readReplies(reader, 900_011).length(), "a client that reads is served");
+        assertEquals(1, poller.outputLimitDisconnections());
+    }
+
+    @Test
+    void shouldCloseAClientWhoseUnsentRepliesStayOverTheSoftLimitLongerThanItsSeconds() throws IOException
+    {
+        final long[] nowNs = {0};
+        poller = new ClientPoller("127.0.0.1", 0, handler)
+            .clientLimits(0, 0, 256 * 1024, 1_000_000_000L, () -> nowNs[0]);
+        final Socket stalled = connect();
+        final ClientConnection connection = handler.opened.get(0);
+        final OutputStream out = stalled.getOutputStream();
+        while (connection.out().length() <= 256 * 1024)
+        {
+            out.write(bytes("BIG 102400\r\n"));
+            out.flush();
+            for (int j = 0; j < 10; j++)
+            {
+                poller.poll();
+                poller.flushDirty();
+            }
+        }
+        nowNs[0] = 1_000_000_000L; // exactly the soft seconds: not longer
+        out.write(bytes("PING\r\n"));
+        driveUntil(() -> handler.commands.size() > 1 && "PING".equals(handler.commands.get(handler.commands.size() - 1).get(0)));
+        assertFalse(connection.isClosed());
+
+        nowNs[0] = 1_000_000_001L;
+        out.write(bytes("PING\r\n"));
+        driveUntil(connection::isClosed);
+        assertEquals(1, poller.outputLimitDisconnections());
+    }
+
+    /**
+     * Clients that together hold more than maxmemory-clients: the one holding most (a large bulk half sent) is
+     * closed, the others stay.
+     */
+    @Test
+    void shouldCloseTheClientHoldingMostWhenTheClientsPassMaxmemoryClients() throws IOException
+    {
+        poller = new ClientPoller("127.0.0.1", 0, handler).clientLimits(2 * 1024 * 1024, 0, 0, 0, System::nanoTime);
+        final Socket small = connect();
+        final Socket large = connect();
+        final ClientConnection smallConnection = handler.opened.get(0);
+        final ClientConnection largeConnection = handler.opened.get(1);
+        assertTrue(poller.clientMemory() > 0);
+        final long twoClients = poller.clientMemory();
+
+        final OutputStream out = large.getOutputStream();
+        out.write(bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10000000\r\n"));
+        final byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < 64 && !largeConnection.isClosed(); i++)
+        {
+            try
+            {
+                out.write(chunk);
+                out.flush();
+            }
+            catch (final IOException closedByServer)
+            {
+                break;
+            }
+            for (int j = 0; j < 10; j++)
+            {
+                poller.poll();
+                poller.flushDirty();
+            }
+        }
+        driveUntil(largeConnection::isClosed);
+
+        assertEquals(1, poller.evictedClients());
+        assertFalse(smallConnection.isClosed());
+        assertTrue(poller.clientMemory() < twoClients, poller.clientMemory() + " bytes for one client");
+        small.getOutputStream().write(bytes("PING\r\n"));
+        assertEquals("+OK\r\n", readReplies(small, 5));
+    }
+
     private Socket connect() throws IOException
     {
         final int before = handler.opened.size();
@@ -484,7 +589,6 @@ class ClientPollerTest
      */
     static final class OkHandler implements ConnectionHandler
     {
-        final RespParser parser = new RespParser();
         final List<List<String>> commands = new ArrayList<>();
         final List<ClientConnection> opened = new ArrayList<>();
         final List<ClientConnection> closed = new ArrayList<>();
@@ -498,6 +602,7 @@ class ClientPollerTest
 
         public void onRead(final ClientConnection connection)
         {
+            final RespParser parser = connection.parser(); // each connection's own, holding its partial command
             while (consume && !connection.isClosed() && !connection.closeAfterFlush())
             {
                 final int result = parser.parse(connection.input(), connection.readPosition(),

@@ -75,6 +75,57 @@ class KeyspaceTest
         assertTrue(homeSlots.size() > 500, "the crafted keys share " + homeSlots.size() + " of 1024 home slots");
     }
 
+    /**
+     * usedMemory follows every put, replace, remove and clear, through resizes: it equals the padded arrays of the
+     * keys and values present plus the slots of the table(s).
+     */
+    @Test
+    void shouldCountTheMemoryOfWhatItHolds()
+    {
+        final Keyspace keyspace = new Keyspace(8);
+        final long empty = keyspace.usedMemory();
+        final Random random = new Random(11);
+        final Map<String, byte[]> model = new HashMap<>();
+        for (int step = 0; step < 20_000; step++)
+        {
+            final String key = "key:" + random.nextInt(3_000);
+            if (random.nextInt(4) > 0)
+            {
+                final byte[] value = new byte[random.nextInt(300)];
+                keyspace.put(bytes(key), value);
+                model.put(key, value);
+            }
+            else
+            {
+                keyspace.remove(bytes(key));
+                model.remove(key);
+            }
+            if (step % 1_000 == 0)
+            {
+                assertEquals(expectedEntryBytes(model), keyspace.entryBytes(), "at step " + step);
+                assertTrue(keyspace.usedMemory() - keyspace.entryBytes() >= 12L * keyspace.capacity(),
+                    "the table's slots count too, at step " + step);
+            }
+        }
+        assertEquals(expectedEntryBytes(model), keyspace.entryBytes());
+        assertEquals(Keyspace.arrayBytes(0), Keyspace.sizeOf(new byte[0]));
+        assertEquals(Keyspace.arrayBytes(9), Keyspace.sizeOf(new byte[9]));
+        assertTrue(Keyspace.arrayBytes(9) % 8 == 0 && Keyspace.arrayBytes(9) >= 9 + 16);
+
+        keyspace.clear();
+        assertEquals(empty, keyspace.usedMemory());
+    }
+
+    private static long expectedEntryBytes(final Map<String, byte[]> model)
+    {
+        long bytes = 0;
+        for (final Map.Entry<String, byte[]> entry : model.entrySet())
+        {
+            bytes += Keyspace.arrayBytes(entry.getKey().length()) + Keyspace.arrayBytes(entry.getValue().length);
+        }
+        return bytes;
+    }
+
     @Test
     void shouldHashTheSameBytesTheSameWhereverTheyLie()
     {
