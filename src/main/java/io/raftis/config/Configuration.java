@@ -89,6 +89,14 @@ public final class Configuration
     /** As Redis: a connection beyond this many gets "-ERR max number of clients reached" and is closed. */
     public static final int MAXCLIENTS_DEFAULT = 10_000;
 
+    public static final String REQUIREPASS_PROP_NAME = "raftis.requirepass";
+    /**
+     * As Redis's requirepass: the default user's password, set at start (the log's ACL changes apply after it).
+     * Clients must AUTH before any other command. A password given as a flag shows in the process list: put it in
+     * the --config file (mode 600) instead.
+     */
+    public static final String REQUIREPASS_DEFAULT = null;
+
     public static final String MAXMEMORY_PROP_NAME = "raftis.maxmemory";
     /**
      * As Redis's maxmemory, in Redis's units (1000000, 100mb, 2gb; 0 for no limit): writes flagged denyoom get -OOM
@@ -385,6 +393,16 @@ public final class Configuration
     public static int maxClients(final Properties p)
     {
         return integer(p, MAXCLIENTS_PROP_NAME, MAXCLIENTS_DEFAULT);
+    }
+
+    public static String requirePass(final Properties p)
+    {
+        final String value = p.getProperty(REQUIREPASS_PROP_NAME);
+        if (null != value && value.isEmpty())
+        {
+            return null; // as Redis: an empty requirepass means none
+        }
+        return value;
     }
 
     public static long maxMemory(final Properties p)

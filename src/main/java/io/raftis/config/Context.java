@@ -33,6 +33,7 @@ public final class Context
     private int maxBatchBytes = Configuration.MAX_BATCH_DEFAULT;
     private int maxInflightBytes = Configuration.MAX_INFLIGHT_DEFAULT;
     private int maxClients = Configuration.MAXCLIENTS_DEFAULT;
+    private String requirePass = Configuration.REQUIREPASS_DEFAULT;
     private long maxMemory = Configuration.MAXMEMORY_DEFAULT;
     private long maxMemoryClients = Configuration.MAXMEMORY_CLIENTS_DEFAULT;
     private long[] clientOutputBufferLimit = {0, 0, 0};
@@ -67,6 +68,7 @@ public final class Context
             .maxBatchBytes(Configuration.maxBatchBytes(p))
             .maxInflightBytes(Configuration.maxInflightBytes(p))
             .maxClients(Configuration.maxClients(p))
+            .requirePass(Configuration.requirePass(p))
             .maxMemory(Configuration.maxMemory(p))
             .maxMemoryPolicy(Configuration.maxMemoryPolicy(p))
             .maxMemoryClients(Configuration.maxMemoryClients(p))
@@ -478,6 +480,20 @@ public final class Context
     public int maxPendingWrites()
     {
         return maxPendingWrites;
+    }
+
+    public Context requirePass(final String requirePass)
+    {
+        this.requirePass = requirePass;
+        return this;
+    }
+
+    /**
+     * @return the default user's password set at start, or null for none.
+     */
+    public String requirePass()
+    {
+        return requirePass;
     }
 
     public Context maxMemory(final long maxMemory)

@@ -12,6 +12,7 @@ import io.raftis.resp.ClientConnections;
 import io.raftis.resp.ConnectionHandler;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
+import io.raftis.store.Acl;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Keyspace;
@@ -22,6 +23,7 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns client commands into Raft proposals, reads and local answers, and committed entries into replies.
@@ -47,6 +49,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             .getBytes(StandardCharsets.US_ASCII);
 
     private final Keyspace keyspace;
+    private final Acl acl;
     private final CommandTable dataCommands;
     private final ServerCommands serverCommands;
     private final ErrorHandler errorHandler;
@@ -77,8 +80,13 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long writesWaitedForRoom;
     long writesRefusedByLog;
     long writesRefusedForMemory;
+    long deniedCommands;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
+
+    private static final byte[] ACL = "ACL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SETUSER = "SETUSER".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELUSER = "DELUSER".getBytes(StandardCharsets.US_ASCII);
 
     /** Redis's reply, word for word. */
     static final String OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -107,6 +115,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final ErrorHandler errorHandler)
     {
         this.keyspace = keyspace;
+        this.acl = new Acl(dataCommands, serverCommands.commands());
+        if (null != ctx.requirePass())
+        {
+            acl.requirePass(ctx.requirePass());
+        }
         this.dataCommands = dataCommands;
         this.serverCommands = serverCommands;
         this.errorHandler = errorHandler;
@@ -308,8 +321,27 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             reply(session, length).error(command.arityError());
             return true;
         }
+        if (!command.hasFlag(Command.FLAG_NO_AUTH))
+        {
+            // as Redis: authentication, then the user's permissions, before anything else, redirects included
+            final String denied = denied(session, command);
+            if (null != denied)
+            {
+                if (session.pendingWrites > 0)
+                {
+                    return false;
+                }
+                deniedCommands++;
+                reply(session, length).error(denied);
+                return true;
+            }
+        }
         if (null != server)
         {
+            if (isAclChange(command))
+            {
+                return proposeAclChange(session, length);
+            }
             serverCommands.execute(session, command, parser, reply(session, length));
             return true;
         }
@@ -318,6 +350,25 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return proposeWrite(session, data, length);
         }
         return read(session, data, length);
+    }
+
+    /**
+     * @return NOAUTH when the session must authenticate first, NOPERM when its user may not run this, else null.
+     */
+    private String denied(final Session session, final Command command)
+    {
+        if (null == session.user && acl.authRequired())
+        {
+            return Acl.NOAUTH;
+        }
+        final Acl.User user = acl.user(null == session.user ? Acl.DEFAULT_USER : session.user);
+        return null == user ? Acl.NOAUTH : acl.check(user, command, parser, false);
+    }
+
+    private boolean isAclChange(final Command command)
+    {
+        return "acl".equals(command.name()) && parser.argCount() >= 3 &&
+            (parser.argEqualsIgnoreCase(1, SETUSER) || parser.argEqualsIgnoreCase(1, DELUSER));
     }
 
     private boolean proposeWrite(final Session session, final Command command, final int length)
@@ -371,6 +422,92 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             offset = connection.readPosition();
             payloadLength = length;
         }
+        return propose(session, length, payload, offset, payloadLength);
+    }
+
+    /**
+     * ACL SETUSER and ACL DELUSER change every member's users, so they go through the log like a write: checked
+     * here first (an error leaves the users as they were), with passwords turned into their SHA-256 so that none
+     * reaches the log, and applied by every member in log order.
+     */
+    private boolean proposeAclChange(final Session session, final int length)
+    {
+        if (!raft.isLeader())
+        {
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            redirect(reply(session, length));
+            return true;
+        }
+        final boolean setUser = parser.argEqualsIgnoreCase(1, SETUSER);
+        final List<String> args = aclArguments(parser, 2);
+        final String error = setUser ? acl.validateSetUser(args.get(0), args.subList(1, args.size())) :
+            acl.checkDelUser(args);
+        if (null != error)
+        {
+            if (session.pendingWrites > 0)
+            {
+                return false;
+            }
+            reply(session, length).error(error);
+            return true;
+        }
+        final List<String> entry = new ArrayList<>();
+        entry.add("ACL");
+        entry.add(setUser ? "SETUSER" : "DELUSER");
+        if (setUser)
+        {
+            entry.add(args.get(0));
+            entry.addAll(Acl.hashPasswords(args.subList(1, args.size())));
+        }
+        else
+        {
+            entry.addAll(args);
+        }
+        final int payloadLength = encodeAsArray(entry, encoded);
+        return propose(session, length, encoded, 0, payloadLength);
+    }
+
+    /**
+     * @return the arguments from index on, one char per byte.
+     */
+    static List<String> aclArguments(final RespParser args, final int from)
+    {
+        final List<String> result = new ArrayList<>();
+        for (int i = from; i < args.argCount(); i++)
+        {
+            result.add(new String(args.argBytes(i), StandardCharsets.ISO_8859_1));
+        }
+        return result;
+    }
+
+    static int encodeAsArray(final List<String> args, final MutableDirectBuffer dst)
+    {
+        int position = 0;
+        dst.putByte(position++, (byte)'*');
+        position += dst.putIntAscii(position, args.size());
+        dst.putByte(position++, (byte)'\r');
+        dst.putByte(position++, (byte)'\n');
+        for (final String arg : args)
+        {
+            final byte[] bytes = arg.getBytes(StandardCharsets.ISO_8859_1);
+            dst.putByte(position++, (byte)'$');
+            position += dst.putIntAscii(position, bytes.length);
+            dst.putByte(position++, (byte)'\r');
+            dst.putByte(position++, (byte)'\n');
+            dst.putBytes(position, bytes);
+            position += bytes.length;
+            dst.putByte(position++, (byte)'\r');
+            dst.putByte(position++, (byte)'\n');
+        }
+        return position;
+    }
+
+    private boolean propose(
+        final Session session, final int length, final DirectBuffer payload, final int offset, final int payloadLength)
+    {
         if (payloadLength > maxPayloadLength)
         {
             if (session.pendingWrites > 0)
@@ -484,6 +621,68 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     }
 
     /**
+     * Apply a committed ACL SETUSER or DELUSER: every member changes its users alike. The users a DELUSER removes
+     * lose their connections here, as in Redis, once what they are owed is sent.
+     */
+    private void applyAclChange(final RespWriter out)
+    {
+        final List<String> args = aclArguments(parser(), 2);
+        if (applyParser.argEqualsIgnoreCase(1, SETUSER))
+        {
+            final String error = acl.setUser(args.get(0), args.subList(1, args.size()));
+            if (null == error)
+            {
+                out.ok();
+            }
+            else
+            {
+                out.error(error); // checked before it was proposed: only a log written by something else gets here
+            }
+        }
+        else if (applyParser.argEqualsIgnoreCase(1, DELUSER))
+        {
+            final List<String> deleted = new ArrayList<>();
+            for (final String name : args)
+            {
+                if (null != acl.user(name) && !Acl.DEFAULT_USER.equals(name))
+                {
+                    deleted.add(name);
+                }
+            }
+            out.integer(acl.delUser(args));
+            if (!deleted.isEmpty() && null != connections)
+            {
+                connections.forEachConnection(connection ->
+                {
+                    final Session session = (Session)connection.attachment();
+                    if (null != session && deleted.contains(session.user))
+                    {
+                        connection.closeAfterFlush(true);
+                        connections.markDirty(connection);
+                    }
+                });
+            }
+        }
+        else
+        {
+            out.error("ERR unknown ACL change in the log");
+        }
+    }
+
+    private RespParser parser()
+    {
+        return applyParser;
+    }
+
+    /**
+     * @return the users and their permissions, as the log has set them.
+     */
+    Acl acl()
+    {
+        return acl;
+    }
+
+    /**
      * Encode the parsed arguments as a RESP array, the form every log entry holds.
      */
     static int encodeAsArray(final RespParser parser, final MutableDirectBuffer dst)
@@ -552,7 +751,28 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final RespParser parser = applyParser;
         parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
         final int parsed = parser.parse(buffer, offset, offset + length);
-        final Command command = parsed == length ? dataCommands.lookup(parser) : null;
+        if (parsed == length && parser.argCount() >= 3 && parser.argEqualsIgnoreCase(0, ACL))
+        {
+            applyAclChange(out);
+        }
+        else
+        {
+            applyCommand(index, term, parsed == length, out);
+        }
+        if (null != target)
+        {
+            connections.markDirty(target.connection);
+        }
+        else
+        {
+            discard.reset();
+        }
+    }
+
+    private void applyCommand(final long index, final long term, final boolean whole, final RespWriter out)
+    {
+        final RespParser parser = applyParser;
+        final Command command = whole ? dataCommands.lookup(parser) : null;
         if (null == command || !command.checkArity(parser.argCount()))
         {
             // the leader only proposes whole, known commands: this entry was written by something else
@@ -571,14 +791,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 errorHandler.onError(ex);
                 out.error("ERR internal error applying " + command.name() + ": " + ex);
             }
-        }
-        if (null != target)
-        {
-            connections.markDirty(target.connection);
-        }
-        else
-        {
-            discard.reset();
         }
     }
 

@@ -9,6 +9,7 @@ import io.raftis.raft.Role;
 import io.raftis.resp.ClientConnections;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
+import io.raftis.store.Acl;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Glob;
@@ -16,6 +17,7 @@ import io.raftis.store.Keyspace;
 import io.raftis.transport.TransportCounters;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -90,6 +92,9 @@ final class ServerCommands
     private long clusterId;
     private SegmentedLog log;
     private Session current;
+    private Acl acl;
+    private final RespParser dryRunParser = new RespParser();
+    private final org.agrona.ExpandableArrayBuffer dryRunBuffer = new org.agrona.ExpandableArrayBuffer(256);
     private long leaderChanges;
 
     ServerCommands(final Context ctx, final CommandTable dataCommands, final Keyspace keyspace)
@@ -115,6 +120,8 @@ final class ServerCommands
         register("quit", -1, fast | stale | Command.FLAG_NO_AUTH, Command.CATEGORY_CONNECTION, this::quit);
         register("select", 2, fast | stale, Command.CATEGORY_CONNECTION, this::select);
         register("hello", -1, fast | stale | Command.FLAG_NO_AUTH, Command.CATEGORY_CONNECTION, this::hello);
+        register("auth", -2, fast | stale | Command.FLAG_NO_AUTH, Command.CATEGORY_CONNECTION, this::auth);
+        register("acl", -2, Command.FLAG_ADMIN | stale, 0, this::acl);
         register("client", -2, stale, Command.CATEGORY_CONNECTION, this::client);
         register("command", -1, stale, Command.CATEGORY_CONNECTION, this::command);
         register("config", -2, Command.FLAG_ADMIN | stale, 0, this::config);
@@ -144,6 +151,15 @@ final class ServerCommands
         this.connections = connections;
         this.dispatcher = dispatcher;
         this.transportCounters = transportCounters;
+        this.acl = dispatcher.acl();
+    }
+
+    /**
+     * @return the commands this class answers itself.
+     */
+    CommandTable commands()
+    {
+        return table;
     }
 
     Command lookup(final RespParser args)
@@ -236,28 +252,51 @@ final class ServerCommands
             }
             i = 2;
         }
+        String authUser = null;
+        byte[] authPassword = null;
+        String clientName = null;
         for (; i < args.argCount(); i++)
         {
             if (args.argEqualsIgnoreCase(i, AUTH) && i + 2 < args.argCount())
             {
-                out.error("AUTH failed: raftis has no users or passwords configured");
-                return;
+                authUser = latin1(args, i + 1);
+                authPassword = args.argBytes(i + 2);
+                i += 2;
             }
             else if (args.argEqualsIgnoreCase(i, SETNAME) && i + 1 < args.argCount())
             {
-                final String name = args.argString(++i);
-                if (!validClientName(name))
+                clientName = args.argString(++i);
+                if (!validClientName(clientName))
                 {
                     out.error("ERR Client names cannot contain spaces, newlines or special characters.");
                     return;
                 }
-                current.connection.name(name);
             }
             else
             {
                 out.error("ERR Syntax error in HELLO option '" + args.argString(i) + "'");
                 return;
             }
+        }
+        if (null == authUser && null == current.user && acl.authRequired())
+        {
+            out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH " +
+                "<user> <pass> option can be used to authenticate the client and select the RESP protocol version " +
+                "at the same time");
+            return;
+        }
+        if (null != authUser)
+        {
+            if (null == acl.authenticate(authUser, authPassword))
+            {
+                out.error(Acl.WRONGPASS);
+                return;
+            }
+            current.user = authUser;
+        }
+        if (null != clientName)
+        {
+            current.connection.name(clientName);
         }
         out.arrayHeader(14);
         out.bulkString("server").bulkString("redis");
@@ -267,6 +306,195 @@ final class ServerCommands
         out.bulkString("mode").bulkString("cluster");
         out.bulkString("role").bulkString(raft.isLeader() ? "master" : "replica");
         out.bulkString("modules").arrayHeader(0);
+    }
+
+    /**
+     * AUTH [user] password: as Redis, the default user when no user is named.
+     */
+    private void auth(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        if (args.argCount() > 3)
+        {
+            out.error("ERR syntax error");
+            return;
+        }
+        final String user;
+        if (2 == args.argCount())
+        {
+            if (acl.defaultUserHasNoPassword())
+            {
+                out.error("ERR AUTH <password> called without any password configured for the default user. Are " +
+                    "you sure your configuration is correct?");
+                return;
+            }
+            user = Acl.DEFAULT_USER;
+        }
+        else
+        {
+            user = latin1(args, 1);
+        }
+        if (null == acl.authenticate(user, args.argBytes(args.argCount() - 1)))
+        {
+            out.error(Acl.WRONGPASS);
+            return;
+        }
+        current.user = user;
+        out.ok();
+    }
+
+    /**
+     * ACL's subcommands that read the users, answered from this member's copy of them; SETUSER and DELUSER go
+     * through the log (the dispatcher proposes them) and get here only with too few arguments.
+     */
+    private void acl(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final String sub = args.argString(1).toLowerCase(Locale.ROOT);
+        final int count = args.argCount();
+        final boolean arityOk = switch (sub)
+        {
+            case "whoami", "users", "list", "help" -> 2 == count;
+            case "getuser" -> 3 == count;
+            case "cat" -> 2 == count || 3 == count;
+            case "dryrun" -> count >= 4;
+            case "setuser", "deluser" -> count >= 3;
+            default -> true;
+        };
+        if (!arityOk)
+        {
+            out.error("ERR wrong number of arguments for 'acl|" + sub + "' command");
+            return;
+        }
+        switch (sub)
+        {
+            case "whoami" -> out.bulkString(null == current.user ? Acl.DEFAULT_USER : current.user);
+            case "users" ->
+            {
+                out.arrayHeader(acl.userNames().size());
+                acl.userNames().forEach(out::bulkString);
+            }
+            case "list" ->
+            {
+                out.arrayHeader(acl.userNames().size());
+                acl.userNames().forEach(name -> out.bulkString(acl.describe(acl.user(name))));
+            }
+            case "getuser" -> getUser(acl.user(latin1(args, 2)), out);
+            case "cat" ->
+            {
+                if (2 == count)
+                {
+                    final String[] categories = Acl.categories();
+                    out.arrayHeader(categories.length);
+                    for (final String category : categories)
+                    {
+                        out.bulkString(category);
+                    }
+                    return;
+                }
+                final List<String> units = acl.unitsOf(args.argString(2));
+                if (null == units)
+                {
+                    out.error("ERR Unknown category '" + args.argString(2) + "'");
+                    return;
+                }
+                out.arrayHeader(units.size());
+                units.forEach(out::bulkString);
+            }
+            case "dryrun" -> dryRun(args, out);
+            case "help" ->
+            {
+                final String[] lines = {
+                    "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "CAT [<category>]", "DELUSER <username> [<username> ...]",
+                    "DRYRUN <username> <command> [<arg> ...]", "GETUSER <username>", "LIST",
+                    "SETUSER <username> <attribute> [<attribute> ...]", "USERS", "WHOAMI", "HELP" };
+                out.arrayHeader(lines.length);
+                for (final String line : lines)
+                {
+                    out.simpleString(line);
+                }
+            }
+            default -> out.error("ERR unknown subcommand '" + args.argString(1) + "'. Try ACL HELP.");
+        }
+    }
+
+    private void getUser(final Acl.User user, final RespWriter out)
+    {
+        if (null == user)
+        {
+            out.nullBulk();
+            return;
+        }
+        out.arrayHeader(12);
+        out.bulkString("flags").arrayHeader(user.nopass() ? 2 : 1).bulkString(user.enabled() ? "on" : "off");
+        if (user.nopass())
+        {
+            out.bulkString("nopass");
+        }
+        final List<String> passwords = user.passwords();
+        out.bulkString("passwords").arrayHeader(passwords.size());
+        passwords.forEach(out::bulkString);
+        out.bulkString("commands").bulkString(user.describeCommands());
+        out.bulkString("keys").bulkString(user.describeKeys());
+        out.bulkString("channels").bulkString(user.allChannels() ? "&*" : "");
+        out.bulkString("selectors").arrayHeader(0);
+    }
+
+    /**
+     * ACL DRYRUN user command [arg ...]: whether the user could run it, in Redis's words.
+     */
+    private void dryRun(final RespParser args, final RespWriter out)
+    {
+        final String name = latin1(args, 2);
+        final Acl.User user = acl.user(name);
+        if (null == user)
+        {
+            out.error("ERR User '" + name + "' not found");
+            return;
+        }
+        int position = 0;
+        dryRunBuffer.putByte(position++, (byte)'*');
+        position += dryRunBuffer.putIntAscii(position, args.argCount() - 3);
+        position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
+        for (int i = 3; i < args.argCount(); i++)
+        {
+            dryRunBuffer.putByte(position++, (byte)'$');
+            position += dryRunBuffer.putIntAscii(position, args.argLength(i));
+            position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
+            dryRunBuffer.putBytes(position, args.argBuffer(), args.argOffset(i), args.argLength(i));
+            position += args.argLength(i);
+            position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
+        }
+        dryRunParser.reset();
+        dryRunParser.parse(dryRunBuffer, 0, position);
+        Command command = dataCommands.lookup(dryRunParser);
+        if (null == command)
+        {
+            command = table.lookup(dryRunParser);
+        }
+        if (null == command)
+        {
+            out.error("ERR Command '" + args.argString(3) + "' not found");
+            return;
+        }
+        if (!command.checkArity(dryRunParser.argCount()))
+        {
+            out.error(command.arityError());
+            return;
+        }
+        final String denied = command.hasFlag(Command.FLAG_NO_AUTH) ? null : acl.check(user, command, dryRunParser, true);
+        if (null == denied)
+        {
+            out.ok();
+        }
+        else
+        {
+            out.bulkString(denied);
+        }
+    }
+
+    private static String latin1(final RespParser args, final int index)
+    {
+        return new String(args.argBytes(index), StandardCharsets.ISO_8859_1);
     }
 
     private void client(final RespParser args, final Keyspace keyspace, final RespWriter out)

@@ -29,6 +29,8 @@ final class Session
     boolean awaitingRoom;
     /** Queued to be processed again at the end of this pass. */
     boolean resumeQueued;
+    /** The user this connection authenticated as, or null: then it acts as the default user, if that needs none. */
+    String user;
 
     Session(final ClientConnection connection)
     {

@@ -262,8 +262,8 @@ class ConfigurationTest
     void unknownOrMisspeltSettingStopsTheStartAndIsNamed() throws IOException
     {
         final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-            () -> Configuration.fromArgs(new String[]{ "--member-id=1", "--requirepass=foo" }));
-        assertTrue(unknown.getMessage().startsWith("unknown setting --requirepass (raftis.requirepass); the settings " +
+            () -> Configuration.fromArgs(new String[]{ "--member-id=1", "--appendonly=yes" }));
+        assertTrue(unknown.getMessage().startsWith("unknown setting --appendonly (raftis.appendonly); the settings " +
             "are "), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("--fsync"), unknown.getMessage());
 

@@ -44,7 +44,7 @@ class ServerCommandsTest
     private static final List<String> README_COMMANDS = List.of(
         "get", "set", "setnx", "getset", "del", "exists", "mget", "mset", "incr", "decr", "incrby", "decrby", "append",
         "strlen", "dbsize", "flushdb", "flushall", "ping", "echo", "select", "quit", "hello", "client", "command",
-        "config", "info", "role", "cluster");
+        "config", "info", "role", "cluster", "auth", "acl");
 
     private TestCluster cluster;
 

@@ -26,9 +26,9 @@ class StartupErrorsTest
     void shouldRefuseToStartWithAFlagThatNamesNoSetting() throws Exception
     {
         final Result result = start("--member-id=1", "--members=1=127.0.0.1:18901:16379",
-            "--data-dir=" + new File(dir, "node1"), "--requirepass=foo");
+            "--data-dir=" + new File(dir, "node1"), "--appendonly=yes");
         assertEquals(2, result.exitCode, result.stderr);
-        assertTrue(result.stderr.startsWith("raftis: cannot start: unknown setting --requirepass (raftis.requirepass)"),
+        assertTrue(result.stderr.startsWith("raftis: cannot start: unknown setting --appendonly (raftis.appendonly)"),
             result.stderr);
         assertFalse(new File(dir, "node1").exists(), "nothing created");
 

@@ -882,11 +882,18 @@ final class TestCluster implements AutoCloseable
         }
     }
 
+    /**
+     * The default user's password every client of the harness authenticates with, for a cluster started with
+     * --requirepass; null for none. Tests run one at a time: the test that sets it clears it.
+     */
+    static volatile String defaultPassword;
+
     private static JedisClientConfig clientConfig(final int socketTimeoutMs)
     {
         return DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(CONNECT_TIMEOUT_MS)
             .socketTimeoutMillis(socketTimeoutMs)
+            .password(defaultPassword)
             .build();
     }
 
