@@ -139,6 +139,14 @@ public final class Keyspace
     }
 
     /**
+     * @return true while a resize moves the old table's entries across, a few per change.
+     */
+    boolean resizing()
+    {
+        return null != oldKeys;
+    }
+
+    /**
      * @return the part of {@link #usedMemory()} that the keys and values take.
      */
     long entryBytes()

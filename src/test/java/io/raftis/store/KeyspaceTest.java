@@ -255,6 +255,38 @@ class KeyspaceTest
         assertEquals(0, WrongTypeException.INSTANCE.getStackTrace().length);
     }
 
+    /**
+     * Growing a table of 2^16 slots moves its 42,598 keys a few slots per change, as Redis rehashes: no single
+     * change pays for them all (which once stalled every member long enough to lose a leader).
+     */
+    @Test
+    void shouldSpreadAResizeOverManyChanges()
+    {
+        final Keyspace keyspace = new Keyspace(1 << 16);
+        int i = 0;
+        while (keyspace.capacity() == 1 << 16)
+        {
+            keyspace.put(bytes("key:" + i++), bytes("v"));
+        }
+        final int keysWhenItGrew = keyspace.size();
+        assertTrue(keyspace.resizing(), "the change that made it grow moved only a few of its keys");
+
+        int changes = 0;
+        while (keyspace.resizing())
+        {
+            keyspace.put(bytes("key:" + i++), bytes("v"));
+            changes++;
+        }
+
+        assertEquals(1 << 17, keyspace.capacity());
+        assertTrue(changes >= (1 << 16) / 32 - 1, "the old table's 65,536 slots moved in " + changes + " changes");
+        assertTrue(keysWhenItGrew > 40_000, "" + keysWhenItGrew);
+        for (int k = 0; k < i; k++)
+        {
+            assertNotNull(keyspace.get(bytes("key:" + k)), "key:" + k);
+        }
+    }
+
     @Test
     void shouldRejectNullValue()
     {
