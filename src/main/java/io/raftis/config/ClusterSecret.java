@@ -75,7 +75,8 @@ public final class ClusterSecret
             }
             catch (final IOException ex)
             {
-                throw new IllegalArgumentException("cannot create the cluster secret " + file + ": " + ex.getMessage(), ex);
+                throw new IllegalArgumentException(
+                    "cannot create the cluster secret " + file + ": " + ex.getMessage(), ex);
             }
         }
         return read(file);

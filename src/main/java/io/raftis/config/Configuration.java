@@ -456,7 +456,8 @@ public final class Configuration
         if (4 != parts.length || !"normal".equalsIgnoreCase(parts[0]))
         {
             throw new IllegalArgumentException(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME + " must be 'normal <hard> " +
-                "<soft> <soft-seconds>', e.g. 'normal 256mb 64mb 60' (raftis has only normal clients): '" + value + "'");
+                "<soft> <soft-seconds>', e.g. 'normal 256mb 64mb 60' (raftis has only normal clients): '" + value +
+                "'");
         }
         final long seconds = parseInt(CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME, parts[3]);
         if (seconds < 0)
@@ -496,7 +497,8 @@ public final class Configuration
         if (0 == digits || 0 == unit || digits > 15)
         {
             throw new IllegalArgumentException(
-                name + " must be a size such as 1000000, 100mb or 2gb (Redis's units: k=1000, kb=1024): '" + value + "'");
+                name + " must be a size such as 1000000, 100mb or 2gb (Redis's units: k=1000, kb=1024): '" + value +
+                "'");
         }
         return Long.parseLong(text.substring(0, digits)) * unit;
     }

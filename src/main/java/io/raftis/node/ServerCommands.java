@@ -481,7 +481,8 @@ final class ServerCommands
             out.error(command.arityError());
             return;
         }
-        final String denied = command.hasFlag(Command.FLAG_NO_AUTH) ? null : acl.check(user, command, dryRunParser, true);
+        final String denied =
+            command.hasFlag(Command.FLAG_NO_AUTH) ? null : acl.check(user, command, dryRunParser, true);
         if (null == denied)
         {
             out.ok();

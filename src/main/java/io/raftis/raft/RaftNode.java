@@ -549,7 +549,8 @@ public final class RaftNode
         final boolean transfer)
     {
         if (!fromPeer(candidateId) || !inRange(term >= 1 && term <= MAX_TERM && lastLogIndex >= 0 &&
-            lastLogIndex <= MAX_INDEX && lastLogTerm >= 0 && lastLogTerm <= term && (0 == lastLogIndex) == (0 == lastLogTerm)))
+            lastLogIndex <= MAX_INDEX && lastLogTerm >= 0 && lastLogTerm <= term &&
+            (0 == lastLogIndex) == (0 == lastLogTerm)))
         {
             return;
         }

@@ -237,22 +237,13 @@ public final class Acl
      */
     public String setUser(final String name, final List<String> rules)
     {
-        if (name.indexOf(' ') >= 0 || name.indexOf('\0') >= 0)
+        final User user = new User(name);
+        final String error = applyToCopy(name, rules, user);
+        if (null == error)
         {
-            return "ERR Usernames can't contain spaces or null characters";
+            users.put(name, user);
         }
-        final User existing = users.get(name);
-        final User user = null == existing ? new User(name) : existing.copy();
-        for (final String rule : rules)
-        {
-            final String error = user.apply(rule, this);
-            if (null != error)
-            {
-                return "ERR Error in ACL SETUSER modifier '" + rule + "': " + error;
-            }
-        }
-        users.put(name, user);
-        return null;
+        return error;
     }
 
     /**
@@ -284,15 +275,28 @@ public final class Acl
      */
     public String validateSetUser(final String name, final List<String> rules)
     {
+        return applyToCopy(name, rules, new User(name));
+    }
+
+    /**
+     * Apply the rules to into, a blank user that becomes a copy of the user named (if any) and then takes them.
+     *
+     * @return null, or the error in Redis's words.
+     */
+    private String applyToCopy(final String name, final List<String> rules, final User into)
+    {
         if (name.indexOf(' ') >= 0 || name.indexOf('\0') >= 0)
         {
             return "ERR Usernames can't contain spaces or null characters";
         }
         final User existing = users.get(name);
-        final User user = null == existing ? new User(name) : existing.copy();
+        if (null != existing)
+        {
+            existing.copyTo(into);
+        }
         for (final String rule : rules)
         {
-            final String error = user.apply(rule, this);
+            final String error = into.apply(rule, this);
             if (null != error)
             {
                 return "ERR Error in ACL SETUSER modifier '" + rule + "': " + error;
@@ -527,9 +531,8 @@ public final class Acl
             return false;
         }
 
-        private User copy()
+        private void copyTo(final User copy)
         {
-            final User copy = new User(name);
             copy.enabled = enabled;
             copy.nopass = nopass;
             copy.passwords.addAll(passwords);
@@ -538,7 +541,6 @@ public final class Acl
             copy.commandRules.addAll(commandRules);
             copy.keys.addAll(keys);
             copy.allChannels = allChannels;
-            return copy;
         }
 
         /**
@@ -600,7 +602,8 @@ public final class Acl
             if (rule.startsWith("#") || rule.startsWith("!"))
             {
                 final String hash = rule.substring(1);
-                if (64 != hash.length() || !hash.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                if (64 != hash.length() ||
+                    !hash.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
                 {
                     return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal " +
                         "characters";

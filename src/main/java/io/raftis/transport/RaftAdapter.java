@@ -151,7 +151,8 @@ public final class RaftAdapter implements FragmentHandler
                 final int entryCount = d.entryCount();
                 final int entriesLength = d.entriesLength();
                 // a uint32 length above 2^31 reads as negative
-                if (entriesLength < 0 || d.limit() + AppendEntriesDecoder.entriesHeaderLength() + entriesLength != limit)
+                final int entriesEnd = d.limit() + AppendEntriesDecoder.entriesHeaderLength() + entriesLength;
+                if (entriesLength < 0 || entriesEnd != limit)
                 {
                     counters.malformedMessages++; // entries past the end of the fragment, or bytes after them
                     break;

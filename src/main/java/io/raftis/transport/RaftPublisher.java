@@ -135,7 +135,8 @@ public final class RaftPublisher implements RaftTransport
             .sequence(sequence)
             .entryCount(entryCount);
         // the var-data header only; the entries follow as the second part of the offer
-        final int lengthOffset = MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH;
+        final int lengthOffset =
+            MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH;
         buffer.putInt(lengthOffset, length, java.nio.ByteOrder.LITTLE_ENDIAN);
         final int headerLength = lengthOffset + AppendEntriesEncoder.entriesHeaderLength() - MESSAGE_OFFSET;
         return offer(to, headerLength, frames, offset, length);

@@ -101,9 +101,10 @@ class NodeStateFileTest
 
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> NodeStateFile.open(dir, 42, 2, "1=localhost:7001,2=localhost:7002"));
-        assertTrue(ex.getMessage().contains("belongs to member 2 of cluster 000000000000002a [" + MEMBERS + "]"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("use the member list and cluster secret it was created with, or a new data dir"),
+        assertTrue(ex.getMessage().contains("belongs to member 2 of cluster 000000000000002a [" + MEMBERS + "]"),
             ex.getMessage());
+        assertTrue(ex.getMessage().contains(
+            "use the member list and cluster secret it was created with, or a new data dir"), ex.getMessage());
         assertTrue(ex.getMessage().contains(dir.toString()), ex.getMessage());
     }
 
@@ -114,10 +115,12 @@ class NodeStateFileTest
 
         final IllegalStateException ex =
             assertThrows(IllegalStateException.class, () -> NodeStateFile.open(dir, 42, 3, MEMBERS));
-        assertTrue(ex.getMessage().contains("this node was started as member 3 of cluster 000000000000002a"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("this node was started as member 3 of cluster 000000000000002a"),
+            ex.getMessage());
         final IllegalStateException cluster =
             assertThrows(IllegalStateException.class, () -> NodeStateFile.open(dir, 43, 2, MEMBERS));
-        assertTrue(cluster.getMessage().contains("started as member 2 of cluster 000000000000002b"), cluster.getMessage());
+        assertTrue(cluster.getMessage().contains("started as member 2 of cluster 000000000000002b"),
+            cluster.getMessage());
 
         try (NodeStateFile state = NodeStateFile.open(dir, 42, 2, MEMBERS))
         {

@@ -122,7 +122,8 @@ class AclClusterTest
             assertEquals("alice", alice.aclWhoAmI());
             assertEquals("NOPERM this user has no permissions to access one of the keys used as arguments",
                 error(() -> alice.get("other")));
-            assertEquals("NOPERM this user has no permissions to run the 'del' command", error(() -> alice.del("app:1")));
+            assertEquals("NOPERM this user has no permissions to run the 'del' command",
+                error(() -> alice.del("app:1")));
             assertTrue(error(() -> alice.set("app:1", "v")).startsWith("MOVED "), "permitted, then redirected");
         }
         try (Jedis alice = unauthenticated(leader))

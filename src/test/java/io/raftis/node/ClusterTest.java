@@ -1103,7 +1103,8 @@ class ClusterTest
                 {
                     final int member = id;
                     await(AWAIT_TIMEOUT_MS,
-                        () -> cluster.raftField(member, "raft_unauthenticated_messages") >= unauthenticatedBefore[member] + 3,
+                        () -> cluster.raftField(member, "raft_unauthenticated_messages") >=
+                            unauthenticatedBefore[member] + 3,
                         () -> "member " + member + " counted " +
                         cluster.raftField(member, "raft_unauthenticated_messages") + " unauthenticated messages, " +
                         unauthenticatedBefore[member] + " before the odd members started\n" + cluster.logTail(member) +

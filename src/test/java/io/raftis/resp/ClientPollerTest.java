@@ -418,7 +418,8 @@ class ClientPollerTest
         }
         nowNs[0] = 1_000_000_000L; // exactly the soft seconds: not longer
         out.write(bytes("PING\r\n"));
-        driveUntil(() -> handler.commands.size() > 1 && "PING".equals(handler.commands.get(handler.commands.size() - 1).get(0)));
+        driveUntil(() -> handler.commands.size() > 1 &&
+            "PING".equals(handler.commands.get(handler.commands.size() - 1).get(0)));
         assertFalse(connection.isClosed());
 
         nowNs[0] = 1_000_000_001L;

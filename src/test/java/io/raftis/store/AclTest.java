@@ -116,7 +116,8 @@ class AclTest
         assertNull(check(alice, "SET write:1 y"), "SET only writes its key");
         assertEquals(Acl.KEY_ERROR, check(alice, "SET write:1 y GET"), "SET … GET reads it too");
         assertEquals(Acl.KEY_ERROR, check(alice, "MGET cached:1 other"), "every key is checked");
-        assertEquals("NOPERM this user has no permissions to run the 'append' command", check(alice, "APPEND cached:1 x"));
+        assertEquals("NOPERM this user has no permissions to run the 'append' command",
+            check(alice, "APPEND cached:1 x"));
         assertNull(check(alice, "ACL WHOAMI"));
         assertEquals("NOPERM this user has no permissions to run the 'acl|list' command", check(alice, "ACL LIST"));
         assertEquals("NOPERM this user has no permissions to run the 'config|get' command",

@@ -138,7 +138,8 @@ class ClusterTransportTest
             final Context ctx = context(1, memberList).conclude();
 
             final RegistrationException ex =
-                assertThrows(RegistrationException.class, () -> new ClusterTransport(ctx, ctx.clusterSecret(), errors::add).close());
+                assertThrows(RegistrationException.class,
+                    () -> new ClusterTransport(ctx, ctx.clusterSecret(), errors::add).close());
 
             assertTrue(ex.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), ex.getMessage());
 
