@@ -29,6 +29,8 @@ final class Session
     boolean awaitingRoom;
     /** Queued to be processed again at the end of this pass. */
     boolean resumeQueued;
+    /** Stopped because this pass processed as many arguments as a pass may; goes on next pass. */
+    boolean deferred;
     /** The user this connection authenticated as, or null: then it acts as the default user, if that needs none. */
     String user;
 

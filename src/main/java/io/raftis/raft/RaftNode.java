@@ -57,6 +57,8 @@ public final class RaftNode
     private final int maxBatchBytes;
     private final int maxInflightBytes;
     private final int maxApplyPerFlush;
+    /** Bytes of entries applied a pass at most, give or take one run: four batches. */
+    private final long maxApplyBytesPerFlush;
 
     private final long[] nextIndex;
     private final long[] matchIndex;
@@ -182,6 +184,7 @@ public final class RaftNode
         this.maxBatchBytes = maxBatchBytes;
         this.maxInflightBytes = maxInflightBytes;
         this.maxApplyPerFlush = 1024;
+        this.maxApplyBytesPerFlush = 4L * maxBatchBytes;
 
         final int peers = peerIds.length;
         nextIndex = new long[peers];
@@ -1028,7 +1031,10 @@ public final class RaftNode
     private int apply()
     {
         int applied = 0;
-        while (lastApplied < commitIndex && applied < maxApplyPerFlush)
+        long appliedBytes = 0;
+        // at most 1,024 entries, and about four batches of bytes: a backlog of large commands (MSETs of thousands of
+        // keys) is applied over several passes, not in one that outlasts an election timeout
+        while (lastApplied < commitIndex && applied < maxApplyPerFlush && appliedBytes < maxApplyBytesPerFlush)
         {
             if (!log.read(lastApplied + 1, maxBatchBytes, run))
             {
@@ -1036,7 +1042,7 @@ public final class RaftNode
             }
             final DirectBuffer buffer = run.buffer;
             int position = run.offset;
-            for (int i = 0; i < run.count && lastApplied < commitIndex; i++)
+            for (int i = 0; i < run.count && lastApplied < commitIndex && applied < maxApplyPerFlush; i++)
             {
                 final int frameLength = EntryFrame.frameLength(buffer, position);
                 final long index = lastApplied + 1;
@@ -1049,6 +1055,7 @@ public final class RaftNode
                     frameLength - EntryFrame.HEADER_LENGTH);
                 lastApplied = index;
                 applied++;
+                appliedBytes += frameLength;
                 position += EntryFrame.alignedLength(frameLength - EntryFrame.HEADER_LENGTH);
             }
         }

@@ -113,6 +113,11 @@ public final class InProcessNode implements ClientConnections
     /**
      * @return how many times a write waited because the leader held as many pending writes as it may.
      */
+    public long passesOverBudget()
+    {
+        return dispatcher.passesOverBudget;
+    }
+
     public long writesThatWaitedForRoom()
     {
         return dispatcher.writesWaitedForRoom;

@@ -710,7 +710,9 @@ class RaftNodeRulesTest
     @Test
     void shouldApplyAtMostAThousandAndTwentyFourEntriesAPass()
     {
-        final RaftNode raft = node(1, new int[]{1}, new MemoryLog(), new MemoryState());
+        // batches large enough that the bound on bytes does not come first
+        final RaftNode raft = new RaftNode(1, new int[]{1}, new MemoryLog(), new MemoryState(), new Recorder(),
+            new Recorder(), new FixedRandom(), T, H, 64 * 1024, 256 * 1024, 0);
         raft.tick(T);
         raft.flush();
         for (int i = 0; i < 1100; i++)
@@ -723,6 +725,29 @@ class RaftNodeRulesTest
         assertTrue(raft.flush() > 0, "applying the rest is work");
         assertEquals(1101, raft.lastApplied());
         assertEquals(0, raft.flush());
+    }
+
+    @Test
+    void shouldApplyAtMostFourBatchesOfBytesAPass()
+    {
+        // batches of 4096 bytes: entries of 1000 bytes come four to a run, and 16 of them make four batches
+        final RaftNode raft = node(1, new int[]{1}, new MemoryLog(), new MemoryState());
+        raft.tick(T);
+        raft.flush();
+        final byte[] large = new byte[1000];
+        for (int i = 0; i < 40; i++)
+        {
+            raft.propose(new UnsafeBuffer(large), 0, large.length);
+        }
+        assertTrue(raft.flush() > 0);
+        assertEquals(41, raft.commitIndex());
+        final long firstPass = raft.lastApplied();
+        assertTrue(firstPass < 41, "a backlog of large entries takes more than one pass: " + firstPass);
+        assertTrue(firstPass >= 16, "but four batches of it go at once: " + firstPass);
+        while (raft.lastApplied() < 41)
+        {
+            assertTrue(raft.flush() > 0);
+        }
     }
 
     @Test
