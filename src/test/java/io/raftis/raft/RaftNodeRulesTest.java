@@ -741,9 +741,8 @@ class RaftNodeRulesTest
         }
         assertTrue(raft.flush() > 0);
         assertEquals(41, raft.commitIndex());
-        final long firstPass = raft.lastApplied();
-        assertTrue(firstPass < 41, "a backlog of large entries takes more than one pass: " + firstPass);
-        assertTrue(firstPass >= 16, "but four batches of it go at once: " + firstPass);
+        // frames of 24 + 1000 bytes, four to a 4096-byte run: four runs are exactly the bound, and then it stops
+        assertEquals(1 + 16, raft.lastApplied(), "four batches of a backlog of large entries go in one pass");
         while (raft.lastApplied() < 41)
         {
             assertTrue(raft.flush() > 0);
@@ -1148,6 +1147,82 @@ class RaftNodeRulesTest
         follower.onAppendEntries(1, 2, 2, 2, 0, 3, valid, 0, length(valid, 2), 2);
         follower.flush();
         assertEquals(4, log.lastIndex());
+    }
+
+    /**
+     * The other side of each range: the largest term and index, and zero where zero is legal, are taken.
+     */
+    @Test
+    void shouldTakeMessagesAtTheEdgesOfEachRange()
+    {
+        final RaftNode first = node(2, THREE, new MemoryLog(), new MemoryState());
+        first.time(T);
+        assertEquals("vote to 1 term 1 granted", vote(first, 1, 1, 0, 0), "term 1, an empty log");
+        first.onRequestVoteResponse(3, 0, false, false); // term 0 is an answer a member in term 0 gives
+        first.onTimeoutNow(3, 1); // not its leader: ignored, but in range
+
+        final RaftNode last = node(2, THREE, new MemoryLog(), new MemoryState());
+        last.time(T);
+        assertEquals("vote to 1 term " + RaftNode.MAX_TERM + " granted",
+            vote(last, 1, RaftNode.MAX_TERM, RaftNode.MAX_INDEX, RaftNode.MAX_TERM));
+        last.onRequestVoteResponse(3, RaftNode.MAX_TERM, false, false);
+        last.onTimeoutNow(3, RaftNode.MAX_TERM);
+        sent.clear();
+        last.onAppendEntries(1, RaftNode.MAX_TERM, RaftNode.MAX_INDEX, RaftNode.MAX_TERM, RaftNode.MAX_INDEX, 0,
+            empty(), 0, 0, 0);
+        assertEquals(List.of("append response to 1 term " + RaftNode.MAX_TERM + " rejected, hint 0 conflict term 0 " +
+            "seq 0"), sent, "the largest index and term: answered (it has no such entry)");
+
+        final RaftNode follower = node(2, THREE, new MemoryLog(), new MemoryState());
+        sent.clear();
+        follower.onAppendEntries(1, 1, 0, 0, RaftNode.MAX_INDEX, 0, empty(), 0, 0, 0);
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 0 seq 0"), sent);
+
+        final RaftNode leader = leader(new MemoryLog(), 0);
+        final long term = leader.term();
+        leader.replicate();
+        leader.flush();
+        leader.onAppendEntriesResponse(2, term, false, RaftNode.MAX_INDEX, term, 0); // a failure may hint anything
+        leader.onAppendEntriesResponse(3, term, false, 0, 0, 1);
+        assertTrue(leader.isLeader());
+        leader.onAppendEntriesResponse(3, RaftNode.MAX_TERM, false, 0, 0, 0);
+        assertEquals(RaftNode.MAX_TERM, leader.term(), "a later term, however large, is followed");
+
+        for (final RaftNode raft : List.of(first, last, follower, leader))
+        {
+            assertEquals(0, raft.outOfRangeMessages());
+        }
+        assertEquals(1, first.term());
+        assertEquals(RaftNode.MAX_TERM, last.term());
+        assertEquals(1, follower.leaderId());
+    }
+
+    /**
+     * A member alone has nobody to hand over to: it tries its no-op again every heartbeat interval, exactly.
+     */
+    @Test
+    void shouldRetryTheNoOpItsLogRefusedEveryHeartbeatIntervalWhenAlone()
+    {
+        final MemoryLog log = new MemoryLog();
+        log.refuseAppends = true;
+        final RaftNode raft = node(1, new int[]{1}, log, new MemoryState());
+        raft.tick(T);
+        assertTrue(raft.isLeader());
+        assertEquals(0, log.lastIndex());
+        assertFalse(raft.isTransferringLeadership());
+        log.refuseAppends = false;
+
+        raft.time(T + H - 1);
+        raft.replicate();
+        assertEquals(0, log.lastIndex(), "not before a heartbeat interval");
+        raft.time(T + H);
+        raft.replicate();
+        assertEquals(1, log.lastIndex(), "at exactly one");
+        raft.flush();
+        assertEquals(1, raft.readIndex());
+        assertEquals(2, raft.propose(bytes("SET k v"), 0, 7));
+        assertEquals(1, raft.readIndex(), "reads start at the term's first entry, not its latest");
     }
 
     @Test
