@@ -1211,14 +1211,20 @@ class RaftNodeRulesTest
         assertTrue(raft.isLeader());
         assertEquals(0, log.lastIndex());
         assertFalse(raft.isTransferringLeadership());
-        log.refuseAppends = false;
 
         raft.time(T + H - 1);
         raft.replicate();
-        assertEquals(0, log.lastIndex(), "not before a heartbeat interval");
+        assertEquals(1, raft.appendsRefused(), "not tried again before a heartbeat interval");
         raft.time(T + H);
         raft.replicate();
-        assertEquals(1, log.lastIndex(), "at exactly one");
+        assertEquals(2, raft.appendsRefused(), "tried again after exactly one, and refused again");
+        log.refuseAppends = false;
+        raft.time(T + 2 * H - 1);
+        raft.replicate();
+        assertEquals(0, log.lastIndex(), "not before another interval");
+        raft.time(T + 2 * H);
+        raft.replicate();
+        assertEquals(1, log.lastIndex(), "at exactly another");
         raft.flush();
         assertEquals(1, raft.readIndex());
         assertEquals(2, raft.propose(bytes("SET k v"), 0, 7));
