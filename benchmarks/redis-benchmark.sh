@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Throughput of raftis against a plain redis-server measured in the same run on the same machine.
+# raftis against redis-server, measured in one run on one machine, as ratios (absolute figures drift from run to run).
 #
-#   benchmarks/redis-benchmark.sh [redis-benchmark args]     default: -t set,get -n 1000000 -r 100000000 -c 20
+#   benchmarks/redis-benchmark.sh [redis-benchmark args]     default: -n 200000 -r 100000000 -c 20
+#   TESTS=set,get (default) runs each test on its own, so that its CPU cost can be told apart.
+#   IDLE_SECONDS=10 (default) is how long the idle cluster's CPU is measured.
 #
-# Starts a fresh five-member raftis cluster (RAFTIS_PORT_OFFSET, default 2000, keeps it off 6379) and a plain
-# redis-server (no persistence, as shipped defaults minus RDB snapshots), runs redis-benchmark against the raftis
-# leader and against redis-server with the same arguments, and prints each test's requests per second and the
-# ratio raftis/redis. With REDIS_AOF_ALWAYS=1 it also measures redis-server with appendfsync always, the closest
-# durability to raftis's fsync=always. Everything it started is stopped by pid when it ends.
+# Starts a fresh five-member raftis cluster (RAFTIS_PORT_OFFSET, default 2000, keeps it off 6379), measures the CPU
+# its idle members use over IDLE_SECONDS, runs redis-benchmark against the leader test by test and measures the CPU
+# all members use meanwhile; then does the same runs against a redis-server without persistence (plain) and one with
+# appendfsync always (durable, the closest to raftis's fsync=always). It prints requests per second, p50 and p99 for
+# each, the ratios raftis/durable and raftis/plain, the idle CPU and the CPU per request of all five members.
+# Everything it started is stopped by pid when it ends.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export RAFTIS_PORT_OFFSET="${RAFTIS_PORT_OFFSET:-2000}"
@@ -20,7 +23,15 @@ export RAFTIS_DATA
 source "$HERE/../scripts/env.sh"
 
 args=("$@")
-[[ ${#args[@]} -gt 0 ]] || args=(-t set,get -n 1000000 -r 100000000 -c 20)
+[[ ${#args[@]} -gt 0 ]] || args=(-n 200000 -r 100000000 -c 20)
+tests="${TESTS:-set,get}"
+requests=100000 # redis-benchmark's own default
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[i]}" in
+        -n) requests="${args[i + 1]}" ;;
+        -t) echo "name the tests with TESTS=set,get, not -t: each runs on its own" >&2; exit 2 ;;
+    esac
+done
 for tool in redis-server redis-benchmark; do
     command -v "$tool" > /dev/null || { echo "$tool not found: apt-get install redis-server redis-tools" >&2; exit 1; }
 done
@@ -37,40 +48,73 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rps() { # port -> "TEST rps" lines
-    redis-benchmark -p "$1" "${args[@]}" -q 2>&1 | tr '\r' '\n' | grep -a "requests per second" |
-        sed -E 's/^ *([A-Za-z_:]+)[: ]+ ([0-9.]+) requests per second.*/\1 \2/' | tr -d ':'
+ticks_per_second="$(getconf CLK_TCK)"
+
+# CPU time, in clock ticks, the raftis members have used so far: user and system, from /proc/PID/stat.
+members_cpu_ticks() {
+    local total=0 i pid fields
+    for ((i = 1; i <= RAFTIS_NODES; i++)); do
+        pid="$(cat "$RAFTIS_DATA/node$i/pid")"
+        fields="$(sed -E 's/^.*\) //' "/proc/$pid/stat")" # past the command name, which may hold spaces
+        total=$((total + $(awk '{print $12 + $13}' <<< "$fields")))
+    done
+    echo "$total"
+}
+
+# port test -> "rps p50 p99", from redis-benchmark's CSV
+bench() {
+    redis-benchmark -p "$1" -t "$2" "${args[@]}" --csv 2>/dev/null | tail -1 | tr -d '"' |
+        awk -F, '{print $2, $5, $7}'
 }
 
 echo "raftis: starting five members (data $RAFTIS_DATA, port offset $RAFTIS_PORT_OFFSET)"
 "$RAFTIS_HOME/scripts/start-cluster.sh" > /dev/null
 leader_port="$(stable_leader_port)"
 
-echo "redis-benchmark ${args[*]}"
-echo "raftis leader on port $leader_port ..."
-raftis_out="$(rps "$leader_port")"
+idle_seconds="${IDLE_SECONDS:-10}"
+sleep 2 # past the start-up's own work
+before="$(members_cpu_ticks)"
+sleep "$idle_seconds"
+idle_cpu="$(awk -v t="$(( $(members_cpu_ticks) - before ))" -v hz="$ticks_per_second" 'BEGIN {printf "%.2f", t / hz}')"
+echo "idle: the five members used $idle_cpu CPU-seconds in ${idle_seconds}s"
+
+declare -A raftis durable plain cpu_per_request
+echo "redis-benchmark ${args[*]}, tests $tests"
+for test in ${tests//,/ }; do
+    before="$(members_cpu_ticks)"
+    raftis[$test]="$(bench "$leader_port" "$test")"
+    used=$(( $(members_cpu_ticks) - before ))
+    cpu_per_request[$test]="$(awk -v t="$used" -v hz="$ticks_per_second" -v n="$requests" \
+        'BEGIN {printf "%.0f", t / hz * 1e6 / n}')"
+    echo "  raftis leader (port $leader_port) $test: ${raftis[$test]} (rps p50 p99)"
+done
 "$RAFTIS_HOME/scripts/stop-cluster.sh" > /dev/null
 
-echo "redis-server on port $redis_port ..."
+start_redis "$redis_port" --appendonly yes --appendfsync always
+for test in ${tests//,/ }; do
+    durable[$test]="$(bench "$redis_port" "$test")"
+    echo "  redis-server appendfsync always $test: ${durable[$test]}"
+done
+stop_redis
+
 start_redis "$redis_port"
-redis_out="$(rps "$redis_port")"
+for test in ${tests//,/ }; do
+    plain[$test]="$(bench "$redis_port" "$test")"
+    echo "  redis-server without persistence $test: ${plain[$test]}"
+done
+stop_redis
 
-aof_out=""
-if [[ "${REDIS_AOF_ALWAYS:-0}" == 1 ]]; then
-    echo "redis-server appendfsync always on port $((redis_port + 1)) ..."
-    start_redis "$((redis_port + 1))" --appendonly yes --appendfsync always
-    aof_out="$(rps "$((redis_port + 1))")"
-fi
-
-printf '\n%-8s %14s %14s %8s' test raftis redis-server ratio
-[[ -n "$aof_out" ]] && printf ' %14s %8s' redis-aof-always ratio
-printf '\n'
-while read -r test raftis; do
-    redis="$(awk -v t="$test" '$1 == t {print $2}' <<< "$redis_out")"
-    printf '%-8s %14.0f %14.0f %8.3f' "$test" "$raftis" "$redis" "$(awk -v a="$raftis" -v b="$redis" 'BEGIN {print a / b}')"
-    if [[ -n "$aof_out" ]]; then
-        aof="$(awk -v t="$test" '$1 == t {print $2}' <<< "$aof_out")"
-        printf ' %14.0f %8.3f' "$aof" "$(awk -v a="$raftis" -v b="$aof" 'BEGIN {print a / b}')"
-    fi
-    printf '\n'
-done <<< "$raftis_out"
+printf '\n%-6s | %-24s | %-24s | %-24s | %9s %9s | %s\n' test "raftis rps p50 p99" "durable rps p50 p99" \
+    "plain rps p50 p99" "/durable" "/plain" "raftis CPU-us/request"
+for test in ${tests//,/ }; do
+    read -r r_rps r_p50 r_p99 <<< "${raftis[$test]}"
+    read -r d_rps d_p50 d_p99 <<< "${durable[$test]}"
+    read -r p_rps p_p50 p_p99 <<< "${plain[$test]}"
+    printf '%-6s | %9.0f %6s %7s | %9.0f %6s %7s | %9.0f %6s %7s | %9.3f %9.3f | %s\n' "$test" \
+        "$r_rps" "$r_p50" "$r_p99" "$d_rps" "$d_p50" "$d_p99" "$p_rps" "$p_p50" "$p_p99" \
+        "$(awk -v a="$r_rps" -v b="$d_rps" 'BEGIN {print a / b}')" \
+        "$(awk -v a="$r_rps" -v b="$p_rps" 'BEGIN {print a / b}')" "${cpu_per_request[$test]}"
+done
+echo "p50 and p99 in ms; SET p99 raftis/durable: $(awk -v a="$(awk '{print $3}' <<< "${raftis[set]:-0 0 0}")" \
+    -v b="$(awk '{print $3}' <<< "${durable[set]:-0 0 1}")" 'BEGIN {printf "%.2f", a / b}')"
+echo "idle CPU of the five members over ${idle_seconds}s: $idle_cpu CPU-seconds"
