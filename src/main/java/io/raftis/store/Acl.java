@@ -98,14 +98,14 @@ public final class Acl
     }
 
     /**
-     * Set the default user's password, as requirepass does at start.
+     * Set the default user's password, as requirepass does at start: text, which a client sends as UTF-8.
      */
     public void requirePass(final String password)
     {
         final User user = users.get(DEFAULT_USER);
         user.nopass = false;
         user.passwords.clear();
-        user.passwords.add(sha256Hex(password));
+        user.passwords.add(sha256Hex(password.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -49,6 +49,10 @@ class AclTest
         assertNull(acl.authenticate("default", bytes("wrong")));
         assertNotNull(acl.authenticate("default", bytes("s3cret")));
         assertEquals("user default on #" + Acl.sha256Hex("s3cret") + " ~* &* +@all", acl.describe(acl.user("default")));
+
+        acl.requirePass("pässwörd"); // a setting is text: a client sends it as UTF-8
+        assertNotNull(acl.authenticate("default", "pässwörd".getBytes(StandardCharsets.UTF_8)));
+        assertNull(acl.authenticate("default", "pässwörd".getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     @Test
