@@ -884,16 +884,10 @@ public final class RaftNode
         }
         if (startEntryMissing && NO_MEMBER == transferTarget && nowNs - nextStartEntryAttemptNs >= 0)
         {
-            nextStartEntryAttemptNs = nowNs + heartbeatIntervalNs;
-            try
+            final AppendRefusedException refused = appendStartEntry();
+            if (null != refused)
             {
-                leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
-                startEntryMissing = false;
-                logDirty = true;
-            }
-            catch (final AppendRefusedException ex)
-            {
-                onAppendRefused(ex);
+                onAppendRefused(refused);
             }
         }
         return sendAppendEntries();
@@ -1220,28 +1214,38 @@ public final class RaftNode
         sequence = 0;
         transferTarget = NO_MEMBER;
         leaseRevoked = false;
-        // a no-op of the new term lets earlier entries commit and marks where reads may start (§8)
-        AppendRefusedException refused = null;
-        try
-        {
-            leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
-            startEntryMissing = false;
-            logDirty = true;
-        }
-        catch (final AppendRefusedException ex)
-        {
-            // no read may be served before an entry of this term commits: none can until one is appended
-            leaderStartIndex = Long.MAX_VALUE;
-            startEntryMissing = true;
-            refused = ex;
-        }
-        nextStartEntryAttemptNs = nowNs + heartbeatIntervalNs;
+        // no read may be served before an entry of this term commits: none can until one is appended
+        leaderStartIndex = Long.MAX_VALUE;
+        startEntryMissing = true;
+        final AppendRefusedException refused = appendStartEntry();
         roundRequested = true;
         checkQuorumDeadlineNs = nowNs + electionTimeoutNs;
         role(Role.LEADER);
         if (null != refused)
         {
             onAppendRefused(refused);
+        }
+    }
+
+    /**
+     * Append this term's no-op, which lets earlier entries commit and marks where reads may start (§8); when the log
+     * refuses it, try again no sooner than a heartbeat interval from now.
+     *
+     * @return null, or why the log refused it.
+     */
+    private AppendRefusedException appendStartEntry()
+    {
+        nextStartEntryAttemptNs = nowNs + heartbeatIntervalNs;
+        try
+        {
+            leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
+            startEntryMissing = false;
+            logDirty = true;
+            return null;
+        }
+        catch (final AppendRefusedException ex)
+        {
+            return ex;
         }
     }
 
