@@ -1,5 +1,7 @@
 package io.raftis.config;
 
+import org.agrona.BitUtil;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.File;
@@ -54,11 +56,7 @@ public final class ClusterSecret
         {
             final byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            final StringBuilder hex = new StringBuilder();
-            for (final byte b : random)
-            {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
+            final String hex = BitUtil.toHex(random) + "\n";
             final File tmp = new File(file.getPath() + ".tmp");
             try
             {
@@ -70,7 +68,7 @@ public final class ClusterSecret
                     Files.createFile(tmp.toPath(), PosixFilePermissions.asFileAttribute(
                         EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
                 }
-                Files.write(tmp.toPath(), hex.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
+                Files.write(tmp.toPath(), hex.getBytes(StandardCharsets.US_ASCII));
                 Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
             }
             catch (final IOException ex)

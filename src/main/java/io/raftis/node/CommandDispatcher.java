@@ -20,6 +20,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -512,29 +513,18 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final List<String> result = new ArrayList<>();
         for (int i = from; i < args.argCount(); i++)
         {
-            result.add(new String(args.argBytes(i), StandardCharsets.ISO_8859_1));
+            result.add(ServerCommands.latin1(args, i));
         }
         return result;
     }
 
     static int encodeAsArray(final List<String> args, final MutableDirectBuffer dst)
     {
-        int position = 0;
-        dst.putByte(position++, (byte)'*');
-        position += dst.putIntAscii(position, args.size());
-        dst.putByte(position++, (byte)'\r');
-        dst.putByte(position++, (byte)'\n');
+        int position = putArrayHeader(dst, args.size());
         for (final String arg : args)
         {
             final byte[] bytes = arg.getBytes(StandardCharsets.ISO_8859_1);
-            dst.putByte(position++, (byte)'$');
-            position += dst.putIntAscii(position, bytes.length);
-            dst.putByte(position++, (byte)'\r');
-            dst.putByte(position++, (byte)'\n');
-            dst.putBytes(position, bytes);
-            position += bytes.length;
-            dst.putByte(position++, (byte)'\r');
-            dst.putByte(position++, (byte)'\n');
+            position = putBulk(dst, position, new UnsafeBuffer(bytes), 0, bytes.length);
         }
         return position;
     }
@@ -721,25 +711,44 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     static int encodeAsArray(final RespParser parser, final MutableDirectBuffer dst)
     {
-        final int count = parser.argCount();
+        return encodeAsArray(parser, 0, dst);
+    }
+
+    /**
+     * Encode the parsed arguments from index on as a RESP array.
+     */
+    static int encodeAsArray(final RespParser parser, final int from, final MutableDirectBuffer dst)
+    {
+        int position = putArrayHeader(dst, parser.argCount() - from);
+        for (int i = from; i < parser.argCount(); i++)
+        {
+            position = putBulk(dst, position, parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
+        }
+        return position;
+    }
+
+    private static int putArrayHeader(final MutableDirectBuffer dst, final int count)
+    {
         int position = 0;
         dst.putByte(position++, (byte)'*');
         position += dst.putIntAscii(position, count);
         dst.putByte(position++, (byte)'\r');
         dst.putByte(position++, (byte)'\n');
-        final DirectBuffer args = parser.argBuffer();
-        for (int i = 0; i < count; i++)
-        {
-            final int length = parser.argLength(i);
-            dst.putByte(position++, (byte)'$');
-            position += dst.putIntAscii(position, length);
-            dst.putByte(position++, (byte)'\r');
-            dst.putByte(position++, (byte)'\n');
-            dst.putBytes(position, args, parser.argOffset(i), length);
-            position += length;
-            dst.putByte(position++, (byte)'\r');
-            dst.putByte(position++, (byte)'\n');
-        }
+        return position;
+    }
+
+    private static int putBulk(
+        final MutableDirectBuffer dst, final int at, final DirectBuffer src, final int offset, final int length)
+    {
+        int position = at;
+        dst.putByte(position++, (byte)'$');
+        position += dst.putIntAscii(position, length);
+        dst.putByte(position++, (byte)'\r');
+        dst.putByte(position++, (byte)'\n');
+        dst.putBytes(position, src, offset, length);
+        position += length;
+        dst.putByte(position++, (byte)'\r');
+        dst.putByte(position++, (byte)'\n');
         return position;
     }
 

@@ -451,19 +451,8 @@ final class ServerCommands
             out.error("ERR User '" + name + "' not found");
             return;
         }
-        int position = 0;
-        dryRunBuffer.putByte(position++, (byte)'*');
-        position += dryRunBuffer.putIntAscii(position, args.argCount() - 3);
-        position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
-        for (int i = 3; i < args.argCount(); i++)
-        {
-            dryRunBuffer.putByte(position++, (byte)'$');
-            position += dryRunBuffer.putIntAscii(position, args.argLength(i));
-            position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
-            dryRunBuffer.putBytes(position, args.argBuffer(), args.argOffset(i), args.argLength(i));
-            position += args.argLength(i);
-            position += dryRunBuffer.putStringWithoutLengthAscii(position, "\r\n");
-        }
+        // the command and its arguments, parsed again as a command of their own
+        final int position = CommandDispatcher.encodeAsArray(args, 3, dryRunBuffer);
         dryRunParser.reset();
         dryRunParser.parse(dryRunBuffer, 0, position);
         Command command = dataCommands.lookup(dryRunParser);
@@ -493,7 +482,10 @@ final class ServerCommands
         }
     }
 
-    private static String latin1(final RespParser args, final int index)
+    /**
+     * @return the argument, one char per byte, as ACL reads names and passwords.
+     */
+    static String latin1(final RespParser args, final int index)
     {
         return new String(args.argBytes(index), StandardCharsets.ISO_8859_1);
     }

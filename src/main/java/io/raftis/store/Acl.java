@@ -1,5 +1,10 @@
 package io.raftis.store;
 
+import io.raftis.resp.RespParser;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -164,7 +169,7 @@ public final class Acl
      * @return null when the user may run the command with these arguments, else the reason in Redis's words for
      * ACL DRYRUN ("This user has no permissions to …") or, with a NOPERM prefix and in lower case, for a client.
      */
-    public String check(final User user, final Command command, final io.raftis.resp.RespParser args,
+    public String check(final User user, final Command command, final RespParser args,
         final boolean dryRun)
     {
         final String unit = unitOf(command, args);
@@ -194,7 +199,7 @@ public final class Acl
      * @return the permission unit of this invocation: the command's name, or "command|subcommand"; null for a
      * subcommand that does not exist (the command answers that itself).
      */
-    String unitOf(final Command command, final io.raftis.resp.RespParser args)
+    String unitOf(final Command command, final RespParser args)
     {
         final Map<String, Long> subcommands = SUBCOMMANDS.get(command.name());
         if (null == subcommands)
@@ -209,7 +214,7 @@ public final class Acl
         return subcommands.containsKey(sub) ? command.name() + "|" + sub : null;
     }
 
-    private static int keyAccess(final Command command, final io.raftis.resp.RespParser args)
+    private static int keyAccess(final Command command, final RespParser args)
     {
         final Integer access = KEY_ACCESS.get(command.name());
         if (null == access)
@@ -396,13 +401,7 @@ public final class Acl
     {
         try
         {
-            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(password);
-            final StringBuilder hex = new StringBuilder(64);
-            for (final byte b : digest)
-            {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return hex.toString();
+            return BitUtil.toHex(MessageDigest.getInstance("SHA-256").digest(password));
         }
         catch (final NoSuchAlgorithmException ex)
         {
@@ -434,8 +433,19 @@ public final class Acl
         }
     }
 
-    private record KeyPattern(String pattern, int access)
+    private static final class KeyPattern
     {
+        private final String pattern;
+        private final int access;
+        private final UnsafeBuffer bytes;
+
+        KeyPattern(final String pattern, final int access)
+        {
+            this.pattern = pattern;
+            this.access = access;
+            this.bytes = new UnsafeBuffer(pattern.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
         String describe()
         {
             return (Access.READ_WRITE == access ? "~" : Access.READ == access ? "%R~" : "%W~") + pattern;
@@ -515,15 +525,14 @@ public final class Acl
         }
 
         private boolean mayAccess(
-            final org.agrona.DirectBuffer buffer, final int offset, final int length, final int access)
+            final DirectBuffer buffer, final int offset, final int length, final int access)
         {
             final byte[] key = new byte[length];
             buffer.getBytes(offset, key);
             for (final KeyPattern pattern : keys)
             {
-                final byte[] bytes = pattern.pattern.getBytes(StandardCharsets.ISO_8859_1);
                 if ((pattern.access & access) == access &&
-                    Glob.matches(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length, key, false))
+                    Glob.matches(pattern.bytes, 0, pattern.bytes.capacity(), key, false))
                 {
                     return true;
                 }
@@ -665,34 +674,15 @@ public final class Acl
         {
             final boolean allow = rule.charAt(0) == '+';
             final String target = rule.substring(1);
-            final Set<String> matched = new TreeSet<>();
-            if (target.startsWith("@"))
+            if ("@all".equals(target))
             {
-                if ("@all".equals(target))
-                {
-                    setCommands(acl, allow);
-                    return null;
-                }
-                final List<String> units = acl.unitsOf(target.substring(1));
-                if (null == units)
-                {
-                    return "Unknown command or category name in ACL";
-                }
-                matched.addAll(units);
+                setCommands(acl, allow);
+                return null;
             }
-            else
+            final Set<String> matched = unitsOfRule(target, acl);
+            if (null == matched)
             {
-                for (final String unit : acl.units.keySet())
-                {
-                    if (unit.equals(target) || unit.startsWith(target + "|"))
-                    {
-                        matched.add(unit);
-                    }
-                }
-                if (matched.isEmpty())
-                {
-                    return "Unknown command or category name in ACL";
-                }
+                return "Unknown command or category name in ACL";
             }
             if (allow)
             {
@@ -719,14 +709,18 @@ public final class Acl
             return null;
         }
 
+        /**
+         * @return the units a rule's target names: a category's, or a command's (all its subcommands) or one
+         * subcommand; null when it names nothing.
+         */
         private static Set<String> unitsOfRule(final String target, final Acl acl)
         {
-            final Set<String> result = new TreeSet<>();
             if (target.startsWith("@"))
             {
-                result.addAll(acl.unitsOf(target.substring(1)));
-                return result;
+                final List<String> units = acl.unitsOf(target.substring(1));
+                return null == units ? null : new TreeSet<>(units);
             }
+            final Set<String> result = new TreeSet<>();
             for (final String unit : acl.units.keySet())
             {
                 if (unit.equals(target) || unit.startsWith(target + "|"))
@@ -734,7 +728,7 @@ public final class Acl
                     result.add(unit);
                 }
             }
-            return result;
+            return result.isEmpty() ? null : result;
         }
 
         private void setCommands(final Acl acl, final boolean all)
