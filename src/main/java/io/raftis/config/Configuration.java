@@ -42,7 +42,9 @@ public final class Configuration
     public static final ReadConsistency READ_CONSISTENCY_DEFAULT = ReadConsistency.LINEARIZABLE;
 
     public static final String IDLE_STRATEGY_PROP_NAME = "raftis.idle.strategy";
-    public static final String IDLE_STRATEGY_DEFAULT = "backoff";
+    /** Block in the node's selector (epoll on Linux) until a socket is readable or a timer is due. */
+    public static final String IDLE_STRATEGY_EPOLL = "epoll";
+    public static final String IDLE_STRATEGY_DEFAULT = IDLE_STRATEGY_EPOLL;
 
     public static final String IDLE_MAX_PARK_PROP_NAME = "raftis.idle.max.park";
     public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(500);
@@ -58,7 +60,7 @@ public final class Configuration
     public static final long ELECTION_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(400);
 
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "raftis.heartbeat.interval";
-    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     public static final String AERON_DIR_PROP_NAME = "raftis.aeron.dir";
 

@@ -252,6 +252,8 @@ public final class Context
     {
         switch (name)
         {
+            case Configuration.IDLE_STRATEGY_EPOLL:
+                return null; // the node blocks in its own selector, which only it has
             case "backoff":
                 // spin and yield only briefly, then park up to maxParkNs: five nodes share two cores, and every spin
                 // or yield of an idle member is taken from a busy one (measured: 64 spins and 16 yields cost a
@@ -265,7 +267,7 @@ public final class Context
                 return new SleepingMillisIdleStrategy(1);
             default:
                 throw new IllegalArgumentException(Configuration.IDLE_STRATEGY_PROP_NAME +
-                    " must be backoff, busy-spin, yielding or sleeping: '" + name + "'");
+                    " must be epoll, backoff, busy-spin, yielding or sleeping: '" + name + "'");
         }
     }
 
@@ -349,6 +351,10 @@ public final class Context
         return idleStrategyName;
     }
 
+    /**
+     * @return the idle strategy named by the setting, or null for {@link Configuration#IDLE_STRATEGY_EPOLL}: the node
+     * makes that one around its selector.
+     */
     public IdleStrategy idleStrategy()
     {
         checkConcluded();

@@ -63,7 +63,7 @@ public final class RaftisMain
         // the signal handler waits for the barrier to close, so the node is closed before the JVM exits
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             AgentRunner runner = new AgentRunner(
-                ctx.idleStrategy(), new FailStop(errorHandler, System.err, Runtime.getRuntime()::halt), null, node))
+                node.idleStrategy(), new FailStop(errorHandler, System.err, Runtime.getRuntime()::halt), null, node))
         {
             AgentRunner.startOnThread(runner);
             barrier.await();
@@ -90,9 +90,9 @@ public final class RaftisMain
             "  --data-dir=DIR                  default data/nodeN\n" +
             "  --fsync=always|never            default always (never: unsafe under power loss)\n" +
             "  --read-consistency=linearizable|lease|stale   default linearizable\n" +
-            "  --idle-strategy=backoff|busy-spin|yielding|sleeping   default backoff\n" +
+            "  --idle-strategy=epoll|backoff|busy-spin|yielding|sleeping   default epoll: block until work arrives\n" +
             "  --idle-max-park=500us           longest park of the backoff idle strategy\n" +
-            "  --election-timeout=400ms  --heartbeat-interval=50ms\n" +
+            "  --election-timeout=400ms  --heartbeat-interval=100ms\n" +
             "  --aeron-dir=DIR  --aeron-term-length=8m  --aeron-mtu=8k\n" +
             "  --log-segment-length=64m  --max-batch-bytes=256k  --max-inflight-bytes=1m\n" +
             "  --raft-send-port-base=0         0: send to peers from ephemeral ports; P: to member M from P+M\n" +

@@ -16,11 +16,13 @@ import io.raftis.transport.ClusterTransport;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.Selector;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +30,20 @@ import java.util.concurrent.TimeUnit;
  * One raftis member: the agent whose duty cycle does all of a node's work on one thread. Each pass reads the clock
  * once and sums the work of its pollers: client sockets, Aeron (driver, client conductor, subscription), Raft timers,
  * the Raft flush (one batch appended, synced, sent; commit; apply), waiting clients, and the replies.
+ * <p>
+ * The client sockets and Aeron's UDP sockets share one selector, so that with the default idle strategy
+ * ({@link SelectorIdleStrategy}) a member with no work blocks there until a socket is readable or its next timer is
+ * due, at most {@link #MAX_BLOCK_NS} (the media driver's own timers, such as its heartbeats and status messages,
+ * run on passes).
  */
 public final class RaftisNode implements Agent
 {
+    /**
+     * The longest an idle member blocks: the media driver's timers (a publication's heartbeat every 100 ms, a
+     * subscription's status message every 200 ms, loss and liveness checks) run on passes, and none is late by more.
+     */
+    static final long MAX_BLOCK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Context ctx;
     private final NanoClock clock;
     private final NodeStateFile nodeState;
@@ -40,6 +53,9 @@ public final class RaftisNode implements Agent
     private final CommandDispatcher dispatcher;
     private final ClientPoller poller;
     private final long idleTimeoutNs;
+    private final Selector selector;
+    private final IdleStrategy idleStrategy;
+    private final DutyCycleStats stats = new DutyCycleStats();
     private volatile boolean handoverRequested;
     private volatile boolean handedOver;
     private boolean handoverStarted;
@@ -64,6 +80,7 @@ public final class RaftisNode implements Agent
         SegmentedLog segmentedLog = null;
         ClusterTransport clusterTransport = null;
         ClientPoller clientPoller = null;
+        final Selector sharedSelector = Selector.open();
         try
         {
             final ClusterSecret secret = ctx.clusterSecret();
@@ -75,7 +92,7 @@ public final class RaftisNode implements Agent
                 System.out.println(ServerCommands.timestamp() + " member " + ctx.memberId() + " cut a torn log tail of " +
                     segmentedLog.truncatedTailBytes() + " bytes after entry " + segmentedLog.lastIndex());
             }
-            clusterTransport = new ClusterTransport(ctx, secret, errorHandler);
+            clusterTransport = new ClusterTransport(ctx, secret, errorHandler, sharedSelector);
 
             final Keyspace keyspace = new Keyspace();
             final CommandTable commands = new CommandTable();
@@ -106,7 +123,7 @@ public final class RaftisNode implements Agent
             clusterTransport.bind(raft);
 
             final Member self = ctx.self();
-            clientPoller = new ClientPoller(self.host(), self.clientPort(), dispatcher,
+            clientPoller = new ClientPoller(sharedSelector, self.host(), self.clientPort(), dispatcher,
                 ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH, ctx.maxClients());
             final long[] outputLimit = ctx.clientOutputBufferLimit();
             clientPoller.clientLimits(ctx.maxMemoryClients(), outputLimit[0], outputLimit[1],
@@ -116,13 +133,16 @@ public final class RaftisNode implements Agent
                 segmentedLog.maxPayloadLength());
             dispatcher.bind(raft, clientPoller, maxPayloadLength);
             serverCommands.bind(
-                raft, clientPoller, dispatcher, clusterTransport.counters(), segmentedLog, secret.clusterId());
+                raft, clientPoller, dispatcher, clusterTransport.counters(), segmentedLog, secret.clusterId(), stats);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(clientPoller, clusterTransport, segmentedLog, state);
+            CloseHelper.quietCloseAll(clientPoller, clusterTransport, segmentedLog, state, sharedSelector);
             throw ex;
         }
+        selector = sharedSelector;
+        final IdleStrategy configured = ctx.idleStrategy();
+        idleStrategy = null != configured ? configured : new SelectorIdleStrategy(selector, this::nanosToNextTimer, stats);
         nodeState = state;
         log = segmentedLog;
         transport = clusterTransport;
@@ -151,6 +171,11 @@ public final class RaftisNode implements Agent
         {
             work += handOver();
         }
+        stats.passes++;
+        if (work > 0)
+        {
+            stats.workingPasses++;
+        }
         return work;
     }
 
@@ -161,6 +186,29 @@ public final class RaftisNode implements Agent
     public void requestHandover()
     {
         handoverRequested = true;
+        selector.wakeup();
+    }
+
+    /**
+     * @return the idle strategy the node's runner should use: the configured one, or by default one that blocks in
+     * the node's selector.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * How long an idle member may block: until its next Raft timer, at most {@link #MAX_BLOCK_NS}; not at all while
+     * a requested handover has still to start.
+     */
+    long nanosToNextTimer()
+    {
+        if (handoverRequested && !handoverStarted)
+        {
+            return 0;
+        }
+        return Math.min(raft.nextTimerNs() - clock.nanoTime(), MAX_BLOCK_NS);
     }
 
     /**
@@ -192,7 +240,7 @@ public final class RaftisNode implements Agent
 
     public void onClose()
     {
-        CloseHelper.quietCloseAll(poller, transport, log, nodeState);
+        CloseHelper.quietCloseAll(poller, transport, log, nodeState, selector);
     }
 
     public RaftNode raft()

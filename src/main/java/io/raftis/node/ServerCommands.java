@@ -89,6 +89,7 @@ final class ServerCommands
     private ClientConnections connections;
     private CommandDispatcher dispatcher;
     private TransportCounters transportCounters;
+    private DutyCycleStats dutyCycle = new DutyCycleStats();
     private long clusterId;
     private SegmentedLog log;
     private Session current;
@@ -143,9 +144,11 @@ final class ServerCommands
         final CommandDispatcher dispatcher,
         final TransportCounters transportCounters,
         final SegmentedLog log,
-        final long clusterId)
+        final long clusterId,
+        final DutyCycleStats dutyCycle)
     {
         this.clusterId = clusterId;
+        this.dutyCycle = dutyCycle;
         this.log = log;
         this.raft = raft;
         this.connections = connections;
@@ -765,6 +768,9 @@ final class ServerCommands
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);
             line(sb, "total_writes_proposed", "" + dispatcher.writesProposed);
             line(sb, "total_read_barriers", "" + dispatcher.readsBarriered);
+            line(sb, "duty_cycle_passes", "" + dutyCycle.passes());
+            line(sb, "duty_cycle_working_passes", "" + dutyCycle.workingPasses());
+            line(sb, "duty_cycle_idle_blocks", "" + dutyCycle.idleBlocks());
         }
         if (all || wanted[3])
         {

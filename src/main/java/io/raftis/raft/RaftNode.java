@@ -505,6 +505,31 @@ public final class RaftNode
     }
 
     /**
+     * When the next timer is due, so that a node with nothing to do can sleep until then: the election timeout of a
+     * follower or candidate; a leader's next heartbeat round, check-quorum, the end of a transfer, or the retry of a
+     * refused no-op. Once the time passes it, {@link #tick(long)} or {@link #replicate()} does work and moves it on.
+     *
+     * @return the time of the next timer, on the clock of {@link #tick(long)}.
+     */
+    public long nextTimerNs()
+    {
+        if (Role.LEADER != role)
+        {
+            return electionDeadlineNs;
+        }
+        long deadlineNs = Math.min(heartbeatDeadlineNs, checkQuorumDeadlineNs);
+        if (NO_MEMBER != transferTarget)
+        {
+            deadlineNs = Math.min(deadlineNs, transferDeadlineNs);
+        }
+        else if (startEntryMissing)
+        {
+            deadlineNs = Math.min(deadlineNs, nextStartEntryAttemptNs);
+        }
+        return deadlineNs;
+    }
+
+    /**
      * Advance the time and run the timers: election timeout, heartbeats, check-quorum.
      *
      * @return the amount of work done.

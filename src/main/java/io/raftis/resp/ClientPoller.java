@@ -49,6 +49,7 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
     private final int maxQueryBufferLength;
     private final int maxClients;
     private final Selector selector;
+    private final boolean ownsSelector;
     private final ServerSocketChannel serverChannel;
     private final SelectionKey acceptKey;
     private final int port;
@@ -104,15 +105,43 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
         final int maxQueryBufferLength,
         final int maxClients)
     {
+        this(null, host, port, handler, maxQueryBufferLength, maxClients);
+    }
+
+    /**
+     * Listen on host:port, registering the sockets with a selector that other channels may share: its keys whose
+     * attachment is not a connection are someone else's, and {@link #poll()} leaves them alone.
+     *
+     * @param sharedSelector       to register with, which the caller closes; null for one of the poller's own.
+     * @param host                 to bind to, e.g. "127.0.0.1" or "0.0.0.0".
+     * @param port                 to bind to, 0 for any free port (see {@link #port()}).
+     * @param handler              told about connections.
+     * @param maxQueryBufferLength most unparsed bytes a client may buffer before it is closed.
+     * @param maxClients           most connections open at once: one more is told
+     *                             {@code -ERR max number of clients reached} and closed, as Redis does.
+     * @throws UncheckedIOException when the socket cannot be bound.
+     */
+    public ClientPoller(
+        final Selector sharedSelector,
+        final String host,
+        final int port,
+        final ConnectionHandler handler,
+        final int maxQueryBufferLength,
+        final int maxClients)
+    {
         this.handler = handler;
         this.maxQueryBufferLength = maxQueryBufferLength;
         this.maxClients = maxClients;
+        this.ownsSelector = null == sharedSelector;
 
-        Selector selector = null;
+        Selector selector = sharedSelector;
         ServerSocketChannel serverChannel = null;
         try
         {
-            selector = Selector.open();
+            if (ownsSelector)
+            {
+                selector = Selector.open();
+            }
             serverChannel = ServerSocketChannel.open();
             serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             serverChannel.bind(new InetSocketAddress(host, port), 511);
@@ -123,7 +152,10 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(serverChannel);
-            closeQuietly(selector);
+            if (ownsSelector)
+            {
+                closeQuietly(selector);
+            }
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, ex);
         }
 
@@ -354,7 +386,10 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
 
         closed = true;
         closeQuietly(serverChannel);
-        closeQuietly(selector);
+        if (ownsSelector)
+        {
+            closeQuietly(selector);
+        }
     }
 
     /**
@@ -458,7 +493,10 @@ public final class ClientPoller implements ClientConnections, AutoCloseable
             return;
         }
 
-        final ClientConnection connection = (ClientConnection)key.attachment();
+        if (!(key.attachment() instanceof ClientConnection connection))
+        {
+            return; // a channel of another owner on a shared selector
+        }
         final int readyOps = key.readyOps();
 
         if (0 != (readyOps & SelectionKey.OP_WRITE))

@@ -7,6 +7,10 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.media.ReceiveChannelEndpoint;
+import io.aeron.driver.media.SendChannelEndpoint;
+import io.aeron.driver.media.UdpChannelTransport;
+import io.aeron.exceptions.AeronException;
 import io.raftis.config.ClusterSecret;
 import io.raftis.config.Context;
 import io.raftis.config.Member;
@@ -15,17 +19,36 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A member's Aeron: an embedded media driver in {@link ThreadingMode#INVOKER} and a client whose conductor is
  * invoked by the caller, both run from the node's duty cycle; one UDP subscription on this member's Raft endpoint
  * and one exclusive publication to each peer's.
+ * <p>
+ * Given a selector, every UDP socket the driver opens is registered with it for reading too (beside the driver's own
+ * poller), so that a duty cycle with no work can block in that selector until a datagram arrives: the keys carry
+ * {@link #UDP_KEY} as their attachment, and reading them is left to the driver.
  */
 public final class ClusterTransport implements AutoCloseable
 {
     public static final int STREAM_ID = 1001;
+
+    /**
+     * The attachment of the selection keys of the driver's sockets.
+     */
+    public static final Object UDP_KEY = new Object()
+    {
+        public String toString()
+        {
+            return "aeron-udp";
+        }
+    };
     private static final int FRAGMENT_LIMIT = 64;
 
     private final MediaDriver driver;
@@ -41,8 +64,21 @@ public final class ClusterTransport implements AutoCloseable
     private final byte[] macKey;
     private final int memberId;
     private FragmentAssembler assembler;
+    private long sentBeforeLastInvoke;
 
     public ClusterTransport(final Context ctx, final ClusterSecret secret, final ErrorHandler errorHandler)
+    {
+        this(ctx, secret, errorHandler, null);
+    }
+
+    /**
+     * @param ctx          of the member.
+     * @param secret       of the cluster.
+     * @param errorHandler of the driver and the client.
+     * @param wakeSelector with which every UDP socket of the driver is registered for reading, or null.
+     */
+    public ClusterTransport(
+        final Context ctx, final ClusterSecret secret, final ErrorHandler errorHandler, final Selector wakeSelector)
     {
         this.errorHandler = errorHandler;
         this.clusterId = secret.clusterId();
@@ -62,8 +98,34 @@ public final class ClusterTransport implements AutoCloseable
             .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(timeoutNs))
             .publicationUnblockTimeoutNs(timeoutNs * 2)
             .imageLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
+            // an idle image's status message, which keeps its publication connected (5 s): once a second, not five
+            // times, as each wakes an idle member; a consuming subscriber sends them as its window moves anyway
+            .statusMessageTimeoutNs(TimeUnit.SECONDS.toNanos(1))
             .warnIfDirectoryExists(false)
+            .asyncExecutorEnabled(false) // members are named by address: nothing to resolve beside the duty cycle
             .errorHandler(errorHandler);
+        if (null != wakeSelector)
+        {
+            driverCtx
+                .receiveChannelEndpointSupplier((udpChannel, dispatcher, statusIndicator, context) ->
+                    new ReceiveChannelEndpoint(udpChannel, dispatcher, statusIndicator, context)
+                    {
+                        public void openDatagramChannel(final AtomicCounter statusIndicator)
+                        {
+                            super.openDatagramChannel(statusIndicator);
+                            registerForWake(this, wakeSelector);
+                        }
+                    })
+                .sendChannelEndpointSupplier((udpChannel, statusIndicator, context) ->
+                    new SendChannelEndpoint(udpChannel, statusIndicator, context)
+                    {
+                        public void openDatagramChannel(final AtomicCounter statusIndicator)
+                        {
+                            super.openDatagramChannel(statusIndicator);
+                            registerForWake(this, wakeSelector);
+                        }
+                    });
+        }
         MediaDriver launchedDriver = null;
         Aeron connectedAeron = null;
         try
@@ -98,6 +160,19 @@ public final class ClusterTransport implements AutoCloseable
         }
         driver = launchedDriver;
         aeron = connectedAeron;
+    }
+
+    private static void registerForWake(final UdpChannelTransport transport, final Selector selector)
+    {
+        try
+        {
+            transport.receiveDatagramChannel().register(selector, SelectionKey.OP_READ, UDP_KEY);
+        }
+        catch (final IOException ex)
+        {
+            throw new AeronException("cannot register " + transport.udpChannel().originalUriString() +
+                " with the duty cycle's selector", ex);
+        }
     }
 
     /**
@@ -147,6 +222,7 @@ public final class ClusterTransport implements AutoCloseable
      */
     public int doWork()
     {
+        sentBeforeLastInvoke = counters.messagesSent;
         int work = driverInvoker.invoke();
         work += clientInvoker.invoke();
         if (null != assembler)
@@ -157,10 +233,16 @@ public final class ClusterTransport implements AutoCloseable
     }
 
     /**
-     * Run the driver once so that what was just offered leaves now, not on the next pass.
+     * Run the driver once more, when messages were offered since it last ran, so that they leave now, not on the
+     * next pass.
      */
     public int send()
     {
+        if (counters.messagesSent == sentBeforeLastInvoke)
+        {
+            return 0;
+        }
+        sentBeforeLastInvoke = counters.messagesSent;
         return driverInvoker.invoke();
     }
 

@@ -47,9 +47,11 @@ class RaftNodeRulesTest
     void shouldWaitAWholeElectionTimeoutBeforeItsFirstPreVoteAndAnotherBeforeItsNext()
     {
         final RaftNode raft = node(1, THREE, new MemoryLog(), new MemoryState());
+        assertEquals(T, raft.nextTimerNs(), "an idle member may sleep until its election deadline");
         assertEquals(0, raft.tick(T - 1), "a member that just started waits");
         assertTrue(sent.isEmpty(), sent::toString);
         assertTrue(raft.tick(T) > 0, "the deadline is due at exactly one election timeout");
+        assertEquals(2 * T, raft.nextTimerNs(), "the pre-candidate's own timeout");
         assertEquals(List.of("pre-vote request to 2 term 1 last 0/0", "pre-vote request to 3 term 1 last 0/0"), sent);
         assertEquals(Role.PRE_CANDIDATE, raft.role());
         assertEquals(0, raft.term(), "a pre-vote changes no term");
@@ -84,6 +86,7 @@ class RaftNodeRulesTest
         final long elected = T;
         raft.replicate();
         raft.flush();
+        assertEquals(elected + H, raft.nextTimerNs(), "a leader sleeps until its next heartbeat");
         assertEquals(0, raft.tick(elected + 1), "no timer is due just after the election");
         assertEquals(0, raft.tick(elected + H - 1));
         assertTrue(raft.tick(elected + H) > 0, "the heartbeat is due at exactly one interval");
@@ -92,6 +95,7 @@ class RaftNodeRulesTest
         raft.replicate();
         assertTrue(raft.tick(elected + 3 * H) > 0);
         raft.replicate();
+        assertEquals(elected + T, raft.nextTimerNs(), "the quorum check comes before the fourth heartbeat");
         // 3H < T < 4H: at T only the quorum check is due; the followers' silence since the election is exactly T
         assertTrue(raft.tick(elected + T) > 0, "the quorum check is due at exactly one election timeout");
         assertTrue(raft.isLeader(), "followers last heard exactly an election timeout ago still count as live");
@@ -101,6 +105,7 @@ class RaftNodeRulesTest
         assertTrue(raft.isLeader(), "member 2 answered within the last election timeout: a majority with the leader");
         raft.tick(elected + 3 * T + 1);
         assertFalse(raft.isLeader(), "no answer for more than an election timeout: it steps down");
+        assertEquals(elected + 4 * T + 1, raft.nextTimerNs(), "a follower's election deadline again");
         assertEquals(0, raft.tick(elected + 3 * T + 2), "and waits a whole election timeout as a follower");
         assertTrue(raft.tick(elected + 4 * T + 1) > 0);
     }
@@ -118,6 +123,7 @@ class RaftNodeRulesTest
         raft.tick(2 * T + 10 * MS - 1);
         assertTrue(raft.isTransferringLeadership(), "still handing over just before its deadline");
         raft.replicate();
+        assertEquals(2 * T + 10 * MS, raft.nextTimerNs(), "the transfer's deadline is the next timer");
         assertTrue(raft.tick(2 * T + 10 * MS) > 0, "abandoning the transfer is work");
         assertFalse(raft.isTransferringLeadership(), "the target did not take over in time: lead on");
         assertTrue(raft.propose(bytes("SET k v"), 0, 7) > 0);

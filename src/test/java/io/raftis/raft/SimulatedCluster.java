@@ -296,6 +296,12 @@ final class SimulatedCluster
             raft.replicate();
             raft.flush();
             node.afterFlush();
+            if (raft.nextTimerNs() - clockNs <= 0)
+            {
+                // an idle member sleeps until its next timer: one that stays due after a pass would never sleep
+                fail("timers: member " + id + " (" + raft.role() + ") has a timer due at " + raft.nextTimerNs() +
+                    " after a pass at " + clockNs);
+            }
             if (node.pendingWrites() > maxPendingWrites)
             {
                 fail("pending writes bound: member " + id + " holds " + node.pendingWrites() + " pending writes, " +

@@ -20,8 +20,11 @@ import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,7 +59,7 @@ class ClusterTransportTest
         {
             if (null != node)
             {
-                CloseHelper.quietClose(node.transport);
+                CloseHelper.quietCloseAll(node.transport, node.selector);
             }
         }
     }
@@ -96,6 +99,43 @@ class ClusterTransportTest
         nodes[1].transport.close();
         assertFalse(aeronDirs[0].exists(), "aeron dir of member 1 deleted on close");
         assertFalse(aeronDirs[1].exists(), "aeron dir of member 2 deleted on close");
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /**
+     * What lets an idle member block in its selector: every socket the driver opens (the subscription's and each
+     * publication's, where status messages come back) is registered with it, so that a datagram wakes the member.
+     */
+    @Test
+    void aDatagramWakesTheSelectorOfAnIdleMember() throws IOException
+    {
+        startTwoMembers();
+        final Node leader = leader();
+        final Node follower = follower();
+        for (final Node node : nodes)
+        {
+            assertEquals(2, node.selector.keys().size(), "the subscription's socket and the publication's");
+            for (final SelectionKey key : node.selector.keys())
+            {
+                assertEquals(ClusterTransport.UDP_KEY, key.attachment());
+                assertEquals(SelectionKey.OP_READ, key.interestOps());
+            }
+        }
+
+        // the follower takes in all that has arrived, while the leader stays still: nothing is left to read
+        while (follower.selector.selectNow(key -> {}) > 0)
+        {
+            follower.doWork(System.nanoTime());
+        }
+        final byte[] command = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        final long index = leader.raft.propose(new UnsafeBuffer(command), 0, command.length);
+        leader.doWork(System.nanoTime());
+
+        final List<Object> ready = new ArrayList<>();
+        assertEquals(1, follower.selector.select(key -> ready.add(key.attachment()), TimeUnit.SECONDS.toMillis(60)),
+            "the append woke the follower's selector");
+        assertEquals(List.of(ClusterTransport.UDP_KEY), ready);
+        runUntil(() -> follower.raft.lastApplied() >= index, "entry " + index + " applied by the follower");
         assertTrue(errors.isEmpty(), errors::toString);
     }
 
@@ -258,11 +298,20 @@ class ClusterTransportTest
         final MemoryState state = new MemoryState();
         final RecordingStateMachine stateMachine = new RecordingStateMachine();
         final RaftNode raft;
+        final Selector selector;
 
         Node(final Context ctx, final long nowNs)
         {
             this.ctx = ctx;
-            transport = new ClusterTransport(ctx, ctx.clusterSecret(), errors::add);
+            try
+            {
+                selector = Selector.open();
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            transport = new ClusterTransport(ctx, ctx.clusterSecret(), errors::add, selector);
             final Member[] memberList = ctx.memberList();
             final int[] memberIds = new int[memberList.length];
             for (int i = 0; i < memberList.length; i++)
