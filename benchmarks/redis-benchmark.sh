@@ -4,6 +4,7 @@
 #   benchmarks/redis-benchmark.sh [redis-benchmark args]     default: -n 200000 -r 100000000 -c 20
 #   TESTS=set,get (default) runs each test on its own, so that its CPU cost can be told apart.
 #   IDLE_SECONDS=10 (default) is how long the idle cluster's CPU is measured, IDLE_SETTLE_SECONDS=5 after the load.
+#   WARMUP=100000 (default) unmeasured requests of each test go first, to every server alike; 0 for none.
 #
 # Starts a fresh five-member raftis cluster (RAFTIS_PORT_OFFSET, default 2000, keeps it off 6379), runs
 # redis-benchmark against the leader test by test and measures the CPU all members use meanwhile, then the CPU its
@@ -25,6 +26,7 @@ source "$HERE/../scripts/env.sh"
 args=("$@")
 [[ ${#args[@]} -gt 0 ]] || args=(-n 200000 -r 100000000 -c 20)
 tests="${TESTS:-set,get}"
+warmup="${WARMUP:-100000}"
 requests=100000 # redis-benchmark's own default
 for ((i = 0; i < ${#args[@]}; i++)); do
     case "${args[i]}" in
@@ -67,6 +69,13 @@ bench() {
         awk -F, '{print $2, $5, $7}'
 }
 
+# WARMUP requests of the test first, unmeasured, against every server alike: a JVM compiles its hot code in its
+# first seconds of load (measured: half of the members' CPU in the first 10 s goes to the JIT compiler)
+warm_up() {
+    (( warmup > 0 )) || return 0
+    redis-benchmark -p "$1" -t "$2" -n "$warmup" -r 100000000 -c 20 -q > /dev/null 2>&1 || true
+}
+
 echo "raftis: starting five members (data $RAFTIS_DATA, port offset $RAFTIS_PORT_OFFSET)"
 "$RAFTIS_HOME/scripts/start-cluster.sh" > /dev/null
 leader_port="$(stable_leader_port)"
@@ -74,6 +83,7 @@ leader_port="$(stable_leader_port)"
 declare -A raftis durable plain cpu_per_request
 echo "redis-benchmark ${args[*]}, tests $tests"
 for test in ${tests//,/ }; do
+    warm_up "$leader_port" "$test"
     before="$(members_cpu_ticks)"
     raftis[$test]="$(bench "$leader_port" "$test")"
     used=$(( $(members_cpu_ticks) - before ))
@@ -94,6 +104,7 @@ echo "idle: the five members used $idle_cpu CPU-seconds in ${idle_seconds}s"
 
 start_redis "$redis_port" --appendonly yes --appendfsync always
 for test in ${tests//,/ }; do
+    warm_up "$redis_port" "$test"
     durable[$test]="$(bench "$redis_port" "$test")"
     echo "  redis-server appendfsync always $test: ${durable[$test]}"
 done
@@ -101,6 +112,7 @@ stop_redis
 
 start_redis "$redis_port"
 for test in ${tests//,/ }; do
+    warm_up "$redis_port" "$test"
     plain[$test]="$(bench "$redis_port" "$test")"
     echo "  redis-server without persistence $test: ${plain[$test]}"
 done

@@ -111,6 +111,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private RuntimeException failure;
     private IOException injectedSyncFailure;
     private IOException injectedWriteFailure;
+    private LogSyncer syncer;
+    private long durableIndex;
+    private long syncsSeen;
 
     /**
      * Open (creating if needed) a log of {@link #DEFAULT_SEGMENT_LENGTH} segments that syncs to disk.
@@ -183,6 +186,26 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             unmapAll();
             throw ex;
         }
+        durableIndex = lastIndex; // all that was recovered is forced (or, without fsync, counted as durable)
+    }
+
+    /**
+     * Sync from now on on a helper thread of its own ({@link LogSyncer}): {@link #requestSync()} returns at once and
+     * {@link #durableIndex()} moves when a sync ends, after which onSynced is called on the helper's thread (to wake
+     * the duty cycle). Without fsync there is nothing to sync and no thread is started.
+     *
+     * @param threadName of the helper.
+     * @param onSynced   called, on the helper's thread, each time a sync ends or fails.
+     * @return this.
+     */
+    public SegmentedLog syncOnHelperThread(final String threadName, final Runnable onSynced)
+    {
+        checkOpen();
+        if (fsync && null == syncer)
+        {
+            syncer = new LogSyncer(threadName, directory, durableIndex, onSynced);
+        }
+        return this;
     }
 
     /**
@@ -441,6 +464,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             return;
         }
 
+        awaitSyncer(); // a sync in flight may be forcing what is about to be rewritten, and must not outlive it
         try
         {
             truncate(index);
@@ -502,6 +526,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
 
         lastIndex = index;
         lastTerm = 0 == index ? 0 : termAt(index);
+        durableIndex = Math.min(durableIndex, index);
 
         if (fsync)
         {
@@ -519,8 +544,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         checkOpen();
         if (!fsync)
         {
+            durableIndex = lastIndex;
             return;
         }
+        awaitSyncer();
 
         final long startNs = System.nanoTime();
         try
@@ -545,6 +572,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             throw failed(ex);
         }
         firstDirtySegment = Integer.MAX_VALUE;
+        durableIndex = lastIndex;
         final long durationNs = System.nanoTime() - startNs;
         syncCount++;
         syncNs += durationNs;
@@ -552,11 +580,98 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     }
 
     /**
+     * {@inheritDoc}
+     * <p>
+     * On the helper thread once {@link #syncOnHelperThread} has started it: the segments written since the last
+     * sync (and the directory, when files were created) are handed to it, and the call returns at once. Otherwise
+     * as {@link #sync()}.
+     */
+    public boolean requestSync()
+    {
+        checkOpen();
+        if (null == syncer)
+        {
+            sync();
+            return true;
+        }
+        pollSyncer();
+        if (syncer.inFlight())
+        {
+            return false;
+        }
+        if (!directoryDirty && Integer.MAX_VALUE == firstDirtySegment)
+        {
+            durableIndex = lastIndex; // nothing written since the last sync
+            return true;
+        }
+        syncer.clear();
+        if (directoryDirty)
+        {
+            syncer.syncDirectory();
+            directoryDirty = false;
+        }
+        for (int i = firstDirtySegment; i < segmentCount; i++)
+        {
+            final Segment segment = segments[i];
+            if (segment.dirtyTo > segment.dirtyFrom)
+            {
+                syncer.addFile(segment.file, segment.channel);
+                segment.clean();
+            }
+        }
+        firstDirtySegment = Integer.MAX_VALUE;
+        syncer.submit(lastIndex, injectedSyncFailure);
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when a sync on the helper thread failed: the node must stop.
+     */
+    public long durableIndex()
+    {
+        if (null != syncer && !closed)
+        {
+            pollSyncer();
+        }
+        return durableIndex;
+    }
+
+    /**
+     * Take in the outcome of the helper's last sync, once.
+     */
+    private void pollSyncer()
+    {
+        final long completed = syncer.completed();
+        if (completed != syncsSeen)
+        {
+            syncsSeen = completed;
+            final Throwable syncFailure = syncer.failure();
+            if (null != syncFailure)
+            {
+                throw failed(syncFailure instanceof RuntimeException ? (RuntimeException)syncFailure :
+                    new IllegalStateException(syncFailure));
+            }
+            durableIndex = Math.max(durableIndex, syncer.durableIndex());
+        }
+    }
+
+    private void awaitSyncer()
+    {
+        if (null != syncer)
+        {
+            syncer.awaitIdle();
+            pollSyncer();
+        }
+    }
+
+    /**
      * @return how many times {@link #sync()} made appends durable.
      */
     public long syncCount()
     {
-        return syncCount;
+        return syncCount + (null == syncer ? 0 : syncer.syncCount());
     }
 
     /**
@@ -564,7 +679,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
      */
     public long syncNs()
     {
-        return syncNs;
+        return syncNs + (null == syncer ? 0 : syncer.syncNs());
     }
 
     /**
@@ -572,7 +687,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
      */
     public long maxSyncNs()
     {
-        return maxSyncNs;
+        return Math.max(maxSyncNs, null == syncer ? 0 : syncer.maxSyncNs());
     }
 
     /**
@@ -620,6 +735,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         if (!closed)
         {
             closed = true;
+            CloseHelper.quietClose(syncer); // its sync in flight ends before the files are unmapped and closed
             unmapAll();
         }
     }

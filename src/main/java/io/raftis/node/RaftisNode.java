@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One raftis member: the agent whose duty cycle does all of a node's work on one thread. Each pass reads the clock
  * once and sums the work of its pollers: client sockets, Aeron (driver, client conductor, subscription), Raft timers,
- * the Raft flush (one batch appended, synced, sent; commit; apply), waiting clients, and the replies.
+ * the Raft flush (one batch appended and sent, a sync started; commit; apply), waiting clients, and the replies. The
+ * log syncs on a helper thread of its own, which wakes the selector when a sync ends.
  * <p>
  * The client sockets and Aeron's UDP sockets share one selector, so that with the default idle strategy
  * ({@link SelectorIdleStrategy}) a member with no work blocks there until a socket is readable or its next timer is
@@ -86,7 +87,8 @@ public final class RaftisNode implements Agent
             final ClusterSecret secret = ctx.clusterSecret();
             state = NodeStateFile.open(dataDir, secret.clusterId(), ctx.memberId(), ctx.canonicalMembers());
             segmentedLog = new SegmentedLog(
-                new File(dataDir, "raft-log"), ctx.segmentLength(), Configuration.FsyncPolicy.ALWAYS == ctx.fsync());
+                new File(dataDir, "raft-log"), ctx.segmentLength(), Configuration.FsyncPolicy.ALWAYS == ctx.fsync())
+                .syncOnHelperThread("raftis-log-sync-" + ctx.memberId(), sharedSelector::wakeup);
             if (segmentedLog.truncatedTailBytes() > 0)
             {
                 System.out.println(ServerCommands.timestamp() + " member " + ctx.memberId() + " cut a torn log tail of " +

@@ -35,9 +35,27 @@ public interface RaftLog
     void truncateAfter(long index);
 
     /**
-     * Make every appended entry durable.
+     * Make every appended entry durable, before returning.
      */
     void sync();
+
+    /**
+     * Start making every appended entry durable without waiting for it, unless a sync is still in flight; a log with
+     * no helper thread syncs here and now. {@link #durableIndex()} tells how far syncs have got.
+     *
+     * @return true when a sync was started (or done), false when one is still in flight: ask again after it ends.
+     */
+    default boolean requestSync()
+    {
+        sync();
+        return true;
+    }
+
+    /**
+     * @return the last index durable with every entry before it: what a crash cannot take away. A truncation lowers
+     * it to the truncation point at once.
+     */
+    long durableIndex();
 
     /**
      * Describe a contiguous run of frames starting at fromIndex, of at most maxBytes unless the first frame alone

@@ -107,6 +107,8 @@ public final class RaftNode
     private Fault fault = Fault.NONE;
 
     private boolean responsePending;
+    private boolean responseSent;
+    private long responseSentMatch;
     private int responseTo;
     private long responseMatchIndex;
     private long responseSequence;
@@ -811,7 +813,9 @@ public final class RaftNode
             responseTo = leaderId;
             responseMatchIndex = matched;
             responseSequence = sequence;
+            responseSentMatch = -1;
         }
+        responseSent = false; // every message is answered
     }
 
     public void onAppendEntriesResponse(
@@ -926,26 +930,38 @@ public final class RaftNode
     public int flush()
     {
         int work = 0;
-        if (logDirty)
+        if (logDirty && log.requestSync())
         {
-            log.sync();
+            // one sync covers all that was appended since the last one started; with a helper thread it runs beside
+            // the duty cycle, which carries on and takes up its end through durableIndex (thesis §10.2.1)
             logDirty = false;
-            syncedIndex = log.lastIndex();
+            work++;
+        }
+        final long durable = log.durableIndex();
+        if (durable != syncedIndex)
+        {
+            syncedIndex = durable;
             work++;
         }
         if (Role.LEADER == role)
         {
-            work += advanceCommitIndex();
+            work += advanceCommitIndex(); // the leader counts itself for what it has synced
         }
         else if (responsePending)
         {
-            // an entry counts as appended only once it is synced
+            // an entry counts as appended only once it is synced: the message is acknowledged at once with what is
+            // durable (the leader's rounds need its sequence), and again as later syncs make more of it durable
             final long match = Math.min(responseMatchIndex, syncedIndex);
-            if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, 0, responseSequence))
+            if (!responseSent || match > responseSentMatch)
             {
-                responsePending = false;
+                if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, 0, responseSequence))
+                {
+                    responseSent = true;
+                    responseSentMatch = match;
+                    responsePending = match < responseMatchIndex;
+                }
+                work++;
             }
-            work++;
         }
         work += apply();
         return work;

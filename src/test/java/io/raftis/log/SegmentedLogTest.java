@@ -19,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -1002,6 +1005,94 @@ class SegmentedLogTest
             assertThrows(IllegalStateException.class, () -> log.truncateAfter(5));
             assertThrows(IllegalStateException.class, log::sync);
         }
+    }
+
+    /**
+     * With the helper thread a sync request returns at once; the durable index moves when the sync ends, and the
+     * callback (the duty cycle's wake-up) says so. A truncation lowers the durable index at once: what replaces the
+     * cut entries is durable only after a later sync.
+     */
+    @Test
+    void shouldSyncOnTheHelperThreadAndPublishTheDurableIndex() throws IOException, InterruptedException
+    {
+        final AtomicInteger wakeUps = new AtomicInteger();
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH)
+            .syncOnHelperThread("test-log-sync", wakeUps::incrementAndGet))
+        {
+            assertEquals(0, log.durableIndex());
+            appendEntries(log, 1, 10);
+            assertEquals(0, log.durableIndex(), "appended, not synced");
+            assertTrue(log.requestSync());
+            awaitDurable(log, 10);
+            assertTrue(wakeUps.get() >= 1, "the helper woke the duty cycle");
+            assertEquals(1, log.syncCount());
+
+            appendEntries(log, 11, 20);
+            assertTrue(log.requestSync());
+            awaitDurable(log, 20);
+            log.truncateAfter(15);
+            assertEquals(15, log.durableIndex(), "the cut entries are durable no more");
+            appendEntries(log, 16, 18);
+            assertEquals(15, log.durableIndex(), "what replaces them is not durable yet");
+            assertTrue(log.requestSync());
+            awaitDurable(log, 18);
+            assertTrue(log.requestSync(), "nothing to sync: done at once");
+            assertEquals(18, log.durableIndex());
+        }
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH))
+        {
+            assertEquals(18, log.lastIndex());
+            assertEntries(log, 1, 18);
+        }
+    }
+
+    /**
+     * A sync that fails on the helper thread fails the log on the duty cycle's next look at the durable index, as
+     * one that fails in place does: the node stops, and nothing is synced again.
+     */
+    @Test
+    void shouldFailTheLogWhenTheHelperThreadsSyncFails() throws IOException, InterruptedException
+    {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_LENGTH).syncOnHelperThread("test-log-sync", () -> {}))
+        {
+            appendEntries(log, 1, 10);
+            assertTrue(log.requestSync());
+            awaitDurable(log, 10);
+            appendEntries(log, 11, 12);
+            log.failSyncsWith(new IOException("Input/output error"));
+            assertTrue(log.requestSync());
+            RuntimeException failed = null;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (null == failed && System.nanoTime() < deadlineNs)
+            {
+                try
+                {
+                    assertEquals(10, log.durableIndex(), "nothing after the failure counts as durable");
+                    Thread.sleep(1);
+                }
+                catch (final UncheckedIOException ex)
+                {
+                    failed = ex;
+                }
+            }
+            assertNotNull(failed, "the failed sync was reported");
+            assertTrue(failed.getMessage().contains("Input/output error"), failed.getMessage());
+            log.failSyncsWith(null);
+            assertThrows(IllegalStateException.class, log::requestSync);
+            assertThrows(IllegalStateException.class, () -> appendEntries(log, 13, 13));
+            assertThrows(IllegalStateException.class, () -> log.truncateAfter(5));
+        }
+    }
+
+    private static void awaitDurable(final SegmentedLog log, final long index) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (log.durableIndex() < index)
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "durable index " + log.durableIndex() + ", not " + index);
+            Thread.sleep(1);
+        }
+        assertEquals(index, log.durableIndex());
     }
 
     /**

@@ -8,6 +8,9 @@ import org.agrona.collections.LongArrayList;
 /**
  * A Raft log in memory for the simulated cluster. It remembers what was synced, so that a simulated crash can
  * keep only the synced prefix, as a real disk would.
+ * <p>
+ * Its syncs may be asynchronous, as a log that syncs on a helper thread: then {@link #requestSync()} only records
+ * how far the sync goes, and it completes when the test says ({@link #completeSync()}), or before a truncation.
  */
 public final class MemoryLog implements RaftLog
 {
@@ -18,6 +21,8 @@ public final class MemoryLog implements RaftLog
     private int end;
     private long syncedIndex;
     private int syncs;
+    private boolean asyncSync;
+    private long syncInFlightTo = -1;
     /** A full disk: every append is refused, and the log stays as it is. */
     public boolean refuseAppends;
 
@@ -127,6 +132,7 @@ public final class MemoryLog implements RaftLog
     {
         if (index < lastIndex())
         {
+            completeSync(); // as the real log waits for its sync in flight before it truncates
             end = offsets.getInt((int)index + 1);
             while (lastIndex() > index)
             {
@@ -140,8 +146,63 @@ public final class MemoryLog implements RaftLog
 
     public void sync()
     {
+        completeSync();
         syncedIndex = lastIndex();
         syncs++;
+    }
+
+    /**
+     * Sync asynchronously from now on: {@link #requestSync()} starts a sync that {@link #completeSync()} ends.
+     */
+    public MemoryLog asyncSync(final boolean asyncSync)
+    {
+        this.asyncSync = asyncSync;
+        return this;
+    }
+
+    public boolean requestSync()
+    {
+        if (!asyncSync)
+        {
+            sync();
+            return true;
+        }
+        if (syncInFlightTo >= 0)
+        {
+            return false;
+        }
+        syncInFlightTo = lastIndex();
+        syncs++;
+        return true;
+    }
+
+    /**
+     * End the asynchronous sync in flight, if there is one: what it covered becomes durable.
+     *
+     * @return true when one ended.
+     */
+    public boolean completeSync()
+    {
+        if (syncInFlightTo < 0)
+        {
+            return false;
+        }
+        syncedIndex = Math.max(syncedIndex, syncInFlightTo);
+        syncInFlightTo = -1;
+        return true;
+    }
+
+    /**
+     * @return true while an asynchronous sync is in flight.
+     */
+    public boolean syncInFlight()
+    {
+        return syncInFlightTo >= 0;
+    }
+
+    public long durableIndex()
+    {
+        return syncedIndex;
     }
 
     public boolean read(final long fromIndex, final int maxBytes, final FrameRun run)
@@ -173,6 +234,9 @@ public final class MemoryLog implements RaftLog
         return syncedIndex;
     }
 
+    /**
+     * @return the syncs done or started.
+     */
     public int syncs()
     {
         return syncs;

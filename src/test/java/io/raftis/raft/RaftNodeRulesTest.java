@@ -1460,6 +1460,16 @@ class RaftNodeRulesTest
             log.sync();
         }
 
+        public boolean requestSync()
+        {
+            return log.requestSync();
+        }
+
+        public long durableIndex()
+        {
+            return log.durableIndex();
+        }
+
         public boolean read(final long fromIndex, final int maxBytes, final FrameRun run)
         {
             if (fromIndex == missing || !log.read(fromIndex, maxBytes, run))

@@ -42,6 +42,8 @@ final class SimulatedCluster
     static final long ELECTION_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(150);
     static final long HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(25);
     static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The longest a sync on a helper thread takes: as long as the longest network delay. */
+    static final long MAX_SYNC_NS = TimeUnit.MILLISECONDS.toNanos(5);
     static final long CLIENT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     static final int TRACE_LINES = 400;
     private static final String SET_PREFIX = "*3\r\n$3\r\nSET\r\n$";
@@ -117,7 +119,8 @@ final class SimulatedCluster
     /** Client writes a leader may hold appended and not yet applied; taken up when the members (re)start. */
     int maxPendingWrites = Configuration.MAX_PENDING_WRITES_DEFAULT;
     private long writesThatWaitedForRoomBeforeRestarts;
-    int[] rejectedAppends;
+    /** Appends each member rejected naming a conflicting term: each a step back over a diverged log. */
+    int[] conflictRejections;
     long messagesDelivered;
     long moved;
     long clusterDown;
@@ -139,7 +142,7 @@ final class SimulatedCluster
         this.members = new Member[size + 1];
         this.isolated = new boolean[size + 1];
         this.blocked = new boolean[size + 1][size + 1];
-        this.rejectedAppends = new int[size + 1];
+        this.conflictRejections = new int[size + 1];
         for (int id = 1; id <= size; id++)
         {
             members[id] = new Member(id, new MemoryLog(), new MemoryState());
@@ -239,6 +242,9 @@ final class SimulatedCluster
         /** Raft messages that arrived and wait for this member's next pass. */
         final ArrayDeque<Message> arrived = new ArrayDeque<>();
         long checkedIndex;
+        /** Whether this member syncs on a helper thread, whose syncs end up to {@link #MAX_SYNC_NS} later. */
+        final boolean asyncSync;
+        long syncEndsAtNs = -1;
 
         Member(final int id, final MemoryLog log, final PersistentState state)
         {
@@ -246,6 +252,7 @@ final class SimulatedCluster
             this.log = log;
             this.state = state;
             this.clockNs = TimeUnit.SECONDS.toNanos(1 + random.nextInt(1_000_000));
+            this.asyncSync = random.nextBoolean();
             start();
         }
 
@@ -285,6 +292,22 @@ final class SimulatedCluster
         void pass()
         {
             log.refuseAppends = diskFull;
+            log.asyncSync(asyncSync);
+            if (!log.syncInFlight())
+            {
+                syncEndsAtNs = -1;
+            }
+            else if (syncEndsAtNs < 0)
+            {
+                // a sync on the helper thread takes from nothing to several network delays: commits and crashes
+                // happen while one is in flight
+                syncEndsAtNs = clockNs + (long)(random.nextDouble() * MAX_SYNC_NS);
+            }
+            else if (clockNs - syncEndsAtNs >= 0)
+            {
+                log.completeSync();
+                syncEndsAtNs = -1;
+            }
             raft.time(clockNs);
             node.pollClients();
             while (!arrived.isEmpty())
@@ -431,9 +454,9 @@ final class SimulatedCluster
             final long conflictTerm,
             final long sequence)
         {
-            if (!success)
+            if (!success && conflictTerm > 0)
             {
-                rejectedAppends[id]++;
+                conflictRejections[id]++;
             }
             return send(new Message(id, to, 'a', term, lastLogIndex, conflictTerm, 0, sequence, success, null, 0));
         }

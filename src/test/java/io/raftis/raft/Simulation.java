@@ -316,7 +316,11 @@ final class Simulation
             final SimulatedCluster.Member member = cluster.members[id];
             if (member.raft.lastApplied() != last)
             {
-                cluster.fail("convergence: member " + id + " applied " + member.raft.lastApplied() + " of " + last);
+                cluster.fail("convergence: member " + id + " applied " + member.raft.lastApplied() + " of " + last +
+                    " (it holds " + member.raft.lastIndex() + ", " + member.log.durableIndex() + " durable" +
+                    (member.log.syncInFlight() ? ", a sync in flight" : "") + ", commit " +
+                    member.raft.commitIndex() + ", " + member.raft.role() + "; the leader has matched " +
+                    reference.raft.matchIndexOf(id) + ")");
             }
             for (long i = 1; i <= last; i++)
             {
