@@ -100,6 +100,8 @@ public final class RaftNode
     private long nextStartEntryAttemptNs;
     private long outOfRangeMessages;
     private boolean roundRequested;
+    private boolean readRoundWanted;
+    private long lastRoundSequence;
     private int transferTarget = NO_MEMBER;
     private long transferDeadlineNs;
     private boolean timeoutNowSent;
@@ -390,7 +392,10 @@ public final class RaftNode
         {
             return -1;
         }
-        roundRequested = true;
+        // the next round confirms it: sent at once when no round is in flight, else as soon as the one in flight is
+        // confirmed, so that reads arriving meanwhile share one round instead of sending one each (§6.4: any round
+        // sent after the read arrived will do)
+        readRoundWanted = true;
         return sequence + 1;
     }
 
@@ -421,13 +426,21 @@ public final class RaftNode
         {
             return true;
         }
+        return quorumAckedSequence() >= readSequence;
+    }
+
+    /**
+     * @return the latest sequence a majority, counting this leader, has answered.
+     */
+    private long quorumAckedSequence()
+    {
         final int peers = peerIds.length;
         for (int i = 0; i < peers; i++)
         {
             scratch[i] = ackedSequence[i];
         }
         scratch[peers] = Long.MAX_VALUE;
-        return quorumValue(scratch, peers + 1, quorum) >= readSequence;
+        return quorumValue(scratch, peers + 1, quorum);
     }
 
     /**
@@ -919,6 +932,10 @@ public final class RaftNode
                 onAppendRefused(refused);
             }
         }
+        if (readRoundWanted && quorumAckedSequence() >= lastRoundSequence)
+        {
+            roundRequested = true; // the last round is confirmed: the reads that came since get theirs
+        }
         return sendAppendEntries();
     }
 
@@ -974,13 +991,15 @@ public final class RaftNode
     private int sendAppendEntries()
     {
         final boolean round = roundRequested;
+        // every message of this pass carries one sequence, later than any read registered before it
+        final long seq = sequence + 1;
         if (round)
         {
             roundRequested = false;
+            readRoundWanted = false;
+            lastRoundSequence = seq;
             heartbeatDeadlineNs = nowNs + heartbeatIntervalNs;
         }
-        // every message of this pass carries one sequence, later than any read registered before it
-        final long seq = sequence + 1;
         int work = 0;
         final long lastIndex = log.lastIndex();
         for (int slot = 0; slot < peerIds.length; slot++)
@@ -1253,6 +1272,8 @@ public final class RaftNode
         }
         responsePending = false;
         sequence = 0;
+        lastRoundSequence = 0;
+        readRoundWanted = false;
         transferTarget = NO_MEMBER;
         leaseRevoked = false;
         // no read may be served before an entry of this term commits: none can until one is appended

@@ -570,9 +570,14 @@ class RaftNodeRulesTest
         final long read = raft.requestReadBarrier();
         assertEquals(2, read, "after the election's round 1");
         assertFalse(raft.isReadConfirmed(read));
+        sent.clear();
         raft.replicate();
+        assertEquals(List.of(), sent, "round 1 is unanswered: the read's round waits, for reads to share it");
         raft.onAppendEntriesResponse(3, term, true, 1, 0, read - 1);
         assertFalse(raft.isReadConfirmed(read), "an answer to an earlier round");
+        raft.replicate();
+        assertEquals(List.of("append to 2 after 1/1 with 0 commit 0 seq 2", "append to 3 after 1/1 with 0 commit 0 seq 2"),
+            sent, "round 1 answered by a majority: round 2 goes");
         raft.onAppendEntriesResponse(2, term, true, 1, 0, read);
         assertTrue(raft.isReadConfirmed(read), "member 2 and the leader");
 
