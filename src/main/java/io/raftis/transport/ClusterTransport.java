@@ -227,7 +227,14 @@ public final class ClusterTransport implements AutoCloseable
         work += clientInvoker.invoke();
         if (null != assembler)
         {
-            work += subscription.poll(assembler, FRAGMENT_LIMIT);
+            final int fragments = subscription.poll(assembler, FRAGMENT_LIMIT);
+            if (fragments > 0)
+            {
+                // the driver takes up the subscriber's new position (and owes status messages) now, rather than on
+                // an extra pass of its own: a wake-up is then one working pass, not three
+                driverInvoker.invoke();
+                work += fragments;
+            }
         }
         return work;
     }
