@@ -1,5 +1,7 @@
 package io.raftis.log;
 
+import org.HdrHistogram.SingleWriterRecorder;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,9 +43,16 @@ final class LogSyncer implements Runnable, AutoCloseable
     private volatile long syncNs;
     private volatile long maxSyncNs;
     private volatile long lastSyncNs;
+    private final SingleWriterRecorder latency;
 
-    LogSyncer(final String name, final File directory, final long durableIndex, final Runnable onSynced)
+    LogSyncer(
+        final String name,
+        final File directory,
+        final long durableIndex,
+        final Runnable onSynced,
+        final SingleWriterRecorder latency)
     {
+        this.latency = latency;
         this.directory = directory;
         this.durableIndex = durableIndex;
         this.onSynced = onSynced;
@@ -203,6 +212,7 @@ final class LogSyncer implements Runnable, AutoCloseable
                 return; // fail-stop: the duty cycle ends the process; nothing is synced after a failure
             }
             final long durationNs = System.nanoTime() - startNs;
+            latency.recordValue(Math.min(durationNs, SegmentedLog.MAX_RECORDED_SYNC_NS));
             syncNs = syncNs + durationNs;
             maxSyncNs = Math.max(maxSyncNs, durationNs);
             lastSyncNs = durationNs;

@@ -8,6 +8,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 import java.io.File;
 import java.io.IOException;
@@ -84,6 +86,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     static final long NO_TRUNCATION = -1;
 
     private static final int INITIAL_OFFSETS_CAPACITY = 256;
+    /** Longest sync time recorded as itself in the latency histogram: longer ones count as this. */
+    static final long MAX_RECORDED_SYNC_NS = 60_000_000_000L;
 
     private final File directory;
     private final int segmentLength;
@@ -114,6 +118,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private LogSyncer syncer;
     private long durableIndex;
     private long syncsSeen;
+    private long syncedEntries;
+    private final SingleWriterRecorder syncLatency = new SingleWriterRecorder(MAX_RECORDED_SYNC_NS, 2);
+    private final Histogram syncLatencyTotal = new Histogram(MAX_RECORDED_SYNC_NS, 2);
+    private Histogram syncLatencyInterval;
 
     /**
      * Open (creating if needed) a log of {@link #DEFAULT_SEGMENT_LENGTH} segments that syncs to disk.
@@ -203,7 +211,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         checkOpen();
         if (fsync && null == syncer)
         {
-            syncer = new LogSyncer(threadName, directory, durableIndex, onSynced);
+            syncer = new LogSyncer(threadName, directory, durableIndex, onSynced, syncLatency);
         }
         return this;
     }
@@ -572,8 +580,10 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
             throw failed(ex);
         }
         firstDirtySegment = Integer.MAX_VALUE;
+        syncedEntries += Math.max(0, lastIndex - durableIndex);
         durableIndex = lastIndex;
         final long durationNs = System.nanoTime() - startNs;
+        syncLatency.recordValue(Math.min(durationNs, MAX_RECORDED_SYNC_NS));
         syncCount++;
         syncNs += durationNs;
         maxSyncNs = Math.max(maxSyncNs, durationNs);
@@ -653,7 +663,9 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
                 throw failed(syncFailure instanceof RuntimeException ? (RuntimeException)syncFailure :
                     new IllegalStateException(syncFailure));
             }
-            durableIndex = Math.max(durableIndex, syncer.durableIndex());
+            final long synced = syncer.durableIndex();
+            syncedEntries += Math.max(0, synced - durableIndex);
+            durableIndex = Math.max(durableIndex, synced);
         }
     }
 
@@ -667,7 +679,26 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     }
 
     /**
-     * @return how many times {@link #sync()} made appends durable.
+     * @return the entries syncs made durable: over {@link #syncCount()}, how many entries one sync covers.
+     */
+    public long syncedEntries()
+    {
+        return syncedEntries;
+    }
+
+    /**
+     * @return every sync's duration so far, in nanoseconds, on this thread or the helper's. Not thread safe: the
+     * duty cycle's thread reads it.
+     */
+    public Histogram syncLatency()
+    {
+        syncLatencyInterval = syncLatency.getIntervalHistogram(syncLatencyInterval);
+        syncLatencyTotal.add(syncLatencyInterval);
+        return syncLatencyTotal;
+    }
+
+    /**
+     * @return how many syncs made appends durable, here or on the helper thread.
      */
     public long syncCount()
     {

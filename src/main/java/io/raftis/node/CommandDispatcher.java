@@ -70,6 +70,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final int maxPendingWrites;
     private final long maxMemory;
     private final PendingWrites pending = new PendingWrites();
+    final LatencyStats latency = new LatencyStats();
+    private long commandStartNs;
+    private Command dispatchedCommand;
+    private boolean proposed;
     private RaftNode raft;
     private ClientConnections connections;
     private int maxPayloadLength;
@@ -317,9 +321,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 consume(session, consumed);
                 continue;
             }
+            // a command that waited is timed from its first try
+            commandStartNs = 0 != session.waitingSinceNs ? session.waitingSinceNs : System.nanoTime();
+            dispatchedCommand = null;
+            proposed = false;
             if (!dispatch(session, consumed))
             {
+                session.waitingSinceNs = commandStartNs;
                 break;
+            }
+            session.waitingSinceNs = 0;
+            if (!proposed && null != dispatchedCommand)
+            {
+                latency.record(dispatchedCommand, System.nanoTime() - commandStartNs);
             }
             commandsProcessed++;
             passArguments += parser.argCount();
@@ -347,6 +361,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
         final Command command = null != data ? data : server;
+        dispatchedCommand = command;
         if (!command.checkArity(parser.argCount()))
         {
             if (session.pendingWrites > 0)
@@ -578,7 +593,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             reply(session, length).raw(TRANSFERRING);
             return true;
         }
-        pending.add(index, raft.term(), session, payloadLength);
+        pending.add(index, raft.term(), session, payloadLength, dispatchedCommand, commandStartNs);
+        proposed = true;
         session.pendingWrites++;
         writesProposed++;
         consume(session, length);
@@ -765,6 +781,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             final Session session = pending.headSession();
             final boolean ours = pending.headTerm() == term;
+            if (ours && null != pending.headCommand())
+            {
+                latency.record(pending.headCommand(), System.nanoTime() - pending.headStartNs());
+            }
             pending.removeHead();
             session.pendingWrites--;
             if (session.isOpen())
@@ -887,6 +907,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         private long[] terms = new long[1024];
         private int[] lengths = new int[1024];
         private Session[] sessions = new Session[1024];
+        private Command[] commands = new Command[1024];
+        private long[] startNs = new long[1024];
         private int head;
         private int size;
         private long bytes;
@@ -904,7 +926,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return size;
         }
 
-        void add(final long index, final long term, final Session session, final int length)
+        void add(
+            final long index, final long term, final Session session, final int length, final Command command,
+            final long startNs)
         {
             if (size == indices.length)
             {
@@ -915,6 +939,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             terms[slot] = term;
             lengths[slot] = length;
             sessions[slot] = session;
+            commands[slot] = command;
+            this.startNs[slot] = startNs;
             bytes += length;
             size++;
         }
@@ -934,10 +960,21 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return sessions[head];
         }
 
+        Command headCommand()
+        {
+            return commands[head];
+        }
+
+        long headStartNs()
+        {
+            return startNs[head];
+        }
+
         void removeHead()
         {
             bytes -= lengths[head];
             sessions[head] = null;
+            commands[head] = null;
             head = (head + 1) & (indices.length - 1);
             size--;
         }
@@ -949,6 +986,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final long[] newTerms = new long[capacity * 2];
             final int[] newLengths = new int[capacity * 2];
             final Session[] newSessions = new Session[capacity * 2];
+            final Command[] newCommands = new Command[capacity * 2];
+            final long[] newStartNs = new long[capacity * 2];
             for (int i = 0; i < size; i++)
             {
                 final int slot = (head + i) & (capacity - 1);
@@ -956,11 +995,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 newTerms[i] = terms[slot];
                 newLengths[i] = lengths[slot];
                 newSessions[i] = sessions[slot];
+                newCommands[i] = commands[slot];
+                newStartNs[i] = startNs[slot];
             }
             indices = newIndices;
             terms = newTerms;
             lengths = newLengths;
             sessions = newSessions;
+            commands = newCommands;
+            startNs = newStartNs;
             head = 0;
         }
     }

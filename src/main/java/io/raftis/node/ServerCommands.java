@@ -708,7 +708,7 @@ final class ServerCommands
     {
         final StringBuilder sb = new StringBuilder(2048);
         boolean all = args.argCount() == 1;
-        final boolean[] wanted = new boolean[7];
+        final boolean[] wanted = new boolean[8];
         for (int i = 1; i < args.argCount(); i++)
         {
             final String section = args.argString(i).toLowerCase(Locale.ROOT);
@@ -722,6 +722,7 @@ final class ServerCommands
                 case "keyspace" -> wanted[4] = true;
                 case "raft" -> wanted[5] = true;
                 case "memory" -> wanted[6] = true;
+                case "latencystats" -> wanted[7] = true;
                 default ->
                 {
                 }
@@ -831,6 +832,10 @@ final class ServerCommands
             line(sb, "raft_log_syncs", "" + log.syncCount());
             line(sb, "raft_log_sync_avg_us", "" + (log.syncCount() == 0 ? 0 : log.syncNs() / log.syncCount() / 1000));
             line(sb, "raft_log_sync_max_us", "" + log.maxSyncNs() / 1000);
+            final org.HdrHistogram.Histogram syncs = log.syncLatency();
+            line(sb, "raft_log_sync_percentiles_usec", "p50=" + syncs.getValueAtPercentile(50) / 1000 +
+                ",p99=" + syncs.getValueAtPercentile(99) / 1000 + ",p99.9=" + syncs.getValueAtPercentile(99.9) / 1000);
+            line(sb, "raft_log_synced_entries", "" + log.syncedEntries());
             line(sb, "raft_messages_sent", "" + transportCounters.messagesSent);
             line(sb, "raft_messages_received", "" + transportCounters.messagesReceived);
             line(sb, "raft_back_pressured", "" + transportCounters.backPressured);
@@ -843,6 +848,14 @@ final class ServerCommands
             line(sb, "raft_log_appends_refused", "" + raft.appendsRefused());
             line(sb, "raft_log_last_refusal", null == raft.lastAppendRefusal() ? "" :
                 raft.lastAppendRefusal().replace('\r', ' ').replace('\n', ' '));
+        }
+        if (all || wanted[7])
+        {
+            section(sb, "Latencystats");
+            for (final String latency : dispatcher.latency.lines())
+            {
+                sb.append(latency).append("\r\n");
+            }
         }
         out.bulkString(sb.toString());
     }

@@ -31,6 +31,8 @@ final class Session
     boolean resumeQueued;
     /** Stopped because this pass processed as many arguments as a pass may; goes on next pass. */
     boolean deferred;
+    /** When the member first tried the command it now waits to take up, for its latency; 0 when none waits. */
+    long waitingSinceNs;
     /** The user this connection authenticated as, or null: then it acts as the default user, if that needs none. */
     String user;
 

@@ -1026,6 +1026,8 @@ class SegmentedLogTest
             awaitDurable(log, 10);
             assertTrue(wakeUps.get() >= 1, "the helper woke the duty cycle");
             assertEquals(1, log.syncCount());
+            assertEquals(10, log.syncedEntries());
+            assertEquals(1, log.syncLatency().getTotalCount(), "the helper's sync in the histogram");
 
             appendEntries(log, 11, 20);
             assertTrue(log.requestSync());
@@ -1112,6 +1114,12 @@ class SegmentedLogTest
                 log.sync();
             }
             assertEquals(3, log.syncCount());
+            assertEquals(3, log.syncedEntries(), "one entry per sync");
+            assertEquals(3, log.syncLatency().getTotalCount(), "each sync's time in the histogram");
+            appendEntries(log, 4, 10);
+            log.sync();
+            assertEquals(10, log.syncedEntries());
+            assertEquals(4, log.syncLatency().getTotalCount(), "read again, nothing is counted twice");
             assertTrue(log.maxSyncNs() > 0, "an fdatasync takes some time: " + log.maxSyncNs());
             assertTrue(log.syncNs() >= log.maxSyncNs(), log.syncNs() + " < " + log.maxSyncNs());
         }

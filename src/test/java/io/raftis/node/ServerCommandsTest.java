@@ -100,6 +100,47 @@ class ServerCommandsTest
         });
     }
 
+    /**
+     * INFO latencystats in Redis 7's shape, one line per command called, in microseconds: a write's latency holds
+     * its replication, so it is no shorter than the PING's.
+     */
+    @Test
+    void shouldReportEachCommandsLatencyPercentilesInInfoLatencystats()
+    {
+        cluster.onOneLeader(leader ->
+        {
+            try (Jedis jedis = cluster.client(leader))
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    assertEquals("OK", jedis.set("latency:" + i, "v"));
+                    assertEquals("v", jedis.get("latency:" + i));
+                }
+                final String info = jedis.info("latencystats");
+                assertTrue(info.startsWith("# Latencystats\r\n"), info);
+                final java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                    "latency_percentiles_usec_([a-z]+):p50=(\\d+\\.\\d{3}),p99=(\\d+\\.\\d{3}),p99\\.9=(\\d+\\.\\d{3})");
+                final Map<String, double[]> byCommand = new java.util.TreeMap<>();
+                for (final String text : info.split("\r\n"))
+                {
+                    if (text.startsWith("latency_"))
+                    {
+                        final java.util.regex.Matcher matcher = line.matcher(text);
+                        assertTrue(matcher.matches(), text);
+                        byCommand.put(matcher.group(1), new double[]{ Double.parseDouble(matcher.group(2)),
+                            Double.parseDouble(matcher.group(3)), Double.parseDouble(matcher.group(4)) });
+                    }
+                }
+                assertTrue(byCommand.keySet().containsAll(List.of("get", "set")), info);
+                for (final double[] percentiles : byCommand.values())
+                {
+                    assertTrue(percentiles[0] > 0 && percentiles[0] <= percentiles[1] &&
+                        percentiles[1] <= percentiles[2], info);
+                }
+            }
+        });
+    }
+
     @Test
     void shouldNameIdentifyAndListClientsWithClientSubcommands()
     {
