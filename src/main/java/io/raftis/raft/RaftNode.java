@@ -966,10 +966,11 @@ public final class RaftNode
         }
         else if (responsePending)
         {
-            // an entry counts as appended only once it is synced: the message is acknowledged at once with what is
-            // durable (the leader's rounds need its sequence), and again as later syncs make more of it durable
+            // an entry counts as appended only once it is synced: a message is answered once all it matched is
+            // durable (at once for a heartbeat), or sooner with what is, whenever a sync moves that on; a sync that
+            // covers several messages answers them all at once
             final long match = Math.min(responseMatchIndex, syncedIndex);
-            if (!responseSent || match > responseSentMatch)
+            if ((!responseSent && match == responseMatchIndex) || match > responseSentMatch)
             {
                 if (transport.sendAppendEntriesResponse(responseTo, term(), true, match, 0, responseSequence))
                 {
