@@ -317,6 +317,10 @@ public final class ClientConnection
                 writePosition += bytesRead;
                 total += bytesRead;
                 interacted = true;
+                if (bytesRead < maxBytes)
+                {
+                    break; // the socket had less than there was room for: it is empty, no need to ask again
+                }
             }
         }
         catch (final IOException ex)
