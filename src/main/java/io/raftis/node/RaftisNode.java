@@ -166,6 +166,7 @@ public final class RaftisNode implements Agent
         work += raft.replicate();
         work += transport.send(); // the batch goes on the wire while this member syncs its own log
         work += raft.flush();
+        work += transport.send(); // what the flush offered (a follower's answers) leaves in this pass too
         work += dispatcher.afterFlush();
         work += poller.flushDirty();
         work += poller.closeIdle(nowNs, idleTimeoutNs);
