@@ -110,7 +110,8 @@ public final class RaftNode
 
     private boolean responsePending;
     private boolean responseSent;
-    private long responseSentMatch;
+    /** What this follower last acknowledged to its leader of this term, -1 when nothing yet. */
+    private long responseSentMatch = -1;
     private int responseTo;
     private long responseMatchIndex;
     private long responseSequence;
@@ -826,7 +827,6 @@ public final class RaftNode
             responseTo = leaderId;
             responseMatchIndex = matched;
             responseSequence = sequence;
-            responseSentMatch = -1;
         }
         responseSent = false; // every message is answered
     }
@@ -1272,6 +1272,7 @@ public final class RaftNode
             clearInflight(slot);
         }
         responsePending = false;
+        responseSentMatch = -1;
         sequence = 0;
         lastRoundSequence = 0;
         readRoundWanted = false;
@@ -1318,11 +1319,13 @@ public final class RaftNode
         {
             state.update(term, NO_MEMBER);
             responsePending = false; // an answer owed to an older term's leader acknowledges nothing of this one's
+            responseSentMatch = -1;
         }
         if (this.leaderId != leaderId || Role.FOLLOWER != role)
         {
             this.leaderId = leaderId;
             responsePending = false;
+            responseSentMatch = -1;
             role(Role.FOLLOWER);
         }
         resetElectionDeadline();
