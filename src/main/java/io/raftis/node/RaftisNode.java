@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 public final class RaftisNode implements Agent
 {
     /**
-     * The longest an idle member blocks: the media driver's timers (a publication's heartbeat every 100 ms, a
-     * subscription's status message every 200 ms, loss and liveness checks) run on passes, and none is late by more.
+     * The longest an idle member blocks: the media driver's timers (a publication's heartbeat every 100 ms, an idle
+     * image's status message every second, loss and liveness checks) run on passes, and none is late by more.
      */
     static final long MAX_BLOCK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -144,7 +144,8 @@ public final class RaftisNode implements Agent
         }
         selector = sharedSelector;
         final IdleStrategy configured = ctx.idleStrategy();
-        idleStrategy = null != configured ? configured : new SelectorIdleStrategy(selector, this::nanosToNextTimer, stats);
+        idleStrategy = null != configured ? configured :
+            new SelectorIdleStrategy(selector, this::nanosToNextTimer, stats);
         nodeState = state;
         log = segmentedLog;
         transport = clusterTransport;

@@ -231,7 +231,7 @@ public final class ClusterTransport implements AutoCloseable
             if (fragments > 0)
             {
                 // the driver takes up the subscriber's new position (and owes status messages) now, rather than on
-                // an extra pass of its own: a wake-up is then one working pass, not three
+                // an extra pass of its own
                 driverInvoker.invoke();
                 work += fragments;
             }

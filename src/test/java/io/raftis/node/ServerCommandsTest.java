@@ -119,7 +119,8 @@ class ServerCommandsTest
                 final String info = jedis.info("latencystats");
                 assertTrue(info.startsWith("# Latencystats\r\n"), info);
                 final java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                    "latency_percentiles_usec_([a-z]+):p50=(\\d+\\.\\d{3}),p99=(\\d+\\.\\d{3}),p99\\.9=(\\d+\\.\\d{3})");
+                    "latency_percentiles_usec_([a-z]+):" +
+                    "p50=(\\d+\\.\\d{3}),p99=(\\d+\\.\\d{3}),p99\\.9=(\\d+\\.\\d{3})");
                 final Map<String, double[]> byCommand = new java.util.TreeMap<>();
                 for (final String text : info.split("\r\n"))
                 {
