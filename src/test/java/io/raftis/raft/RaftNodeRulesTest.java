@@ -985,6 +985,45 @@ class RaftNodeRulesTest
         assertEquals(2, leader.propose(bytes("SET k v"), 0, 7));
     }
 
+    /**
+     * With a log that syncs beside the duty cycle, a follower acknowledges only what is durable: the first word to a
+     * leader at once, then once per sync that moves its durable index, covering every message that sync took in, and
+     * never the same index twice.
+     */
+    @Test
+    void shouldAnswerAppendsAsSyncsMakeThemDurableOnceForAllTheMessagesASyncCovers()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1).asyncSync(true);
+        final RaftNode follower = node(2, THREE, log, state);
+        final ExpandableArrayBuffer two = frames(1, 1);
+
+        follower.onAppendEntries(1, 1, 1, 1, 1, 1, two, 0, length(two, 2), 2);
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 1 seq 1"), sent, "at once, with what is durable");
+        assertTrue(log.syncInFlight());
+        sent.clear();
+        follower.onAppendEntries(1, 1, 3, 1, 1, 2, two, 0, length(two, 2), 2);
+        follower.flush();
+        follower.flush();
+        assertEquals(List.of(), sent, "nothing more is durable while the sync is in flight: nothing to say");
+
+        assertTrue(log.completeSync());
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 3 seq 2"), sent, "what the sync made durable");
+        assertTrue(log.syncInFlight(), "the next sync covers what came while the last one ran");
+        sent.clear();
+        follower.flush();
+        assertEquals(List.of(), sent, "the same durable index is not acknowledged twice");
+        assertTrue(log.completeSync());
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 5 seq 2"), sent, "the rest, once durable");
+        sent.clear();
+        follower.flush();
+        assertEquals(List.of(), sent);
+    }
+
     @Test
     void shouldLeaveEntriesItCannotStoreUnacknowledgedAndTakeThemWhenResent()
     {
