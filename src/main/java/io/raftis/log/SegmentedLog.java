@@ -119,6 +119,7 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     private long durableIndex;
     private long syncsSeen;
     private long syncedEntries;
+    // written by one thread at a time: the helper, or this one once the helper is idle (sync() waits for it)
     private final SingleWriterRecorder syncLatency = new SingleWriterRecorder(MAX_RECORDED_SYNC_NS, 2);
     private final Histogram syncLatencyTotal = new Histogram(MAX_RECORDED_SYNC_NS, 2);
     private Histogram syncLatencyInterval;
@@ -637,7 +638,8 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalStateException when a sync on the helper thread failed: the node must stop.
+     * @throws UncheckedIOException when a sync on the helper thread failed (once; later calls on the log throw
+     *                              IllegalStateException): the node must stop.
      */
     public long durableIndex()
     {
