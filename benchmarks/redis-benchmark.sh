@@ -102,21 +102,21 @@ idle_cpu="$(awk -v t="$(( $(members_cpu_ticks) - before ))" -v hz="$ticks_per_se
 echo "idle: the five members used $idle_cpu CPU-seconds in ${idle_seconds}s"
 "$RAFTIS_HOME/scripts/stop-cluster.sh" > /dev/null
 
-start_redis "$redis_port" --appendonly yes --appendfsync always
-for test in ${tests//,/ }; do
-    warm_up "$redis_port" "$test"
-    durable[$test]="$(bench "$redis_port" "$test")"
-    echo "  redis-server appendfsync always $test: ${durable[$test]}"
-done
-stop_redis
-
-start_redis "$redis_port"
-for test in ${tests//,/ }; do
-    warm_up "$redis_port" "$test"
-    plain[$test]="$(bench "$redis_port" "$test")"
-    echo "  redis-server without persistence $test: ${plain[$test]}"
-done
-stop_redis
+# results-array label [redis-server args]: every test against a fresh redis-server started with those args
+measure_redis() {
+    local -n results="$1"
+    local label="$2" test
+    shift 2
+    start_redis "$redis_port" "$@"
+    for test in ${tests//,/ }; do
+        warm_up "$redis_port" "$test"
+        results[$test]="$(bench "$redis_port" "$test")"
+        echo "  redis-server $label $test: ${results[$test]}"
+    done
+    stop_redis
+}
+measure_redis durable "appendfsync always" --appendonly yes --appendfsync always
+measure_redis plain "without persistence"
 
 printf '\n%-6s | %-24s | %-24s | %-24s | %9s %9s | %s\n' test "raftis rps p50 p99" "durable rps p50 p99" \
     "plain rps p50 p99" "/durable" "/plain" "raftis CPU-us/request"

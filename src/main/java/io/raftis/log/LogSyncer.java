@@ -42,7 +42,6 @@ final class LogSyncer implements Runnable, AutoCloseable
     private volatile long syncCount;
     private volatile long syncNs;
     private volatile long maxSyncNs;
-    private volatile long lastSyncNs;
     private final SingleWriterRecorder latency;
 
     LogSyncer(
@@ -150,14 +149,6 @@ final class LogSyncer implements Runnable, AutoCloseable
     }
 
     /**
-     * @return how long the last sync took.
-     */
-    long lastSyncNs()
-    {
-        return lastSyncNs;
-    }
-
-    /**
      * Wait until no sync is in flight, e.g. before a truncation deletes or rewrites what one may be forcing.
      */
     void awaitIdle()
@@ -215,7 +206,6 @@ final class LogSyncer implements Runnable, AutoCloseable
             latency.recordValue(Math.min(durationNs, SegmentedLog.MAX_RECORDED_SYNC_NS));
             syncNs = syncNs + durationNs;
             maxSyncNs = Math.max(maxSyncNs, durationNs);
-            lastSyncNs = durationNs;
             syncCount = syncCount + 1;
             durableIndex = index;
             completed = request;
