@@ -635,6 +635,11 @@ public final class SegmentedLog implements RaftLog, AutoCloseable
         return true;
     }
 
+    public boolean syncInFlight()
+    {
+        return null != syncer && syncer.inFlight();
+    }
+
     /**
      * {@inheritDoc}
      *

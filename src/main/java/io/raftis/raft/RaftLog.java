@@ -58,6 +58,14 @@ public interface RaftLog
     long durableIndex();
 
     /**
+     * @return true while a sync started by {@link #requestSync()} has not ended: its end wakes the duty cycle.
+     */
+    default boolean syncInFlight()
+    {
+        return false;
+    }
+
+    /**
      * Describe a contiguous run of frames starting at fromIndex, of at most maxBytes unless the first frame alone
      * is larger (then just that frame).
      *

@@ -5,6 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Raft consensus core for one member: pure logic, single-threaded, no I/O, no clock reads.
@@ -41,6 +42,12 @@ public final class RaftNode
      */
     static final long MAX_CLOCK_RATE_ERROR_PPM = 50_000;
 
+    /**
+     * How long a follower the leader does not await may hold appends before it syncs them: its syncs gather several
+     * batches, and the members that commit the leader's batches share the disk with fewer syncs.
+     */
+    public static final long LAZY_SYNC_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final int memberId;
     private final int[] memberIds;
     private final int[] peerIds;
@@ -66,6 +73,9 @@ public final class RaftNode
     private final long[] lastResponseNs;
     private final boolean[] probing;
     private final boolean[] probeOutstanding;
+    /** Per follower, whether this leader counts on it to commit: it is told to sync and answer at once. */
+    private final boolean[] awaited;
+    private final boolean[] awaitedScratch;
     private final boolean[] voteGranted;
     private final long[] ackedSendNs;
     // per follower, the batches sent and not yet acknowledged: end index and the running byte total at their end
@@ -90,6 +100,10 @@ public final class RaftNode
     private long lastApplied;
     private long syncedIndex;
     private boolean logDirty;
+    /** When the log was first appended to since the last sync started. */
+    private long dirtySinceNs;
+    /** Whether this follower's leader awaits it: sync at once; otherwise within {@link #LAZY_SYNC_NS}. */
+    private boolean leaderAwaits = true;
     private long leaderStartIndex;
     private long sequence;
     private long unknownSenderMessages;
@@ -198,6 +212,8 @@ public final class RaftNode
         lastResponseNs = new long[peers];
         probing = new boolean[peers];
         probeOutstanding = new boolean[peers];
+        awaited = new boolean[peers];
+        awaitedScratch = new boolean[peers];
         voteGranted = new boolean[peers];
         ackedSendNs = new long[peers];
         inflightEndIndex = new long[peers * INFLIGHT_RING];
@@ -357,7 +373,7 @@ public final class RaftNode
             onAppendRefused(ex);
             return APPEND_REFUSED;
         }
-        logDirty = true;
+        markLogDirty();
         if (startEntryMissing)
         {
             startEntryMissing = false;
@@ -531,7 +547,9 @@ public final class RaftNode
     {
         if (Role.LEADER != role)
         {
-            return electionDeadlineNs;
+            // a follower not awaited syncs what it holds in time; a sync in flight wakes the member as it ends
+            return logDirty && !syncsAtOnce() && !log.syncInFlight() ?
+                Math.min(electionDeadlineNs, dirtySinceNs + LAZY_SYNC_NS) : electionDeadlineNs;
         }
         long deadlineNs = Math.min(heartbeatDeadlineNs, checkQuorumDeadlineNs);
         if (NO_MEMBER != transferTarget)
@@ -720,7 +738,8 @@ public final class RaftNode
         final DirectBuffer frames,
         final int offset,
         final int length,
-        final int entryCount)
+        final int entryCount,
+        final boolean awaited)
     {
         if (!fromPeer(leaderId) || !inRange(term >= 1 && term <= MAX_TERM && prevLogIndex >= 0 &&
             prevLogIndex <= MAX_INDEX && prevLogTerm >= 0 && prevLogTerm <= term &&
@@ -742,6 +761,7 @@ public final class RaftNode
         }
         lastLeaderContactNs = nowNs;
         resetElectionDeadline();
+        leaderAwaits = awaited;
 
         if (!framesValid(frames, offset, length, entryCount, prevLogTerm, term))
         {
@@ -793,7 +813,7 @@ public final class RaftNode
             {
                 p += EntryFrame.alignedLength(EntryFrame.frameLength(frames, p) - EntryFrame.HEADER_LENGTH);
             }
-            logDirty = true;
+            markLogDirty();
             try
             {
                 log.appendFrames(frames, position, limit - position, count);
@@ -947,7 +967,7 @@ public final class RaftNode
     public int flush()
     {
         int work = 0;
-        if (logDirty && log.requestSync())
+        if (logDirty && (syncsAtOnce() || nowNs - dirtySinceNs >= LAZY_SYNC_NS) && log.requestSync())
         {
             // one sync covers all that was appended since the last one started; with a helper thread it runs beside
             // the duty cycle, which carries on and takes up its end through durableIndex (thesis §10.2.1)
@@ -1003,6 +1023,7 @@ public final class RaftNode
         }
         int work = 0;
         final long lastIndex = log.lastIndex();
+        chooseAwaited();
         for (int slot = 0; slot < peerIds.length; slot++)
         {
             // a follower silent for an election timeout may have lost what was in flight: probe from its match
@@ -1031,7 +1052,7 @@ public final class RaftNode
                 }
                 if (!transport.sendAppendEntries(
                     peerIds[slot], term(), next - 1, log.termAt(next - 1), commitIndex, seq,
-                    run.buffer, run.offset, run.length, run.count))
+                    run.buffer, run.offset, run.length, run.count, awaited[slot]))
                 {
                     break;
                 }
@@ -1045,7 +1066,7 @@ public final class RaftNode
             {
                 final long prev = nextIndex[slot] - 1;
                 sent = transport.sendAppendEntries(
-                    peerIds[slot], term(), prev, log.termAt(prev), commitIndex, seq, EMPTY, 0, 0, 0);
+                    peerIds[slot], term(), prev, log.termAt(prev), commitIndex, seq, EMPTY, 0, 0, 0, awaited[slot]);
             }
             if (peerIds[slot] == transferTarget && !timeoutNowSent && matchIndex[slot] == lastIndex &&
                 commitIndex == lastIndex)
@@ -1063,6 +1084,70 @@ public final class RaftNode
             }
         }
         return work;
+    }
+
+    /**
+     * Pick the followers this leader counts on to commit, a quorum with itself: those that answered within a
+     * heartbeat interval and matched the most, the ones already awaited first on a tie, and the target of a
+     * transfer. The others sync within {@link #LAZY_SYNC_NS}, so a batch costs a quorum of syncs, not one per
+     * member. One that stops answering is passed by the others within that time and takes its place.
+     */
+    private void chooseAwaited()
+    {
+        final boolean[] chosen = awaitedScratch;
+        final int peers = peerIds.length;
+        for (int slot = 0; slot < peers; slot++)
+        {
+            chosen[slot] = peerIds[slot] == transferTarget;
+        }
+        for (int pick = 1; pick < quorum; pick++)
+        {
+            int best = -1;
+            for (int slot = 0; slot < peers; slot++)
+            {
+                if (!chosen[slot] && (best < 0 || awaitsBefore(slot, best)))
+                {
+                    best = slot;
+                }
+            }
+            if (best >= 0)
+            {
+                chosen[best] = true;
+            }
+        }
+        System.arraycopy(chosen, 0, awaited, 0, peers);
+    }
+
+    private boolean awaitsBefore(final int slot, final int other)
+    {
+        final boolean live = nowNs - lastResponseNs[slot] <= heartbeatIntervalNs;
+        if (live != nowNs - lastResponseNs[other] <= heartbeatIntervalNs)
+        {
+            return live;
+        }
+        if (matchIndex[slot] != matchIndex[other])
+        {
+            return matchIndex[slot] > matchIndex[other];
+        }
+        return awaited[slot] && !awaited[other];
+    }
+
+    /**
+     * A follower syncs at once when its leader awaits it, or when it holds nothing beyond the commit index: it is
+     * catching up, and each sync it delays would hold back the next batch the leader has for it.
+     */
+    private boolean syncsAtOnce()
+    {
+        return Role.FOLLOWER != role || leaderAwaits || commitIndex >= log.lastIndex();
+    }
+
+    private void markLogDirty()
+    {
+        if (!logDirty)
+        {
+            logDirty = true;
+            dirtySinceNs = nowNs;
+        }
     }
 
     private int advanceCommitIndex()
@@ -1304,7 +1389,7 @@ public final class RaftNode
         {
             leaderStartIndex = log.append(term(), EntryFrame.TYPE_NOOP, EMPTY, 0, 0);
             startEntryMissing = false;
-            logDirty = true;
+            markLogDirty();
             return null;
         }
         catch (final AppendRefusedException ex)
@@ -1326,6 +1411,7 @@ public final class RaftNode
             this.leaderId = leaderId;
             responsePending = false;
             responseSentMatch = -1;
+            leaderAwaits = true; // until the new leader says otherwise
             role(Role.FOLLOWER);
         }
         resetElectionDeadline();

@@ -21,6 +21,10 @@ public interface RaftTransport
      */
     boolean sendTimeoutNow(int to, long term);
 
+    /**
+     * @param awaited the leader counts on this follower to commit what it sends: the follower syncs and answers at
+     *                once; one not awaited may gather its appends into a later sync.
+     */
     boolean sendAppendEntries(
         int to,
         long term,
@@ -31,7 +35,8 @@ public interface RaftTransport
         DirectBuffer frames,
         int offset,
         int length,
-        int entryCount);
+        int entryCount,
+        boolean awaited);
 
     /**
      * @param lastLogIndex on success the highest index known to match the leader; on failure the index after which

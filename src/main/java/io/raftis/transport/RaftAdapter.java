@@ -149,6 +149,7 @@ public final class RaftAdapter implements FragmentHandler
                 final long leaderCommit = d.leaderCommit();
                 final long sequence = d.sequence();
                 final int entryCount = d.entryCount();
+                final short awaited = d.awaitedRaw();
                 final int entriesLength = d.entriesLength();
                 // a uint32 length above 2^31 reads as negative
                 final int entriesEnd = d.limit() + AppendEntriesDecoder.entriesHeaderLength() + entriesLength;
@@ -158,11 +159,11 @@ public final class RaftAdapter implements FragmentHandler
                     break;
                 }
                 d.wrapEntries(entries);
-                if (fromThisCluster(messageClusterId))
+                if (isBoolean(awaited) && fromThisCluster(messageClusterId))
                 {
                     raft.onAppendEntries(
                         leaderId, term, prevLogIndex, prevLogTerm, leaderCommit, sequence,
-                        entries, 0, entriesLength, entryCount);
+                        entries, 0, entriesLength, entryCount, isTrue(awaited));
                 }
                 break;
             }

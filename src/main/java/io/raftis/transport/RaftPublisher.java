@@ -123,7 +123,8 @@ public final class RaftPublisher implements RaftTransport
         final DirectBuffer frames,
         final int offset,
         final int length,
-        final int entryCount)
+        final int entryCount,
+        final boolean awaited)
     {
         appendEntriesEncoder.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, headerEncoder)
             .clusterId(clusterId)
@@ -133,7 +134,8 @@ public final class RaftPublisher implements RaftTransport
             .prevLogTerm(prevLogTerm)
             .leaderCommit(leaderCommit)
             .sequence(sequence)
-            .entryCount(entryCount);
+            .entryCount(entryCount)
+            .awaited(awaited ? BooleanType.TRUE : BooleanType.FALSE);
         // the var-data header only; the entries follow as the second part of the offer
         final int lengthOffset =
             MESSAGE_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH;

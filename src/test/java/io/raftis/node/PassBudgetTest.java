@@ -110,7 +110,8 @@ class PassBudgetTest
 
         public boolean sendAppendEntries(
             final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
-            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
+            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount,
+            final boolean awaited)
         {
             return true;
         }

@@ -120,7 +120,7 @@ class RaftNodeContractTest
         final long term = raft.term();
         raft.onRequestVote(9, term + 5, 100, term + 5, false, true);
         raft.onRequestVoteResponse(9, term + 5, true, false);
-        raft.onAppendEntries(9, term + 5, 0, 0, 0, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0);
+        raft.onAppendEntries(9, term + 5, 0, 0, 0, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0, true);
         raft.onAppendEntriesResponse(9, term + 5, true, 100, 0, 1);
         raft.onTimeoutNow(9, term);
         assertTrue(raft.isLeader());
@@ -237,7 +237,7 @@ class RaftNodeContractTest
     private String rejectionOf(final RaftNode follower, final long prevLogIndex, final long prevLogTerm)
     {
         sent.clear();
-        follower.onAppendEntries(1, 5, prevLogIndex, prevLogTerm, 0, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0);
+        follower.onAppendEntries(1, 5, prevLogIndex, prevLogTerm, 0, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0, true);
         assertEquals(1, sent.size(), "one answer: " + sent);
         return sent.get(0);
     }
@@ -304,7 +304,8 @@ class RaftNodeContractTest
 
         public boolean sendAppendEntries(
             final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
-            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
+            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount,
+            final boolean awaited)
         {
             return sent.add("append to " + to + " after " + prevLogIndex + "/" + prevLogTerm + " with " + entryCount);
         }

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +39,8 @@ class RaftNodeRulesTest
     private static final int[] THREE = {1, 2, 3};
 
     private final List<String> sent = new ArrayList<>();
+    /** The peers the last AppendEntries to each said were awaited. */
+    private final SortedSet<Integer> awaitedPeers = new TreeSet<>();
     private final List<String> applied = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
 
@@ -169,7 +174,7 @@ class RaftNodeRulesTest
         assertEquals("vote to 3 term 6 refused", vote(voter, 3, 6, 9, 6), "one vote per term");
         assertEquals("vote to 1 term 6 granted", vote(voter, 1, 6, 3, 3), "the same candidate asking again");
 
-        voter.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0);
+        voter.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0, true);
         assertEquals(1, voter.leaderId());
         assertEquals(1, voter.votedFor(), "hearing the leader of the term it voted in keeps its vote");
     }
@@ -181,7 +186,7 @@ class RaftNodeRulesTest
         state.update(5, RaftNode.NO_MEMBER);
         final RaftNode voter = node(2, THREE, log(1, 1, 3), state);
         voter.time(T);
-        voter.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0);
+        voter.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0, true);
         assertEquals(1, voter.leaderId(), "a follower that never voted in term 5 learns its leader");
         assertEquals("vote to 3 term 5 refused", vote(voter, 3, 6, 3, 3), "the leader's stickiness guards a new term");
         assertEquals(5, voter.term());
@@ -245,9 +250,9 @@ class RaftNodeRulesTest
         final MemoryState state = new MemoryState();
         state.update(5, RaftNode.NO_MEMBER);
         final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
-        follower.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 3, 3, 0, 1, empty(), 0, 0, 0, true);
         assertEquals(1, follower.leaderId());
-        follower.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 6, 3, 3, 0, 1, empty(), 0, 0, 0, true);
         assertEquals(6, follower.term(), "member 1 leads again, in term 6");
         assertEquals(1, follower.leaderId());
     }
@@ -261,7 +266,7 @@ class RaftNodeRulesTest
         for (long now = H; now <= 4 * T; now += H)
         {
             follower.time(now);
-            follower.onAppendEntries(1, 5, 1, 1, 0, now, empty(), 0, 0, 0);
+            follower.onAppendEntries(1, 5, 1, 1, 0, now, empty(), 0, 0, 0, true);
             follower.flush();
             assertEquals(0, follower.tick(now + H - 1), "at " + now);
         }
@@ -277,24 +282,24 @@ class RaftNodeRulesTest
         final RaftNode follower = node(2, THREE, log, state);
 
         final ExpandableArrayBuffer good = frames(5, 5);
-        follower.onAppendEntries(1, 5, 1, 1, 0, 1, good, 0, length(good, 2), 3);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 1, good, 0, length(good, 2), 3, true);
         assertEquals(1, log.lastIndex(), "two frames, three declared");
 
         final ExpandableArrayBuffer descending = frames(5, 4);
-        follower.onAppendEntries(1, 5, 1, 1, 0, 2, descending, 0, length(descending, 2), 2);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 2, descending, 0, length(descending, 2), 2, true);
         assertEquals(1, log.lastIndex(), "terms that go down along the run");
 
         final ExpandableArrayBuffer corrupt = frames(5, 5);
         corrupt.putByte(length(corrupt, 1) + EntryFrame.HEADER_LENGTH, (byte)'?');
-        follower.onAppendEntries(1, 5, 1, 1, 0, 3, corrupt, 0, length(corrupt, 2), 2);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 3, corrupt, 0, length(corrupt, 2), 2, true);
         assertEquals(1, log.lastIndex(), "a checksum that does not match");
 
-        follower.onAppendEntries(1, 5, 1, 1, 0, 4, good, 0, length(good, 2) - 8, 2);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 4, good, 0, length(good, 2) - 8, 2, true);
         assertEquals(1, log.lastIndex(), "a frame cut short");
         assertEquals(0, follower.flush(), "nothing appended, nothing to answer");
         assertTrue(sent.isEmpty(), sent::toString);
 
-        follower.onAppendEntries(1, 5, 1, 1, 0, 5, good, 0, length(good, 2), 2);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 5, good, 0, length(good, 2), 2, true);
         assertEquals(3, log.lastIndex(), "the same run, whole");
     }
 
@@ -306,7 +311,7 @@ class RaftNodeRulesTest
         final MemoryLog log = log(1, 1, 2);
         final RaftNode follower = node(2, THREE, log, state);
         final ExpandableArrayBuffer run = frames(5);
-        follower.onAppendEntries(1, 5, 3, 3, 0, 1, run, 0, length(run, 1), 1);
+        follower.onAppendEntries(1, 5, 3, 3, 0, 1, run, 0, length(run, 1), 1, true);
         assertEquals(3, log.lastIndex(), "entry 3 has term 2, not 3");
         assertEquals(List.of("append response to 1 term 5 rejected, hint 2 conflict term 2 seq 1"), sent);
         assertEquals(2, log.termAt(3));
@@ -321,19 +326,19 @@ class RaftNodeRulesTest
         final RaftNode follower = node(2, THREE, log, state);
 
         final ExpandableArrayBuffer again = frames(1, 1);
-        follower.onAppendEntries(1, 5, 1, 1, 0, 1, again, 0, length(again, 2), 2);
+        follower.onAppendEntries(1, 5, 1, 1, 0, 1, again, 0, length(again, 2), 2, true);
         assertEquals(4, log.lastIndex(), "entries 2 and 3 it holds already: the suffix after them stays");
         assertEquals(Long.MAX_VALUE, log.takeChangedFrom(), "nothing written");
         follower.flush();
         assertEquals(List.of("append response to 1 term 5 matched 3 seq 1"), sent, "only what the message proves");
 
         final ExpandableArrayBuffer longer = frames(1, 1);
-        follower.onAppendEntries(1, 5, 3, 1, 0, 2, longer, 0, length(longer, 2), 2);
+        follower.onAppendEntries(1, 5, 3, 1, 0, 2, longer, 0, length(longer, 2), 2, true);
         assertEquals(5, log.lastIndex(), "entry 4 is held, entry 5 is new");
         assertEquals(5, log.takeChangedFrom(), "only entry 5 written");
 
         final ExpandableArrayBuffer conflict = frames(2, 2);
-        follower.onAppendEntries(1, 5, 2, 1, 0, 3, conflict, 0, length(conflict, 2), 2);
+        follower.onAppendEntries(1, 5, 2, 1, 0, 3, conflict, 0, length(conflict, 2), 2, true);
         assertEquals(4, log.lastIndex(), "entries 3 to 5 replaced by the leader's 3 and 4");
         assertEquals(3, log.takeChangedFrom());
         assertEquals(List.of(1L, 1L, 2L, 2L), terms(log));
@@ -349,11 +354,11 @@ class RaftNodeRulesTest
         state.update(5, RaftNode.NO_MEMBER);
         final MemoryLog log = log(1, 1, 1);
         final RaftNode follower = node(2, THREE, log, state);
-        follower.onAppendEntries(1, 5, 3, 1, 3, 1, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 3, 1, 3, 1, empty(), 0, 0, 0, true);
         assertEquals(3, follower.commitIndex());
         final ExpandableArrayBuffer conflict = frames(5);
         assertThrows(IllegalStateException.class,
-            () -> follower.onAppendEntries(1, 5, 2, 1, 3, 2, conflict, 0, length(conflict, 1), 1));
+            () -> follower.onAppendEntries(1, 5, 2, 1, 3, 2, conflict, 0, length(conflict, 1), 1, true));
         assertEquals(List.of(1L, 1L, 1L), terms(log));
     }
 
@@ -364,16 +369,16 @@ class RaftNodeRulesTest
         state.update(5, RaftNode.NO_MEMBER);
         final MemoryLog log = log(1, 1, 1, 1, 1);
         final RaftNode follower = node(2, THREE, log, state);
-        follower.onAppendEntries(1, 5, 2, 1, 4, 1, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 2, 1, 4, 1, empty(), 0, 0, 0, true);
         assertEquals(2, follower.commitIndex(), "a heartbeat proves entries 1 and 2 only");
         follower.flush();
         assertEquals(List.of("1:1:1", "2:1:1"), applied, "only committed entries are applied");
-        follower.onAppendEntries(1, 5, 3, 1, 3, 2, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 3, 1, 3, 2, empty(), 0, 0, 0, true);
         assertEquals(3, follower.commitIndex(), "a heartbeat alone moves the commit index");
         final ExpandableArrayBuffer run = frames(5);
-        follower.onAppendEntries(1, 5, 5, 1, 6, 3, run, 0, length(run, 1), 1);
+        follower.onAppendEntries(1, 5, 5, 1, 6, 3, run, 0, length(run, 1), 1, true);
         assertEquals(6, follower.commitIndex(), "so does a message with entries, at once");
-        follower.onAppendEntries(1, 5, 2, 1, 1, 4, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 2, 1, 1, 4, empty(), 0, 0, 0, true);
         assertEquals(6, follower.commitIndex(), "a late message never moves it back");
         follower.flush();
         assertEquals(List.of("1:1:1", "2:1:1", "3:1:1", "4:1:1", "5:1:1", "6:5:1"), applied);
@@ -386,8 +391,8 @@ class RaftNodeRulesTest
         state.update(5, RaftNode.NO_MEMBER);
         final MemoryLog log = log(1, 1, 1, 1, 1);
         final RaftNode follower = node(2, THREE, log, state);
-        follower.onAppendEntries(1, 5, 5, 1, 0, 7, empty(), 0, 0, 0);
-        follower.onAppendEntries(1, 5, 3, 1, 0, 6, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 5, 5, 1, 0, 7, empty(), 0, 0, 0, true);
+        follower.onAppendEntries(1, 5, 3, 1, 0, 6, empty(), 0, 0, 0, true);
         assertTrue(follower.flush() > 0, "the answer is work");
         assertEquals(List.of("append response to 1 term 5 matched 5 seq 7"), sent, "a late message lowers nothing");
         assertEquals(0, follower.flush(), "answered once");
@@ -395,7 +400,7 @@ class RaftNodeRulesTest
 
         sent.clear();
         final ExpandableArrayBuffer run = frames(5);
-        follower.onAppendEntries(1, 5, 5, 1, 0, 8, run, 0, length(run, 1), 1);
+        follower.onAppendEntries(1, 5, 5, 1, 0, 8, run, 0, length(run, 1), 1, true);
         assertTrue(follower.flush() > 0, "a sync and an answer, nothing to apply");
         assertEquals(List.of("append response to 1 term 5 matched 6 seq 8"), sent);
     }
@@ -807,7 +812,7 @@ class RaftNodeRulesTest
         raft.onAppendEntriesResponse(4, term, true, 1, 0, 1);
         raft.onRequestVoteResponse(4, term, true, false);
         raft.onRequestVote(4, term + 1, 9, term, false, true);
-        raft.onAppendEntries(4, term + 1, 0, 0, 0, 1, empty(), 0, 0, 0);
+        raft.onAppendEntries(4, term + 1, 0, 0, 0, 1, empty(), 0, 0, 0, true);
         assertTrue(raft.isLeader());
         assertEquals(term, raft.term());
     }
@@ -835,7 +840,7 @@ class RaftNodeRulesTest
         raft.onRequestVoteResponse(2, 1, true, true);
         raft.onRequestVoteResponse(2, 1, true, false);
         raft.onAppendEntriesResponse(3, 2, false, 0, 0, 1);
-        raft.onAppendEntries(3, 2, 0, 0, 0, 1, empty(), 0, 0, 0);
+        raft.onAppendEntries(3, 2, 0, 0, 0, 1, empty(), 0, 0, 0, true);
         assertEquals(List.of("PRE_CANDIDATE in 0 led by 0", "CANDIDATE in 1 led by 0", "LEADER in 1 led by 1",
             "FOLLOWER in 2 led by 0", "FOLLOWER in 2 led by 3"), roles);
     }
@@ -934,7 +939,7 @@ class RaftNodeRulesTest
         final MemoryState state = new MemoryState();
         state.update(5, RaftNode.NO_MEMBER);
         final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
-        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0, true);
         assertEquals(List.of("append response to 1 term 5 rejected, hint 3 conflict term 0 seq 0"), sent);
     }
 
@@ -944,8 +949,8 @@ class RaftNodeRulesTest
         final MemoryState state = new MemoryState();
         state.update(4, RaftNode.NO_MEMBER);
         final RaftNode follower = node(2, THREE, log(1, 1, 3), state);
-        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0); // owed an answer: round 118 of term 4
-        follower.onAppendEntries(1, 5, 2, 1, 0, 1, empty(), 0, 0, 0); // member 1 leads term 5, its round 1
+        follower.onAppendEntries(1, 4, 3, 3, 0, 118, empty(), 0, 0, 0, true); // owed an answer: round 118 of term 4
+        follower.onAppendEntries(1, 5, 2, 1, 0, 1, empty(), 0, 0, 0, true); // member 1 leads term 5, its round 1
         follower.flush();
         assertEquals(List.of("append response to 1 term 5 matched 2 seq 1"), sent);
     }
@@ -999,12 +1004,12 @@ class RaftNodeRulesTest
         final RaftNode follower = node(2, THREE, log, state);
         final ExpandableArrayBuffer two = frames(1, 1);
 
-        follower.onAppendEntries(1, 1, 1, 1, 1, 1, two, 0, length(two, 2), 2);
+        follower.onAppendEntries(1, 1, 1, 1, 1, 1, two, 0, length(two, 2), 2, true);
         follower.flush();
         assertEquals(List.of("append response to 1 term 1 matched 1 seq 1"), sent, "at once, with what is durable");
         assertTrue(log.syncInFlight());
         sent.clear();
-        follower.onAppendEntries(1, 1, 3, 1, 1, 2, two, 0, length(two, 2), 2);
+        follower.onAppendEntries(1, 1, 3, 1, 1, 2, two, 0, length(two, 2), 2, true);
         follower.flush();
         follower.flush();
         assertEquals(List.of(), sent, "nothing more is durable while the sync is in flight: nothing to say");
@@ -1024,6 +1029,113 @@ class RaftNodeRulesTest
         assertEquals(List.of(), sent);
     }
 
+    /**
+     * A leader of five counts on two followers to commit, with itself a quorum: the two that answer and have matched
+     * the most. Those keep the mark on a tie; one that falls silent for a heartbeat interval loses it.
+     */
+    @Test
+    void shouldAwaitAQuorumOfTheFollowersThatAnswerAndMatchTheMost()
+    {
+        final int[] five = {1, 2, 3, 4, 5};
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
+            T, H, 4096, 4096, 0);
+        leader.tick(T);
+        for (final int voter : new int[]{2, 3})
+        {
+            leader.onRequestVoteResponse(voter, 2, true, true);
+        }
+        for (final int voter : new int[]{2, 3})
+        {
+            leader.onRequestVoteResponse(voter, 2, true, false);
+        }
+        assertTrue(leader.isLeader());
+        leader.replicate();
+        assertEquals(Set.of(2, 3), awaitedPeers, "on a tie, the first two");
+
+        long now = T + MS;
+        leader.time(now);
+        leader.onAppendEntriesResponse(2, 2, true, 2, 0, 1);
+        leader.onAppendEntriesResponse(5, 2, true, 2, 0, 1);
+        leader.propose(bytes("SET k v"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 5), awaitedPeers, "the two that matched the most");
+
+        now += MS;
+        leader.time(now);
+        leader.onAppendEntriesResponse(2, 2, true, 3, 0, 2);
+        leader.onAppendEntriesResponse(4, 2, true, 3, 0, 2);
+        leader.onAppendEntriesResponse(5, 2, true, 3, 0, 2);
+        leader.propose(bytes("SET k v"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 5), awaitedPeers, "those awaited keep the mark on a tie");
+
+        now += H + MS;
+        leader.time(now);
+        leader.onAppendEntriesResponse(4, 2, true, 3, 0, 3);
+        leader.onAppendEntriesResponse(5, 2, true, 3, 0, 3);
+        leader.propose(bytes("SET k v"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(4, 5), awaitedPeers, "member 2 matched as much but said nothing for a heartbeat interval");
+        leader.onAppendEntriesResponse(4, 2, true, 5, 0, 4);
+        leader.onAppendEntriesResponse(5, 2, true, 5, 0, 4);
+        leader.flush();
+        assertEquals(5, leader.commitIndex(), "the leader and the two it awaits commit");
+    }
+
+    /**
+     * A follower its leader does not await gathers its appends into one sync up to LAZY_SYNC_NS after the first, and
+     * sleeps until then; awaited, or holding nothing beyond the commit index (catching up), it syncs at once.
+     */
+    @Test
+    void shouldSyncLaterWhenNotAwaitedAndAtOnceWhenAwaitedOrCatchingUp()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final MemoryLog log = log(1).asyncSync(true);
+        final RaftNode follower = node(2, THREE, log, state);
+        final ExpandableArrayBuffer two = frames(1, 1);
+        final long start = 10 * MS;
+
+        follower.time(start);
+        follower.onAppendEntries(1, 1, 1, 1, 1, 1, two, 0, length(two, 2), 2, false);
+        follower.flush();
+        assertFalse(log.syncInFlight(), "not awaited: no sync yet");
+        assertEquals(start + RaftNode.LAZY_SYNC_NS, follower.nextTimerNs(), "it wakes to sync in time");
+        follower.time(start + MS);
+        follower.onAppendEntries(1, 1, 3, 1, 1, 2, two, 0, length(two, 2), 2, false);
+        follower.flush();
+        assertFalse(log.syncInFlight());
+        assertEquals(start + RaftNode.LAZY_SYNC_NS, follower.nextTimerNs(), "from the first unsynced append");
+        sent.clear();
+
+        follower.time(start + RaftNode.LAZY_SYNC_NS);
+        follower.flush();
+        assertTrue(log.syncInFlight(), "one sync for both messages");
+        assertEquals(start + MS + T, follower.nextTimerNs(),
+            "a sync in flight wakes the member as it ends: the election deadline is next");
+        assertTrue(log.completeSync());
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 5 seq 2"), sent);
+
+        sent.clear();
+        follower.onAppendEntries(1, 1, 5, 1, 1, 3, two, 0, length(two, 2), 2, true);
+        follower.flush();
+        assertTrue(log.syncInFlight(), "awaited: at once");
+        assertTrue(log.completeSync());
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 7 seq 3"), sent);
+
+        sent.clear();
+        follower.onAppendEntries(1, 1, 7, 1, 9, 4, two, 0, length(two, 2), 2, false);
+        follower.flush();
+        assertTrue(log.syncInFlight(), "all it holds is committed: it is catching up and syncs at once");
+        assertTrue(log.completeSync());
+        follower.flush();
+        assertEquals(List.of("append response to 1 term 1 matched 9 seq 4"), sent);
+    }
+
     @Test
     void shouldLeaveEntriesItCannotStoreUnacknowledgedAndTakeThemWhenResent()
     {
@@ -1034,7 +1146,7 @@ class RaftNodeRulesTest
         final ExpandableArrayBuffer two = frames(1, 1);
         log.refuseAppends = true;
 
-        follower.onAppendEntries(1, 1, 1, 1, 3, 1, two, 0, length(two, 2), 2);
+        follower.onAppendEntries(1, 1, 1, 1, 3, 1, two, 0, length(two, 2), 2, true);
         follower.flush();
 
         assertEquals(1, log.lastIndex());
@@ -1044,7 +1156,7 @@ class RaftNodeRulesTest
 
         log.refuseAppends = false;
         sent.clear();
-        follower.onAppendEntries(1, 1, 1, 1, 3, 2, two, 0, length(two, 2), 2);
+        follower.onAppendEntries(1, 1, 1, 1, 3, 2, two, 0, length(two, 2), 2, true);
         follower.flush();
         assertEquals(3, log.lastIndex());
         assertEquals(List.of("append response to 1 term 1 matched 3 seq 2"), sent);
@@ -1091,7 +1203,7 @@ class RaftNodeRulesTest
         follower.time(T);
         follower.onRequestVote(4, 1, 1, 1, false, false);
         follower.onRequestVote(2, 1, 1, 1, false, false); // itself
-        follower.onAppendEntries(0, 1, 0, 0, 0, 1, empty(), 0, 0, 0);
+        follower.onAppendEntries(0, 1, 0, 0, 0, 1, empty(), 0, 0, 0, true);
         follower.onTimeoutNow(-1, 1);
         follower.onRequestVoteResponse(9, 1, true, false);
         follower.onAppendEntriesResponse(Integer.MAX_VALUE, 1, true, 1, 0, 1);
@@ -1164,9 +1276,9 @@ class RaftNodeRulesTest
         };
         for (final long[] m : messages)
         {
-            follower.onAppendEntries(1, m[0], m[1], m[2], m[3], m[4], one, 0, m[5] > 0 ? oneLength : 0, (int)m[5]);
+            follower.onAppendEntries(1, m[0], m[1], m[2], m[3], m[4], one, 0, m[5] > 0 ? oneLength : 0, (int)m[5], true);
         }
-        follower.onAppendEntries(1, 2, 2, 2, 2, 1, one, 0, -1, 1);
+        follower.onAppendEntries(1, 2, 2, 2, 2, 1, one, 0, -1, 1, true);
         follower.flush();
 
         assertEquals(messages.length + 1, follower.outOfRangeMessages());
@@ -1186,15 +1298,15 @@ class RaftNodeRulesTest
         final RaftNode follower = node(2, THREE, log, state);
 
         final ExpandableArrayBuffer above = frames(2, 3);
-        follower.onAppendEntries(1, 2, 2, 2, 0, 1, above, 0, length(above, 2), 2);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 1, above, 0, length(above, 2), 2, true);
         final ExpandableArrayBuffer below = frames(1);
-        follower.onAppendEntries(1, 2, 2, 2, 0, 2, below, 0, length(below, 1), 1);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 2, below, 0, length(below, 1), 1, true);
         follower.flush();
         assertEquals(2, log.lastIndex(), "neither run is appended");
         assertTrue(sent.isEmpty(), "dropped as if lost: " + sent);
 
         final ExpandableArrayBuffer valid = frames(2, 2);
-        follower.onAppendEntries(1, 2, 2, 2, 0, 3, valid, 0, length(valid, 2), 2);
+        follower.onAppendEntries(1, 2, 2, 2, 0, 3, valid, 0, length(valid, 2), 2, true);
         follower.flush();
         assertEquals(4, log.lastIndex());
     }
@@ -1219,13 +1331,13 @@ class RaftNodeRulesTest
         last.onTimeoutNow(3, RaftNode.MAX_TERM);
         sent.clear();
         last.onAppendEntries(1, RaftNode.MAX_TERM, RaftNode.MAX_INDEX, RaftNode.MAX_TERM, RaftNode.MAX_INDEX, 0,
-            empty(), 0, 0, 0);
+            empty(), 0, 0, 0, true);
         assertEquals(List.of("append response to 1 term " + RaftNode.MAX_TERM + " rejected, hint 0 conflict term 0 " +
             "seq 0"), sent, "the largest index and term: answered (it has no such entry)");
 
         final RaftNode follower = node(2, THREE, new MemoryLog(), new MemoryState());
         sent.clear();
-        follower.onAppendEntries(1, 1, 0, 0, RaftNode.MAX_INDEX, 0, empty(), 0, 0, 0);
+        follower.onAppendEntries(1, 1, 0, 0, RaftNode.MAX_INDEX, 0, empty(), 0, 0, 0, true);
         follower.flush();
         assertEquals(List.of("append response to 1 term 1 matched 0 seq 0"), sent);
 
@@ -1553,8 +1665,17 @@ class RaftNodeRulesTest
 
         public boolean sendAppendEntries(
             final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
-            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
+            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount,
+            final boolean awaited)
         {
+            if (awaited)
+            {
+                awaitedPeers.add(to);
+            }
+            else
+            {
+                awaitedPeers.remove(to);
+            }
             return sent.add("append to " + to + " after " + prevLogIndex + "/" + prevLogTerm + " with " + entryCount +
                 " commit " + leaderCommit + " seq " + sequence);
         }

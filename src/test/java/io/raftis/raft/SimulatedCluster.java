@@ -438,12 +438,13 @@ final class SimulatedCluster
 
         public boolean sendAppendEntries(
             final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
-            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount)
+            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount,
+            final boolean awaited)
         {
             final byte[] copy = new byte[length];
             frames.getBytes(offset, copy);
             return send(new Message(
-                id, to, 'A', term, prevLogIndex, prevLogTerm, leaderCommit, sequence, false, copy, entryCount));
+                id, to, 'A', term, prevLogIndex, prevLogTerm, leaderCommit, sequence, awaited, copy, entryCount));
         }
 
         public boolean sendAppendEntriesResponse(
@@ -472,7 +473,7 @@ final class SimulatedCluster
                 case 'T' -> raft.onTimeoutNow(m.from, m.term);
                 case 'A' -> raft.onAppendEntries(
                     m.from, m.term, m.index, m.logTerm, m.commit, m.sequence,
-                    new UnsafeBuffer(m.frames), 0, m.frames.length, m.count);
+                    new UnsafeBuffer(m.frames), 0, m.frames.length, m.count, m.flag);
                 case 'a' -> raft.onAppendEntriesResponse(m.from, m.term, m.flag, m.index, m.logTerm, m.sequence);
                 default -> throw new IllegalStateException("unknown message " + m.kind);
             }

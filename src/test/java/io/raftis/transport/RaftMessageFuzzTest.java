@@ -279,7 +279,7 @@ class RaftMessageFuzzTest
         }
         else
         {
-            raft.onAppendEntries(1, 3, 6, 3, 4, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0);
+            raft.onAppendEntries(1, 3, 6, 3, 4, 1, new UnsafeBuffer(new byte[0]), 0, 0, 0, true);
             raft.flush();
             assertEquals(4, raft.commitIndex());
         }

@@ -188,7 +188,7 @@ class RaftPublisherAdapterTest
         leaderLog.putBytes(offset, frames, 0, frames.capacity());
 
         awaitTrue(
-            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 2, 5, leaderLog, offset, frames.capacity(), 3),
+            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 2, 5, leaderLog, offset, frames.capacity(), 3, true),
             "send AppendEntries");
         pollUntil(() -> receiverCounters.messagesReceived == 1, "AppendEntries");
         raft.flush();
@@ -215,7 +215,7 @@ class RaftPublisherAdapterTest
     {
         final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
 
-        awaitTrue(() -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 0, 9, empty, 0, 0, 0), "send heartbeat");
+        awaitTrue(() -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 0, 9, empty, 0, 0, 0, true), "send heartbeat");
         pollUntil(() -> receiverCounters.messagesReceived == 1, "the heartbeat");
         raft.flush();
 
@@ -268,7 +268,7 @@ class RaftPublisherAdapterTest
         awaitTrue(() -> foreign.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
         awaitTrue(() -> foreign.sendVoteResponse(NODE_ID, 1, true, false), "send RequestVoteResponse");
         awaitTrue(
-            () -> foreign.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1),
+            () -> foreign.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1, true),
             "send AppendEntries");
         awaitTrue(() -> foreign.sendAppendEntriesResponse(NODE_ID, 1, true, 1, 0, 1), "send AppendEntriesResponse");
         pollUntil(() -> receiverCounters.messagesReceived == 4, "four foreign messages");
@@ -303,7 +303,7 @@ class RaftPublisherAdapterTest
         corrupt.putByte(corruptByte, (byte)(corrupt.getByte(corruptByte) ^ 0x10));
 
         awaitTrue(
-            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 3, 1, corrupt, 0, corrupt.capacity(), 3),
+            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 3, 1, corrupt, 0, corrupt.capacity(), 3, true),
             "send the corrupt AppendEntries");
         pollUntil(() -> receiverCounters.messagesReceived == 1, "the corrupt AppendEntries");
         raft.flush();
@@ -315,7 +315,7 @@ class RaftPublisherAdapterTest
 
         // the same run intact is then taken whole
         awaitTrue(
-            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 3, 2, frames, 0, frames.capacity(), 3),
+            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 3, 2, frames, 0, frames.capacity(), 3, true),
             "send the intact AppendEntries");
         pollUntil(() -> receiverCounters.messagesReceived == 2, "the intact AppendEntries");
         raft.flush();
@@ -334,7 +334,7 @@ class RaftPublisherAdapterTest
         final UnsafeBuffer frames = TestFrames.commands(1, "SET a 1", "SET b 2", "SET c 3");
 
         awaitTrue(
-            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 0, 1, frames, 0, frames.capacity(), entryCount),
+            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 0, 1, frames, 0, frames.capacity(), entryCount, true),
             "send AppendEntries");
         pollUntil(() -> receiverCounters.messagesReceived == 1, "AppendEntries");
         raft.flush();
@@ -353,7 +353,7 @@ class RaftPublisherAdapterTest
         assertTrue(publisher.maxEntriesLength() >= length, "fits in one message: " + publisher.maxEntriesLength());
 
         awaitTrue(
-            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 100, 3, frames, 0, length, 100),
+            () -> publisher.sendAppendEntries(NODE_ID, 1, 0, 0, 100, 3, frames, 0, length, 100, true),
             "send AppendEntries");
         pollUntil(() -> receiverCounters.messagesReceived == 1, "the reassembled AppendEntries");
         raft.flush();
@@ -379,7 +379,7 @@ class RaftPublisherAdapterTest
         awaitTrue(() -> stranger.sendRequestVote(NODE_ID, 1, 0, 0, false, false), "send RequestVote");
         awaitTrue(() -> stranger.sendTimeoutNow(NODE_ID, 1), "send TimeoutNow");
         awaitTrue(
-            () -> stranger.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1),
+            () -> stranger.sendAppendEntries(NODE_ID, 1, 0, 0, 1, 1, frames, 0, frames.capacity(), 1, true),
             "send AppendEntries");
         pollUntil(() -> receiverCounters.unauthenticatedMessages == 3, "three unauthenticated messages");
         raft.flush();

@@ -59,7 +59,8 @@ final class RecordingTransport implements RaftTransport
         final DirectBuffer frames,
         final int offset,
         final int length,
-        final int entryCount)
+        final int entryCount,
+        final boolean awaited)
     {
         return true;
     }
