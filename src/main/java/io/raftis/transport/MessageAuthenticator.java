@@ -3,37 +3,52 @@ package io.raftis.transport;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The MAC that opens every Raft message on the wire: {@link #TAG_LENGTH} bytes of HMAC-SHA-256 (truncated as RFC
  * 4868 does) over the id of the member it is addressed to, then the SBE message that follows the tag. Binding the
  * receiver means a message cannot be replayed to a member it was not meant for. The MAC is checked before any byte
- * of the message is decoded. Allocation-free after construction; one instance per thread.
+ * of the message is decoded. One instance per thread.
+ * <p>
+ * HMAC (RFC 2104) is built here on two SHA-256 digests rather than taken from {@code javax.crypto.Mac}, whose
+ * {@code doFinal} allocates the inner digest's result on every message: this is allocation-free after construction.
  */
 public final class MessageAuthenticator
 {
     public static final int TAG_LENGTH = 16;
-    private static final String ALGORITHM = "HmacSHA256";
+    private static final String DIGEST = "SHA-256";
+    private static final int BLOCK_LENGTH = 64;
+    private static final int DIGEST_LENGTH = 32;
     private static final int CHUNK_LENGTH = 4096;
 
-    private final Mac mac;
-    private final byte[] digest = new byte[32];
+    private final MessageDigest inner;
+    private final MessageDigest outer;
+    private final byte[] innerPad = new byte[BLOCK_LENGTH];
+    private final byte[] outerPad = new byte[BLOCK_LENGTH];
+    private final byte[] digest = new byte[DIGEST_LENGTH];
     private final byte[] chunk = new byte[CHUNK_LENGTH];
 
     public MessageAuthenticator(final byte[] key)
     {
         try
         {
-            mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(key, ALGORITHM));
+            inner = MessageDigest.getInstance(DIGEST);
+            outer = MessageDigest.getInstance(DIGEST);
         }
-        catch (final GeneralSecurityException ex)
+        catch (final NoSuchAlgorithmException ex)
         {
-            throw new IllegalStateException("this JVM has no " + ALGORITHM, ex);
+            throw new IllegalStateException("this JVM has no " + DIGEST, ex);
+        }
+        // a key longer than a block is hashed first; the key is zero-padded to a block
+        final byte[] blockKey = key.length > BLOCK_LENGTH ? inner.digest(key) : key;
+        for (int i = 0; i < BLOCK_LENGTH; i++)
+        {
+            final byte k = i < blockKey.length ? blockKey[i] : 0;
+            innerPad[i] = (byte)(k ^ 0x36);
+            outerPad[i] = (byte)(k ^ 0x5c);
         }
     }
 
@@ -92,10 +107,11 @@ public final class MessageAuthenticator
         final int secondOffset,
         final int secondLength)
     {
-        mac.update((byte)receiver);
-        mac.update((byte)(receiver >>> 8));
-        mac.update((byte)(receiver >>> 16));
-        mac.update((byte)(receiver >>> 24));
+        inner.update(innerPad);
+        inner.update((byte)receiver);
+        inner.update((byte)(receiver >>> 8));
+        inner.update((byte)(receiver >>> 16));
+        inner.update((byte)(receiver >>> 24));
         update(buffer, offset, length);
         if (null != second)
         {
@@ -103,9 +119,12 @@ public final class MessageAuthenticator
         }
         try
         {
-            mac.doFinal(digest, 0);
+            inner.digest(digest, 0, DIGEST_LENGTH);
+            outer.update(outerPad);
+            outer.update(digest, 0, DIGEST_LENGTH);
+            outer.digest(digest, 0, DIGEST_LENGTH);
         }
-        catch (final ShortBufferException ex)
+        catch (final DigestException ex)
         {
             throw new IllegalStateException(ex);
         }
@@ -116,14 +135,14 @@ public final class MessageAuthenticator
         final byte[] array = buffer.byteArray();
         if (null != array)
         {
-            mac.update(array, buffer.wrapAdjustment() + offset, length);
+            inner.update(array, buffer.wrapAdjustment() + offset, length);
             return;
         }
         for (int done = 0; done < length; done += CHUNK_LENGTH)
         {
             final int n = Math.min(CHUNK_LENGTH, length - done);
             buffer.getBytes(offset + done, chunk, 0, n);
-            mac.update(chunk, 0, n);
+            inner.update(chunk, 0, n);
         }
     }
 }
