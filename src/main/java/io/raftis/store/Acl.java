@@ -514,8 +514,9 @@ public final class Acl
 
         private boolean allKeys()
         {
-            for (final KeyPattern key : keys)
+            for (int i = 0, size = keys.size(); i < size; i++) // on every command: no iterator
             {
+                final KeyPattern key = keys.get(i);
                 if ("*".equals(key.pattern) && Access.READ_WRITE == key.access)
                 {
                     return true;

@@ -20,6 +20,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.nio.TransportPoller;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -50,6 +51,17 @@ public final class ClusterTransport implements AutoCloseable
         }
     };
     private static final int FRAGMENT_LIMIT = 64;
+
+    static
+    {
+        // the driver's pollers read their sockets through their own selector rather than one recvfrom per socket:
+        // one epoll_wait a pass for the four send channels, and no iterator allocated on every pass (unless the
+        // JVM was started with another threshold)
+        if (null == System.getProperty(TransportPoller.ITERATION_THRESHOLD_PROP_NAME))
+        {
+            System.setProperty(TransportPoller.ITERATION_THRESHOLD_PROP_NAME, "0");
+        }
+    }
 
     private final MediaDriver driver;
     private final Aeron aeron;
