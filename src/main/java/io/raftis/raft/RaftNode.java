@@ -115,6 +115,8 @@ public final class RaftNode
     private long outOfRangeMessages;
     private boolean roundRequested;
     private boolean readRoundWanted;
+    /** The round requested is for reads only: it goes to the followers this leader awaits, a quorum with it. */
+    private boolean readOnlyRound;
     private long lastRoundSequence;
     private int transferTarget = NO_MEMBER;
     private long transferDeadlineNs;
@@ -952,9 +954,12 @@ public final class RaftNode
                 onAppendRefused(refused);
             }
         }
-        if (readRoundWanted && quorumAckedSequence() >= lastRoundSequence)
+        if (readRoundWanted && !roundRequested && quorumAckedSequence() >= lastRoundSequence)
         {
-            roundRequested = true; // the last round is confirmed: the reads that came since get theirs
+            // the last round is confirmed: the reads that came since get theirs, from the followers awaited, which
+            // with this leader make a quorum; the others still hear every heartbeat
+            roundRequested = true;
+            readOnlyRound = true;
         }
         return sendAppendEntries();
     }
@@ -1012,14 +1017,19 @@ public final class RaftNode
     private int sendAppendEntries()
     {
         final boolean round = roundRequested;
+        final boolean readOnly = readOnlyRound;
         // every message of this pass carries one sequence, later than any read registered before it
         final long seq = sequence + 1;
         if (round)
         {
             roundRequested = false;
+            readOnlyRound = false;
             readRoundWanted = false;
             lastRoundSequence = seq;
-            heartbeatDeadlineNs = nowNs + heartbeatIntervalNs;
+            if (!readOnly)
+            {
+                heartbeatDeadlineNs = nowNs + heartbeatIntervalNs;
+            }
         }
         int work = 0;
         final long lastIndex = log.lastIndex();
@@ -1035,11 +1045,12 @@ public final class RaftNode
                 probeOutstanding[slot] = false;
                 lastResponseNs[slot] = nowNs;
             }
+            final boolean roundToSlot = round && (!readOnly || awaited[slot]);
             boolean sent = false;
             int messages = 0;
             while (nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
                 inflightTail[slot] - inflightHead[slot] < INFLIGHT_RING &&
-                (!probing[slot] || (messages == 0 && (round || !probeOutstanding[slot]))))
+                (!probing[slot] || (messages == 0 && (roundToSlot || !probeOutstanding[slot]))))
             {
                 final long next = nextIndex[slot];
                 final long inflight = sentBytes[slot] - ackedBytes[slot];
@@ -1062,7 +1073,7 @@ public final class RaftNode
                 trackInflight(slot, nextIndex[slot] - 1, run.length);
                 probeOutstanding[slot] = probing[slot];
             }
-            if (!sent && round)
+            if (!sent && roundToSlot)
             {
                 final long prev = nextIndex[slot] - 1;
                 sent = transport.sendAppendEntries(
@@ -1361,6 +1372,7 @@ public final class RaftNode
         sequence = 0;
         lastRoundSequence = 0;
         readRoundWanted = false;
+        readOnlyRound = false;
         transferTarget = NO_MEMBER;
         leaseRevoked = false;
         // no read may be served before an entry of this term commits: none can until one is appended

@@ -581,17 +581,17 @@ class RaftNodeRulesTest
         raft.onAppendEntriesResponse(3, term, true, 1, 0, read - 1);
         assertFalse(raft.isReadConfirmed(read), "an answer to an earlier round");
         raft.replicate();
-        assertEquals(List.of("append to 2 after 1/1 with 0 commit 0 seq 2", "append to 3 after 1/1 with 0 commit 0 seq 2"),
-            sent, "round 1 answered by a majority: round 2 goes");
-        raft.onAppendEntriesResponse(2, term, true, 1, 0, read);
-        assertTrue(raft.isReadConfirmed(read), "member 2 and the leader");
+        assertEquals(List.of("append to 3 after 1/1 with 0 commit 0 seq 2"), sent,
+            "round 1 answered by a majority: round 2 goes, to the follower awaited (the one that answered)");
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, read);
+        assertTrue(raft.isReadConfirmed(read), "member 3 and the leader");
 
         final long next = raft.requestReadBarrier();
         raft.replicate();
-        raft.onAppendEntriesResponse(3, term, true, 1, 0, next);
-        assertTrue(raft.isReadConfirmed(next), "member 3 and the leader");
+        raft.onAppendEntriesResponse(2, term, true, 1, 0, next);
+        assertTrue(raft.isReadConfirmed(next), "member 2 and the leader");
         assertFalse(raft.isReadConfirmed(next + 1));
-        raft.onAppendEntriesResponse(2, term, true, 1, 0, next - 1);
+        raft.onAppendEntriesResponse(3, term, true, 1, 0, next - 1);
         assertTrue(raft.isReadConfirmed(next), "a late answer takes nothing back");
     }
 
@@ -1082,6 +1082,54 @@ class RaftNodeRulesTest
         leader.onAppendEntriesResponse(5, 2, true, 5, 0, 4);
         leader.flush();
         assertEquals(5, leader.commitIndex(), "the leader and the two it awaits commit");
+    }
+
+    /**
+     * A round for reads goes to the followers the leader awaits, a quorum with it, and leaves the heartbeat timer
+     * alone; the heartbeat still goes to every follower.
+     */
+    @Test
+    void shouldSendARoundForReadsToTheAwaitedFollowersOnly()
+    {
+        final int[] five = {1, 2, 3, 4, 5};
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
+            T, H, 4096, 4096, 0);
+        leader.tick(T);
+        for (final int voter : new int[]{2, 3})
+        {
+            leader.onRequestVoteResponse(voter, 2, true, true);
+        }
+        for (final int voter : new int[]{2, 3})
+        {
+            leader.onRequestVoteResponse(voter, 2, true, false);
+        }
+        leader.replicate();
+        final long now = T + MS;
+        leader.time(now);
+        for (final int follower : new int[]{2, 3, 4, 5})
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, 2, 0, 1);
+        }
+        leader.flush();
+        final long heartbeatAt = leader.nextTimerNs();
+        sent.clear();
+
+        final long read = leader.requestReadBarrier();
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 2/2 with 0 commit 2 seq 2", "append to 3 after 2/2 with 0 commit 2 seq 2"),
+            sent, "to the two awaited");
+        assertEquals(heartbeatAt, leader.nextTimerNs(), "the heartbeat is not put off");
+        assertFalse(leader.isReadConfirmed(read));
+        leader.onAppendEntriesResponse(2, 2, true, 2, 0, 2);
+        leader.onAppendEntriesResponse(3, 2, true, 2, 0, 2);
+        assertTrue(leader.isReadConfirmed(read), "the leader and the two awaited are a quorum");
+
+        sent.clear();
+        leader.tick(heartbeatAt);
+        leader.replicate();
+        assertEquals(4, sent.size(), "the heartbeat goes to all: " + sent);
     }
 
     /**
