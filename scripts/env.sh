@@ -1,7 +1,7 @@
 # Shared settings for raftis's scripts; sourced, not run.
 # RAFTIS_NODES (default 5), RAFTIS_PORT_OFFSET (default 0, added to every port), RAFTIS_DATA (default ./data),
 # RAFTIS_HEAP (default 2g: -Xms and -Xmx, a quarter of it young; it holds the keyspace, and maxmemory defaults to
-# 60% of it), RAFTIS_DIRECT_MEMORY
+# 60% of it; unless RAFTIS_JAVA_OPTS has its own -Xmx, -Xms or -Xmn), RAFTIS_DIRECT_MEMORY
 # (default 1g: -XX:MaxDirectMemorySize, which holds the clients' buffers; maxmemory-clients defaults to half of it),
 # RAFTIS_JAVA_OPTS (extra JVM flags), RAFTIS_FLAGS (extra node flags).
 

@@ -25,13 +25,17 @@ if [[ " ${RAFTIS_FLAGS:-} $* " == *" --cluster-secret-file"* ]]; then
     secret_args=()
 fi
 
-young="$(raftis_young_size)"
+# the heap is the script's unless RAFTIS_JAVA_OPTS sizes it
+heap_args=(-Xms"${RAFTIS_HEAP:-2g}" -Xmx"${RAFTIS_HEAP:-2g}" -Xmn"$(raftis_young_size)")
+if [[ " ${RAFTIS_JAVA_OPTS:-} " =~ \ -Xm[sxn] ]]; then
+    heap_args=()
+fi
 # the JVM samples its performance counters (jstat's) once a second instead of every 50 ms: an idle member
 # otherwise wakes 20 times a second for it. The whole heap from the start, a quarter of it young: a million
 # writes run without a collection (pages are touched only as they are used).
 # shellcheck disable=SC2086
 nohup java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Djava.net.preferIPv4Stack=true \
-    -XX:PerfDataSamplingInterval=1000 -Xms"${RAFTIS_HEAP:-2g}" -Xmx"${RAFTIS_HEAP:-2g}" -Xmn"$young" \
+    -XX:PerfDataSamplingInterval=1000 ${heap_args[@]+"${heap_args[@]}"} \
     -XX:MaxDirectMemorySize="${RAFTIS_DIRECT_MEMORY:-1g}" ${RAFTIS_JAVA_OPTS:-} \
     -jar "$RAFTIS_JAR" \
     --member-id="$id" \
