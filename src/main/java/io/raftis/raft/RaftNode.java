@@ -1061,9 +1061,12 @@ public final class RaftNode
                 {
                     break;
                 }
+                // a follower this message holds back (its window full) is awaited too: its answer lets more go
+                final boolean holdsBack = inflight + run.length > maxInflightBytes - maxBatchBytes ||
+                    inflightTail[slot] - inflightHead[slot] >= INFLIGHT_RING - 1;
                 if (!transport.sendAppendEntries(
                     peerIds[slot], term(), next - 1, log.termAt(next - 1), commitIndex, seq,
-                    run.buffer, run.offset, run.length, run.count, awaited[slot]))
+                    run.buffer, run.offset, run.length, run.count, awaited[slot] || holdsBack))
                 {
                     break;
                 }

@@ -543,6 +543,30 @@ class RaftNodeRulesTest
         assertEquals(5L * frame, raft.inflightBytesOf(2));
     }
 
+    /**
+     * A follower that the in-flight bound holds back is awaited on the message that fills its window, so that it
+     * syncs and answers at once and the leader can send it more; otherwise a follower not awaited would take a
+     * window every LAZY_SYNC_NS and fall ever further behind.
+     */
+    @Test
+    void shouldAwaitAFollowerWhoseWindowTheMessageFills()
+    {
+        final int frame = EntryFrame.alignedLength(1);
+        final RaftNode raft = leader(new MemoryLog(), 0, 2 * frame, 5 * frame);
+        raft.replicate();
+        raft.onAppendEntriesResponse(2, raft.term(), true, 1, 0, 1);
+        raft.onAppendEntriesResponse(3, raft.term(), true, 1, 0, 1);
+        raft.replicate();
+        assertEquals(Set.of(2), awaitedPeers, "one follower awaited: with the leader a quorum of three");
+
+        for (int i = 0; i < 20; i++)
+        {
+            raft.propose(bytes("x"), 0, 1);
+        }
+        raft.replicate();
+        assertEquals(Set.of(2, 3), awaitedPeers, "member 3's window is full: its answer is awaited too");
+    }
+
     @Test
     void shouldProbeALaggingFollowerOneMessageAtATime()
     {
@@ -1040,7 +1064,7 @@ class RaftNodeRulesTest
         final MemoryState state = new MemoryState();
         state.update(1, RaftNode.NO_MEMBER);
         final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
-            T, H, 4096, 4096, 0);
+            T, H, 4096, 4 * 4096, 0);
         leader.tick(T);
         for (final int voter : new int[]{2, 3})
         {
@@ -1095,7 +1119,7 @@ class RaftNodeRulesTest
         final MemoryState state = new MemoryState();
         state.update(1, RaftNode.NO_MEMBER);
         final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
-            T, H, 4096, 4096, 0);
+            T, H, 4096, 4 * 4096, 0);
         leader.tick(T);
         for (final int voter : new int[]{2, 3})
         {
