@@ -1060,21 +1060,7 @@ class RaftNodeRulesTest
     @Test
     void shouldAwaitAQuorumOfTheFollowersThatAnswerAndMatchTheMost()
     {
-        final int[] five = {1, 2, 3, 4, 5};
-        final MemoryState state = new MemoryState();
-        state.update(1, RaftNode.NO_MEMBER);
-        final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
-            T, H, 4096, 4 * 4096, 0);
-        leader.tick(T);
-        for (final int voter : new int[]{2, 3})
-        {
-            leader.onRequestVoteResponse(voter, 2, true, true);
-        }
-        for (final int voter : new int[]{2, 3})
-        {
-            leader.onRequestVoteResponse(voter, 2, true, false);
-        }
-        assertTrue(leader.isLeader());
+        final RaftNode leader = leaderOfFive();
         leader.replicate();
         assertEquals(Set.of(2, 3), awaitedPeers, "on a tie, the first two");
 
@@ -1115,20 +1101,7 @@ class RaftNodeRulesTest
     @Test
     void shouldSendARoundForReadsToTheAwaitedFollowersOnly()
     {
-        final int[] five = {1, 2, 3, 4, 5};
-        final MemoryState state = new MemoryState();
-        state.update(1, RaftNode.NO_MEMBER);
-        final RaftNode leader = new RaftNode(1, five, log(1), state, new Recorder(), new Recorder(), new FixedRandom(),
-            T, H, 4096, 4 * 4096, 0);
-        leader.tick(T);
-        for (final int voter : new int[]{2, 3})
-        {
-            leader.onRequestVoteResponse(voter, 2, true, true);
-        }
-        for (final int voter : new int[]{2, 3})
-        {
-            leader.onRequestVoteResponse(voter, 2, true, false);
-        }
+        final RaftNode leader = leaderOfFive();
         leader.replicate();
         final long now = T + MS;
         leader.time(now);
@@ -1523,6 +1496,26 @@ class RaftNodeRulesTest
         assertTrue(raft.isLeader());
         sent.clear();
         return raft;
+    }
+
+    /**
+     * Member 1 of five, elected at time T in term 2 with the pre-votes and votes of members 2 and 3; its log holds
+     * one entry of term 1 and its no-op.
+     */
+    private RaftNode leaderOfFive()
+    {
+        final MemoryState state = new MemoryState();
+        state.update(1, RaftNode.NO_MEMBER);
+        final RaftNode leader = new RaftNode(1, new int[]{1, 2, 3, 4, 5}, log(1), state, new Recorder(), new Recorder(),
+            new FixedRandom(), T, H, 4096, 4 * 4096, 0);
+        leader.tick(T);
+        for (final boolean preVote : new boolean[]{true, false})
+        {
+            leader.onRequestVoteResponse(2, 2, true, preVote);
+            leader.onRequestVoteResponse(3, 2, true, preVote);
+        }
+        assertTrue(leader.isLeader());
+        return leader;
     }
 
     private RaftNode node(final int id, final int[] members, final RaftLog log, final MemoryState state)
