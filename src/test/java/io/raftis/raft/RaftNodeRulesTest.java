@@ -605,8 +605,9 @@ class RaftNodeRulesTest
         raft.onAppendEntriesResponse(3, term, true, 1, 0, read - 1);
         assertFalse(raft.isReadConfirmed(read), "an answer to an earlier round");
         raft.replicate();
-        assertEquals(List.of("append to 3 after 1/1 with 0 commit 0 seq 2"), sent,
-            "round 1 answered by a majority: round 2 goes, to the follower awaited (the one that answered)");
+        assertEquals(List.of("append to 2 after 1/1 with 0 commit 0 seq 2", "append to 3 after 1/1 with 0 commit 0 seq 2"),
+            sent, "round 1 answered by a majority: round 2 goes, to the follower awaited and to member 2, which has " +
+            "not acknowledged the leader's log");
         raft.onAppendEntriesResponse(3, term, true, 1, 0, read);
         assertTrue(raft.isReadConfirmed(read), "member 3 and the leader");
 
