@@ -1048,7 +1048,7 @@ public final class RaftNode
             // a round for reads skips only the caught-up followers not awaited: one that lags or is probed gets
             // every round, which is what finds a lost message and moves its probe on
             final boolean roundToSlot = round && (!readOnly || awaited[slot] || probing[slot] ||
-                nextIndex[slot] <= lastIndex || matchIndex[slot] < lastIndex);
+                matchIndex[slot] < lastIndex);
             boolean sent = false;
             int messages = 0;
             while (nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
