@@ -30,6 +30,12 @@ final class Simulation
     static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long CHAOS_NS = 3_000 * MS;
     static final long CALM_NS = 1_500 * MS;
+    /**
+     * How long the members may still take, once the clients are done, to converge. A member that restarted far behind,
+     * over a link whose window holds one small batch, to a disk whose syncs take up to 5 ms, catches up one message
+     * per round trip, which may take seconds; one that stops catching up still fails.
+     */
+    static final long CATCH_UP_NS = 10_000 * MS;
     /** Batch limits a seed may choose: the default, and small ones that split a catch-up into many messages. */
     static final int[] BATCH_BYTES = {4096, 4096, 512, 256};
 
@@ -163,6 +169,11 @@ final class Simulation
         // let the clients finish what is in flight, then every member must hold one log
         cluster.clientsStopped = true;
         cluster.run(SimulatedCluster.CLIENT_TIMEOUT_NS + 500 * MS);
+        final long catchUpEnd = cluster.nowNs + CATCH_UP_NS;
+        while (!converged(cluster) && cluster.nowNs < catchUpEnd)
+        {
+            cluster.run(10 * MS);
+        }
         checkConverged(cluster);
 
         final LinearizabilityChecker.Result verdict = new LinearizabilityChecker(2_000_000, 30 * 1_000 * MS)
@@ -296,6 +307,24 @@ final class Simulation
             cluster.dropRate = rate;
             cluster.trace("drop rate " + percent(rate));
         }
+    }
+
+    private static boolean converged(final SimulatedCluster cluster)
+    {
+        final int leader = cluster.leader();
+        if (0 == leader)
+        {
+            return false;
+        }
+        final long last = cluster.members[leader].raft.lastIndex();
+        for (int id = 1; id <= cluster.size; id++)
+        {
+            if (cluster.members[id].raft.lastApplied() != last)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkConverged(final SimulatedCluster cluster)
