@@ -1,6 +1,6 @@
 # Shared settings for raftis's scripts; sourced, not run.
 # RAFTIS_NODES (default 5), RAFTIS_PORT_OFFSET (default 0, added to every port), RAFTIS_DATA (default ./data),
-# RAFTIS_HEAP (default 2g: -Xms and -Xmx, a quarter of it young; it holds the keyspace, and maxmemory defaults to
+# RAFTIS_HEAP (default 2g: -Xms and -Xmx, collected by ZGC; it holds the keyspace, and maxmemory defaults to
 # 60% of it; unless RAFTIS_JAVA_OPTS has its own -Xmx, -Xms or -Xmn), RAFTIS_DIRECT_MEMORY
 # (default 1g: -XX:MaxDirectMemorySize, which holds the clients' buffers; maxmemory-clients defaults to half of it),
 # RAFTIS_JAVA_OPTS (extra JVM flags), RAFTIS_FLAGS (extra node flags).
@@ -33,24 +33,6 @@ raftis_secret_file() {
             mv "$file.tmp" "$file")
     fi
     echo "$file"
-}
-
-# A quarter of the heap, for the young generation: the objects a million writes create (their keys and values,
-# about 80 bytes each on a leader) fit in it, so such a run sees no collection; the rest holds the keyspace.
-raftis_young_size() {
-    local heap="${RAFTIS_HEAP:-2g}" number unit
-    if ! [[ "$heap" =~ ^([0-9]+)([kKmMgG]?)$ ]]; then
-        echo "RAFTIS_HEAP must be a JVM size such as 2g or 512m: $heap" >&2
-        return 1
-    fi
-    number="${BASH_REMATCH[1]}"
-    unit="${BASH_REMATCH[2],,}"
-    case "$unit" in
-        g) echo "$((number * 256))m" ;;
-        m) echo "$((number / 4))m" ;;
-        k) echo "$((number / 4))k" ;;
-        *) echo "$((number / 4))" ;;
-    esac
 }
 
 # Build the jar when it is missing or older than the sources.
