@@ -27,9 +27,14 @@ import java.util.ConcurrentModificationException;
  * replicated command may depend on it (a command that picks by position is decided by the leader and replicated as
  * its effect).
  * <p>
+ * The slots are kept in chunks of {@link #CHUNK_SLOTS}, and the chunks of the doubled table are allocated a few at a
+ * time while the keys grow towards {@link #LOAD_FACTOR}: allocating a table of millions of slots at once (and the
+ * JVM zeroing it) stalled every member at the same entry, up to 0.8 s here, long enough to lose a leader.
+ * <p>
  * {@link #usedMemory()} is what the keyspace holds on the heap, kept as keys and values come and go: each key's and
  * string value's array (its header and bytes, padded to 8 as the JVM lays it out) and the slot arrays of the table
- * (and of the old table while a resize is under way). maxmemory is checked against it.
+ * (and of the old table while a resize is under way, and of the next one as it is prepared). maxmemory is checked
+ * against it.
  * <p>
  * Not thread safe: it belongs to the node's single thread.
  */
@@ -51,6 +56,10 @@ public final class Keyspace
     public static final int MAX_CAPACITY = 1 << 30;
 
     private static final int MIN_CAPACITY = 8;
+    /** Slots per chunk of a table's arrays: the most allocated at once. */
+    static final int CHUNK_SLOTS = 1 << 16;
+    private static final int CHUNK_SHIFT = 16;
+    private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
     /** Slots of the old table moved per change while the table is resized: at least 2 keep ahead of growth. */
     private static final int MIGRATE_SLOTS = 32;
     /** Marks a slot of the old table whose entry moved or was removed; lookups probe past it. */
@@ -86,14 +95,22 @@ public final class Keyspace
     private final UnsafeBuffer callerKey = new UnsafeBuffer();
     private final UnsafeBuffer storedKey = new UnsafeBuffer();
 
-    private byte[][] keys;
-    private Object[] values;
-    private int[] hashes;
+    private byte[][][] keys;
+    private Object[][] values;
+    private int[][] hashes;
+    private int capacity;
     private int mask;
-    private byte[][] oldKeys;
-    private Object[] oldValues;
-    private int[] oldHashes;
+    private byte[][][] oldKeys;
+    private Object[][] oldValues;
+    private int[][] oldHashes;
+    private int oldCapacity;
     private int oldMask;
+    /** Chunks of the doubled table, allocated ahead of the resize; null until the keys near the threshold. */
+    private byte[][][] nextKeys;
+    private Object[][] nextValues;
+    private int[][] nextHashes;
+    private int nextChunks;
+    private int prepareThreshold;
     private int migrateCursor;
     private int size;
     private int growThreshold;
@@ -130,12 +147,19 @@ public final class Keyspace
      */
     public long usedMemory()
     {
-        long slots = keys.length;
+        long slots = capacity;
+        long arrays = 3L * (1 + keys.length);
         if (null != oldKeys)
         {
-            slots += oldKeys.length;
+            slots += oldCapacity;
+            arrays += 3L * (1 + oldKeys.length);
         }
-        return entryBytes + slots * SLOT_BYTES + 6L * ARRAY_HEADER_BYTES;
+        if (null != nextKeys)
+        {
+            slots += (long)nextChunks * CHUNK_SLOTS;
+            arrays += 3L * (1 + nextChunks);
+        }
+        return entryBytes + slots * SLOT_BYTES + arrays * ARRAY_HEADER_BYTES;
     }
 
     /**
@@ -203,10 +227,10 @@ public final class Keyspace
         final int slot = find(buffer, offset, length, hash);
         if (slot >= 0)
         {
-            return values[slot];
+            return values[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
         }
         final int oldSlot = findOld(buffer, offset, length, hash);
-        return oldSlot >= 0 ? oldValues[oldSlot] : null;
+        return oldSlot >= 0 ? oldValues[oldSlot >>> CHUNK_SHIFT][oldSlot & CHUNK_MASK] : null;
     }
 
     /**
@@ -317,7 +341,9 @@ public final class Keyspace
         final int slot = find(buffer, offset, length, hash);
         if (slot >= 0)
         {
-            entryBytes -= arrayBytes(keys[slot].length) + sizeOf(values[slot]);
+            final int chunk = slot >>> CHUNK_SHIFT;
+            final int at = slot & CHUNK_MASK;
+            entryBytes -= arrayBytes(keys[chunk][at].length) + sizeOf(values[chunk][at]);
             deleteSlot(slot);
         }
         else
@@ -327,15 +353,17 @@ public final class Keyspace
             {
                 return false;
             }
-            entryBytes -= arrayBytes(oldKeys[oldSlot].length) + sizeOf(oldValues[oldSlot]);
-            oldKeys[oldSlot] = MOVED;
-            oldValues[oldSlot] = null;
+            final int chunk = oldSlot >>> CHUNK_SHIFT;
+            final int at = oldSlot & CHUNK_MASK;
+            entryBytes -= arrayBytes(oldKeys[chunk][at].length) + sizeOf(oldValues[chunk][at]);
+            oldKeys[chunk][at] = MOVED;
+            oldValues[chunk][at] = null;
         }
 
         version++;
         if (--size < shrinkThreshold)
         {
-            startResize(keys.length >>> 1);
+            startResize(capacity >>> 1);
         }
 
         return true;
@@ -359,10 +387,14 @@ public final class Keyspace
     public void clear()
     {
         dropOldTable();
-        if (keys.length == initialCapacity)
+        dropNextTable();
+        if (capacity == initialCapacity)
         {
-            Arrays.fill(keys, null);
-            Arrays.fill(values, null);
+            for (int chunk = 0; chunk < keys.length; chunk++)
+            {
+                Arrays.fill(keys[chunk], null);
+                Arrays.fill(values[chunk], null);
+            }
         }
         else
         {
@@ -385,14 +417,14 @@ public final class Keyspace
         final long expectedVersion = version;
         if (null != oldKeys)
         {
-            final byte[][] oldKeys = this.oldKeys;
-            final Object[] oldValues = this.oldValues;
-            for (int i = migrateCursor, length = oldKeys.length; i < length; i++)
+            final byte[][][] oldKeys = this.oldKeys;
+            final Object[][] oldValues = this.oldValues;
+            for (int i = migrateCursor, length = oldCapacity; i < length; i++)
             {
-                final byte[] key = oldKeys[i];
+                final byte[] key = oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
                 if (null != key && MOVED != key)
                 {
-                    consumer.accept(key, oldValues[i]);
+                    consumer.accept(key, oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
                     if (version != expectedVersion)
                     {
                         throw new ConcurrentModificationException("keyspace changed during forEach");
@@ -400,15 +432,15 @@ public final class Keyspace
                 }
             }
         }
-        final byte[][] keys = this.keys;
-        final Object[] values = this.values;
+        final byte[][][] keys = this.keys;
+        final Object[][] values = this.values;
 
-        for (int i = 0, length = keys.length; i < length; i++)
+        for (int i = 0, length = capacity; i < length; i++)
         {
-            final byte[] key = keys[i];
+            final byte[] key = keys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (null != key)
             {
-                consumer.accept(key, values[i]);
+                consumer.accept(key, values[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
                 if (version != expectedVersion)
                 {
                     throw new ConcurrentModificationException("keyspace changed during forEach");
@@ -422,7 +454,15 @@ public final class Keyspace
      */
     int capacity()
     {
-        return keys.length;
+        return capacity;
+    }
+
+    /**
+     * @return chunks of the doubled table allocated so far, ahead of the resize.
+     */
+    int preparedChunks()
+    {
+        return null == nextKeys ? 0 : nextChunks;
     }
 
     /**
@@ -548,23 +588,28 @@ public final class Keyspace
 
         if (slot >= 0)
         {
-            final Object previous = values[slot];
-            values[slot] = value;
+            final Object[] chunk = values[slot >>> CHUNK_SHIFT];
+            final Object previous = chunk[slot & CHUNK_MASK];
+            chunk[slot & CHUNK_MASK] = value;
             entryBytes += sizeOf(value) - sizeOf(previous);
             return previous;
         }
 
+        final int index = -slot - 1;
+        final int chunk = index >>> CHUNK_SHIFT;
+        final int at = index & CHUNK_MASK;
         final int oldSlot = findOld(buffer, offset, length, hash);
         if (oldSlot >= 0)
         {
             // the key lives in the old table: move it across with its new value
-            final Object previous = oldValues[oldSlot];
-            final int index = -slot - 1;
-            keys[index] = oldKeys[oldSlot];
-            values[index] = value;
-            hashes[index] = hash;
-            oldKeys[oldSlot] = MOVED;
-            oldValues[oldSlot] = null;
+            final int oldChunk = oldSlot >>> CHUNK_SHIFT;
+            final int oldAt = oldSlot & CHUNK_MASK;
+            final Object previous = oldValues[oldChunk][oldAt];
+            keys[chunk][at] = oldKeys[oldChunk][oldAt];
+            values[chunk][at] = value;
+            hashes[chunk][at] = hash;
+            oldKeys[oldChunk][oldAt] = MOVED;
+            oldValues[oldChunk][oldAt] = null;
             entryBytes += sizeOf(value) - sizeOf(previous);
             return previous;
         }
@@ -585,15 +630,18 @@ public final class Keyspace
             buffer.getBytes(offset, key);
         }
 
-        final int index = -slot - 1;
-        keys[index] = key;
-        values[index] = value;
-        hashes[index] = hash;
+        keys[chunk][at] = key;
+        values[chunk][at] = value;
+        hashes[chunk][at] = hash;
         entryBytes += arrayBytes(key.length) + sizeOf(value);
 
-        if (++size > growThreshold && keys.length < MAX_CAPACITY)
+        if (++size > growThreshold && capacity < MAX_CAPACITY)
         {
-            startResize(keys.length << 1);
+            startResize(capacity << 1);
+        }
+        else if (size > prepareThreshold)
+        {
+            prepareNextChunk();
         }
 
         return null;
@@ -604,15 +652,15 @@ public final class Keyspace
      */
     private int find(final DirectBuffer buffer, final int offset, final int length, final int hash)
     {
-        final byte[][] keys = this.keys;
-        final int[] hashes = this.hashes;
+        final byte[][][] keys = this.keys;
+        final int[][] hashes = this.hashes;
         final int mask = this.mask;
         int index = hash & mask;
 
         byte[] key;
-        while (null != (key = keys[index]))
+        while (null != (key = keys[index >>> CHUNK_SHIFT][index & CHUNK_MASK]))
         {
-            if (hashes[index] == hash && keyEquals(key, buffer, offset, length))
+            if (hashes[index >>> CHUNK_SHIFT][index & CHUNK_MASK] == hash && keyEquals(key, buffer, offset, length))
             {
                 return index;
             }
@@ -659,9 +707,9 @@ public final class Keyspace
      */
     private void deleteSlot(final int slot)
     {
-        final byte[][] keys = this.keys;
-        final Object[] values = this.values;
-        final int[] hashes = this.hashes;
+        final byte[][][] keys = this.keys;
+        final Object[][] values = this.values;
+        final int[][] hashes = this.hashes;
         final int mask = this.mask;
 
         int hole = slot;
@@ -669,25 +717,31 @@ public final class Keyspace
         while (true)
         {
             index = (index + 1) & mask;
-            final byte[] key = keys[index];
+            final int chunk = index >>> CHUNK_SHIFT;
+            final int at = index & CHUNK_MASK;
+            final byte[] key = keys[chunk][at];
             if (null == key)
             {
                 break;
             }
 
-            final int home = hashes[index] & mask;
+            final int home = hashes[chunk][at] & mask;
             if (((index - home) & mask) >= ((index - hole) & mask))
             {
-                keys[hole] = key;
-                values[hole] = values[index];
-                hashes[hole] = hashes[index];
+                final int holeChunk = hole >>> CHUNK_SHIFT;
+                final int holeAt = hole & CHUNK_MASK;
+                keys[holeChunk][holeAt] = key;
+                values[holeChunk][holeAt] = values[chunk][at];
+                hashes[holeChunk][holeAt] = hashes[chunk][at];
                 hole = index;
             }
         }
 
-        keys[hole] = null;
-        values[hole] = null;
-        hashes[hole] = 0;
+        final int holeChunk = hole >>> CHUNK_SHIFT;
+        final int holeAt = hole & CHUNK_MASK;
+        keys[holeChunk][holeAt] = null;
+        values[holeChunk][holeAt] = null;
+        hashes[holeChunk][holeAt] = 0;
     }
 
     /**
@@ -707,41 +761,114 @@ public final class Keyspace
         oldKeys = keys;
         oldValues = values;
         oldHashes = hashes;
+        oldCapacity = capacity;
         oldMask = mask;
         migrateCursor = 0;
-        allocate(newCapacity);
+        if (null != nextKeys && newCapacity == capacity << 1)
+        {
+            while (nextChunks < nextKeys.length)
+            {
+                allocateNextChunk(); // the rest, should removes and puts have outrun the spacing
+            }
+            keys = nextKeys;
+            values = nextValues;
+            hashes = nextHashes;
+            dropNextTable();
+            resized(newCapacity);
+        }
+        else
+        {
+            dropNextTable();
+            allocate(newCapacity);
+        }
+    }
+
+    /**
+     * Allocate the chunks of the doubled table while the keys go from a quarter short of the threshold to it, evenly
+     * spaced: a table of 2^k slots has about 0.16 * 2^k new keys to go, and the doubled one needs 2^(k+1) / 2^16
+     * chunks, so one every few thousand new keys. Keys that a member applies in one burst (a pipelined client's
+     * batch) then allocate a chunk or two, not the whole table.
+     */
+    private void prepareNextChunk()
+    {
+        final int nextCapacity = capacity << 1;
+        if (nextCapacity <= CHUNK_SLOTS || capacity >= MAX_CAPACITY)
+        {
+            return; // a table of one chunk is allocated when it is needed: it is small
+        }
+        final int chunksNeeded = nextCapacity >>> CHUNK_SHIFT;
+        final int spacing = Math.max(1, (growThreshold - prepareThreshold) / chunksNeeded);
+        if (null != nextKeys && size - prepareThreshold < nextChunks * spacing)
+        {
+            return;
+        }
+        if (null == nextKeys)
+        {
+            nextKeys = new byte[chunksNeeded][][];
+            nextValues = new Object[chunksNeeded][];
+            nextHashes = new int[chunksNeeded][];
+            nextChunks = 0;
+        }
+        if (nextChunks < nextKeys.length)
+        {
+            allocateNextChunk();
+        }
+    }
+
+    private void allocateNextChunk()
+    {
+        nextKeys[nextChunks] = new byte[CHUNK_SLOTS][];
+        nextValues[nextChunks] = new Object[CHUNK_SLOTS];
+        nextHashes[nextChunks] = new int[CHUNK_SLOTS];
+        nextChunks++;
+    }
+
+    private void dropNextTable()
+    {
+        nextKeys = null;
+        nextValues = null;
+        nextHashes = null;
+        nextChunks = 0;
     }
 
     private void migrateStep()
     {
-        final byte[][] oldKeys = this.oldKeys;
+        final byte[][][] oldKeys = this.oldKeys;
         if (null == oldKeys)
         {
             return;
         }
-        final byte[][] keys = this.keys;
+        final Object[][] oldValues = this.oldValues;
+        final int[][] oldHashes = this.oldHashes;
+        final byte[][][] keys = this.keys;
+        final Object[][] values = this.values;
+        final int[][] hashes = this.hashes;
         final int mask = this.mask;
-        final int end = Math.min(oldKeys.length, migrateCursor + MIGRATE_SLOTS);
+        final int end = Math.min(oldCapacity, migrateCursor + MIGRATE_SLOTS);
         for (int i = migrateCursor; i < end; i++)
         {
-            final byte[] key = oldKeys[i];
+            final int oldChunk = i >>> CHUNK_SHIFT;
+            final int oldAt = i & CHUNK_MASK;
+            final byte[] key = oldKeys[oldChunk][oldAt];
             if (null != key && MOVED != key)
             {
-                final int hash = oldHashes[i];
+                final int hash = oldHashes[oldChunk][oldAt];
                 int index = hash & mask;
-                while (null != keys[index])
+                while (null != keys[index >>> CHUNK_SHIFT][index & CHUNK_MASK])
                 {
                     index = (index + 1) & mask;
                 }
-                keys[index] = key;
-                values[index] = oldValues[i];
-                hashes[index] = hash;
-                oldKeys[i] = MOVED;
-                oldValues[i] = null;
+                final int chunk = index >>> CHUNK_SHIFT;
+                final int at = index & CHUNK_MASK;
+                keys[chunk][at] = key;
+                values[chunk][at] = oldValues[oldChunk][oldAt];
+                hashes[chunk][at] = hash;
+                oldKeys[oldChunk][oldAt] = MOVED;
+                oldValues[oldChunk][oldAt] = null;
             }
         }
         migrateCursor = end;
-        if (end == oldKeys.length)
+        if (end == oldCapacity)
         {
             dropOldTable();
         }
@@ -752,6 +879,7 @@ public final class Keyspace
         oldKeys = null;
         oldValues = null;
         oldHashes = null;
+        oldCapacity = 0;
         migrateCursor = 0;
     }
 
@@ -760,18 +888,19 @@ public final class Keyspace
      */
     private int findOld(final DirectBuffer buffer, final int offset, final int length, final int hash)
     {
-        final byte[][] oldKeys = this.oldKeys;
+        final byte[][][] oldKeys = this.oldKeys;
         if (null == oldKeys)
         {
             return -1;
         }
-        final int[] oldHashes = this.oldHashes;
+        final int[][] oldHashes = this.oldHashes;
         final int mask = oldMask;
         int index = hash & mask;
         byte[] key;
-        while (null != (key = oldKeys[index]))
+        while (null != (key = oldKeys[index >>> CHUNK_SHIFT][index & CHUNK_MASK]))
         {
-            if (MOVED != key && oldHashes[index] == hash && keyEquals(key, buffer, offset, length))
+            if (MOVED != key && oldHashes[index >>> CHUNK_SHIFT][index & CHUNK_MASK] == hash &&
+                keyEquals(key, buffer, offset, length))
             {
                 return index;
             }
@@ -782,11 +911,26 @@ public final class Keyspace
 
     private void allocate(final int capacity)
     {
-        keys = new byte[capacity][];
-        values = new Object[capacity];
-        hashes = new int[capacity];
+        final int chunkSlots = Math.min(capacity, CHUNK_SLOTS);
+        final int chunks = capacity / chunkSlots;
+        keys = new byte[chunks][][];
+        values = new Object[chunks][];
+        hashes = new int[chunks][];
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            keys[chunk] = new byte[chunkSlots][];
+            values[chunk] = new Object[chunkSlots];
+            hashes[chunk] = new int[chunkSlots];
+        }
+        resized(capacity);
+    }
+
+    private void resized(final int capacity)
+    {
+        this.capacity = capacity;
         mask = capacity - 1;
         growThreshold = (int)(capacity * LOAD_FACTOR);
+        prepareThreshold = growThreshold - growThreshold / 4;
         shrinkThreshold = capacity > initialCapacity ? capacity >>> 3 : 0;
     }
 }

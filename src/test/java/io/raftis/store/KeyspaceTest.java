@@ -287,6 +287,70 @@ class KeyspaceTest
         }
     }
 
+    /**
+     * A table of 2^17 slots grows into one of four chunks, allocated thousands of new keys apart on the way to the
+     * threshold, so that no change, nor a burst of them applied together, allocates the doubled table at once
+     * (allocating millions of slots together stalled every member at the same entry for up to 0.8 s). Keys put and
+     * removed across the resize, of the old table's two chunks and the new table's four, all read back.
+     */
+    @Test
+    void shouldAllocateTheDoubledTableAChunkPerChange()
+    {
+        final Keyspace keyspace = new Keyspace(1 << 17);
+        final Map<String, String> model = new HashMap<>();
+        final Random random = new Random(17);
+        final int chunksNeeded = (1 << 18) / Keyspace.CHUNK_SLOTS;
+        int i = 0;
+        int prepared = 0;
+        int preparedAtSize = -1;
+        while (keyspace.capacity() == 1 << 17)
+        {
+            final String key = "key:" + i++;
+            keyspace.put(bytes(key), bytes("v" + i));
+            model.put(key, "v" + i);
+            if (random.nextInt(8) == 0)
+            {
+                final String gone = "key:" + random.nextInt(i);
+                assertEquals(null != model.remove(gone), keyspace.remove(bytes(gone)));
+            }
+            if (keyspace.capacity() == 1 << 17)
+            {
+                final int now = keyspace.preparedChunks();
+                assertTrue(now - prepared <= 1, "one change allocated " + (now - prepared) + " chunks");
+                if (now > prepared)
+                {
+                    assertTrue(keyspace.size() - preparedAtSize > 4_000 || preparedAtSize < 0,
+                        "chunk " + now + " at " + keyspace.size() + " keys, the one before at " + preparedAtSize);
+                    preparedAtSize = keyspace.size();
+                }
+                prepared = now;
+            }
+        }
+        assertEquals(chunksNeeded, prepared, "every chunk was ready before the table grew");
+        assertEquals(0, keyspace.preparedChunks());
+        assertEquals(1 << 18, keyspace.capacity());
+
+        while (keyspace.resizing())
+        {
+            final String key = "key:" + i++;
+            keyspace.put(bytes(key), bytes("v" + i));
+            model.put(key, "v" + i);
+            final String gone = "key:" + random.nextInt(i);
+            assertEquals(null != model.remove(gone), keyspace.remove(bytes(gone)));
+        }
+        assertEquals(model.size(), keyspace.size());
+        for (int k = 0; k < i; k++)
+        {
+            final String key = "key:" + k;
+            final String expected = model.get(key);
+            final byte[] value = keyspace.getString(bytes(key));
+            assertEquals(expected, null == value ? null : string(value), key);
+        }
+        final Set<String> seen = new HashSet<>();
+        keyspace.forEach((key, value) -> assertTrue(seen.add(string(key))));
+        assertEquals(model.keySet(), seen);
+    }
+
     @Test
     void shouldRejectNullValue()
     {
