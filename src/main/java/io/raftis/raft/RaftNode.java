@@ -48,6 +48,13 @@ public final class RaftNode
      */
     public static final long LAZY_SYNC_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /**
+     * How long a leader may gather entries for a caught-up follower it does not await before it sends them: that
+     * follower syncs them within {@link #LAZY_SYNC_NS} anyway, so one message per interval carries them, instead of
+     * a message, and a wake-up, per batch.
+     */
+    public static final long LAZY_SEND_NS = LAZY_SYNC_NS / 2;
+
     private final int memberId;
     private final int[] memberIds;
     private final int[] peerIds;
@@ -71,6 +78,9 @@ public final class RaftNode
     private final long[] matchIndex;
     private final long[] ackedSequence;
     private final long[] lastResponseNs;
+    private final long[] entriesSentNs;
+    /** Whether the last pass that could send to a follower sent it all there was: it is not catching up. */
+    private final boolean[] sentAll;
     private final boolean[] probing;
     private final boolean[] probeOutstanding;
     /** Per follower, whether this leader counts on it to commit: it is told to sync and answer at once. */
@@ -212,6 +222,8 @@ public final class RaftNode
         matchIndex = new long[peers];
         ackedSequence = new long[peers];
         lastResponseNs = new long[peers];
+        entriesSentNs = new long[peers];
+        sentAll = new boolean[peers];
         probing = new boolean[peers];
         probeOutstanding = new boolean[peers];
         awaited = new boolean[peers];
@@ -561,6 +573,15 @@ public final class RaftNode
         else if (startEntryMissing)
         {
             deadlineNs = Math.min(deadlineNs, nextStartEntryAttemptNs);
+        }
+        final long lastIndex = log.lastIndex();
+        for (int slot = 0; slot < peerIds.length; slot++)
+        {
+            final long sendNs = entriesSentNs[slot] + LAZY_SEND_NS;
+            if (sentAll[slot] && !awaited[slot] && !probing[slot] && nextIndex[slot] <= lastIndex && sendNs - nowNs > 0)
+            {
+                deadlineNs = Math.min(deadlineNs, sendNs); // what it gathers goes then (once due, acks drive it)
+            }
         }
         return deadlineNs;
     }
@@ -1049,9 +1070,13 @@ public final class RaftNode
             // every round, which is what finds a lost message and moves its probe on
             final boolean roundToSlot = round && (!readOnly || awaited[slot] || probing[slot] ||
                 matchIndex[slot] < lastIndex);
+            // a caught-up follower not awaited gets what was appended since its last message once per LAZY_SEND_NS,
+            // or with a round; one catching up or probed gets it as fast as its window allows
+            final boolean gathers = sentAll[slot] && !awaited[slot] && !probing[slot] && !roundToSlot &&
+                nowNs - entriesSentNs[slot] < LAZY_SEND_NS;
             boolean sent = false;
             int messages = 0;
-            while (nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
+            while (!gathers && nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
                 inflightTail[slot] - inflightHead[slot] < INFLIGHT_RING &&
                 (!probing[slot] || (messages == 0 && (roundToSlot || !probeOutstanding[slot]))))
             {
@@ -1075,9 +1100,14 @@ public final class RaftNode
                 }
                 sent = true;
                 messages++;
+                entriesSentNs[slot] = nowNs;
                 nextIndex[slot] = next + run.count;
                 trackInflight(slot, nextIndex[slot] - 1, run.length);
                 probeOutstanding[slot] = probing[slot];
+            }
+            if (!gathers)
+            {
+                sentAll[slot] = nextIndex[slot] > lastIndex;
             }
             if (!sent && roundToSlot)
             {
@@ -1104,10 +1134,13 @@ public final class RaftNode
     }
 
     /**
-     * Pick the followers this leader counts on to commit, a quorum with itself: those that answered within a
-     * heartbeat interval and matched the most, the ones already awaited first on a tie, and the target of a
-     * transfer. The others sync within {@link #LAZY_SYNC_NS}, so a batch costs a quorum of syncs, not one per
-     * member. One that stops answering is passed by the others within that time and takes its place.
+     * Pick the followers this leader counts on to commit, a quorum with itself, and the target of a transfer. First
+     * those that answered within a heartbeat interval; then those that answered in this term; then those already
+     * awaited, unless another that holds all that is committed acknowledged a message sent more than
+     * {@link #LAZY_SYNC_NS} later than the last one they did; then those that acknowledged the latest message, and
+     * matched the most. The others sync within {@link #LAZY_SYNC_NS} and get their entries once per
+     * {@link #LAZY_SEND_NS}, so a batch costs a quorum of syncs and messages, not one per member, and the marks stay
+     * put while those awaited keep up.
      */
     private void chooseAwaited()
     {
@@ -1142,11 +1175,26 @@ public final class RaftNode
         {
             return live;
         }
-        if (matchIndex[slot] != matchIndex[other])
+        final boolean answered = ackedSequence[slot] > 0;
+        if (answered != ackedSequence[other] > 0)
         {
-            return matchIndex[slot] > matchIndex[other];
+            return answered;
         }
-        return awaited[slot] && !awaited[other];
+        if (awaited[slot] != awaited[other])
+        {
+            // the marks stay put unless the one awaited lags: moving them to whichever answer came first would have
+            // every follower sync and be sent every batch in turn
+            final int challenger = awaited[slot] ? other : slot;
+            final int holder = awaited[slot] ? slot : other;
+            final boolean passes = matchIndex[challenger] >= commitIndex &&
+                ackedSendNs[challenger] - ackedSendNs[holder] > LAZY_SYNC_NS;
+            return passes == (challenger == slot);
+        }
+        if (ackedSendNs[slot] != ackedSendNs[other])
+        {
+            return ackedSendNs[slot] > ackedSendNs[other]; // the one that acknowledged a later message
+        }
+        return matchIndex[slot] > matchIndex[other];
     }
 
     /**
@@ -1369,6 +1417,8 @@ public final class RaftNode
             ackedSequence[slot] = 0;
             ackedSendNs[slot] = 0;
             lastResponseNs[slot] = nowNs;
+            entriesSentNs[slot] = nowNs - LAZY_SEND_NS;
+            sentAll[slot] = false;
             probing[slot] = false;
             probeOutstanding[slot] = false;
             clearInflight(slot);

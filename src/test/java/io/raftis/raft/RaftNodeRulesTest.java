@@ -476,6 +476,7 @@ class RaftNodeRulesTest
         raft.onAppendEntriesResponse(2, term, true, 2, 0, 1);
         raft.onAppendEntriesResponse(3, term, true, 4, 0, 1);
         raft.propose(bytes("SET k v"), 0, 7);
+        raft.time(elected + RaftNode.LAZY_SEND_NS); // member 2, not awaited, gathers entries for this long
         raft.replicate(); // entries 3 to 5 to member 2, 5 to member 3
         assertEquals(2, raft.matchIndexOf(2));
         sent.clear();
@@ -563,6 +564,7 @@ class RaftNodeRulesTest
         {
             raft.propose(bytes("x"), 0, 1);
         }
+        raft.time(T + RaftNode.LAZY_SEND_NS); // what member 3, not awaited, gathered goes now
         raft.replicate();
         assertEquals(Set.of(2, 3), awaitedPeers, "member 3's window is full: its answer is awaited too");
     }
@@ -1065,7 +1067,8 @@ class RaftNodeRulesTest
         leader.replicate();
         assertEquals(Set.of(2, 3), awaitedPeers, "on a tie, the first two");
 
-        long now = T + MS;
+        // each step comes a LAZY_SEND_NS after the last, so that every follower gets its message and its mark
+        long now = T + RaftNode.LAZY_SEND_NS;
         leader.time(now);
         leader.onAppendEntriesResponse(2, 2, true, 2, 0, 1);
         leader.onAppendEntriesResponse(5, 2, true, 2, 0, 1);
@@ -1073,7 +1076,7 @@ class RaftNodeRulesTest
         leader.replicate();
         assertEquals(Set.of(2, 5), awaitedPeers, "the two that matched the most");
 
-        now += MS;
+        now += RaftNode.LAZY_SEND_NS;
         leader.time(now);
         leader.onAppendEntriesResponse(2, 2, true, 3, 0, 2);
         leader.onAppendEntriesResponse(4, 2, true, 3, 0, 2);
@@ -1093,6 +1096,90 @@ class RaftNodeRulesTest
         leader.onAppendEntriesResponse(5, 2, true, 5, 0, 4);
         leader.flush();
         assertEquals(5, leader.commitIndex(), "the leader and the two it awaits commit");
+    }
+
+    /**
+     * The marks stay on the followers awaited while they keep up, whichever answer comes first: moving them on every
+     * answer had every follower sync and be sent every batch in turn. One whose last acknowledged message is more
+     * than LAZY_SYNC_NS older than another's, one that holds all that is committed, gives that one its mark, well
+     * before a heartbeat interval of silence.
+     */
+    @Test
+    void shouldKeepTheMarksUntilAnAwaitedFollowerFallsASyncIntervalBehind()
+    {
+        final RaftNode leader = leaderOfFive();
+        leader.replicate();
+        leader.time(T + MS);
+        for (final int follower : new int[]{2, 3, 4, 5})
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, 2, 0, 1);
+        }
+        leader.flush();
+
+        leader.time(T + 6 * MS);
+        leader.propose(bytes("SET a 1"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 3), awaitedPeers);
+        leader.time(T + 7 * MS);
+        for (final int follower : new int[]{2, 4, 5})
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, 3, 0, 2);
+        }
+        leader.flush();
+        leader.time(T + 12 * MS);
+        leader.propose(bytes("SET b 2"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 3), awaitedPeers, "member 3 is behind by less than a sync interval: it keeps its mark");
+
+        leader.time(T + 13 * MS);
+        for (final int follower : new int[]{2, 4, 5})
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, 4, 0, 3);
+        }
+        leader.flush();
+        leader.time(T + 18 * MS);
+        leader.propose(bytes("SET c 3"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 4), awaitedPeers, "member 3 fell more than a sync interval behind, though not silent " +
+            "for a heartbeat interval");
+    }
+
+    /**
+     * A caught-up follower the leader does not await gets the batches appended since its last message together, once
+     * per LAZY_SEND_NS, in one message: it syncs them within LAZY_SYNC_NS anyway, and a message per batch woke it for
+     * each. The leader's next timer is when they are due, so an idle leader still sends them in time.
+     */
+    @Test
+    void shouldGatherBatchesForAFollowerNotAwaitedIntoOneMessagePerInterval()
+    {
+        final RaftNode leader = leaderOfFive();
+        leader.replicate();
+        long now = T + MS;
+        leader.time(now);
+        for (final int follower : new int[]{2, 3, 4, 5})
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, 2, 0, 1);
+        }
+        sent.clear();
+        leader.propose(bytes("SET a 1"), 0, 7);
+        leader.replicate();
+        now += MS;
+        leader.time(now);
+        leader.propose(bytes("SET b 2"), 0, 7);
+        leader.replicate();
+        assertEquals(List.of("append to 2 after 2/2 with 1 commit 0 seq 2", "append to 2 after 3/2 with 1 commit 0 seq 3"),
+            sentTo(2), "an awaited follower gets each batch at once");
+        assertEquals(List.of(), sentTo(4), "member 4, not awaited, gathers them");
+        assertEquals(List.of(), sentTo(5));
+        assertEquals(T + RaftNode.LAZY_SEND_NS, leader.nextTimerNs(), "when the gathered batches are due");
+
+        leader.time(T + RaftNode.LAZY_SEND_NS);
+        leader.replicate();
+        assertEquals(List.of("append to 4 after 2/2 with 2 commit 0 seq 4"), sentTo(4), "both batches in one message");
+        assertEquals(List.of("append to 5 after 2/2 with 2 commit 0 seq 4"), sentTo(5));
+        assertEquals(List.of("append to 2 after 2/2 with 1 commit 0 seq 2", "append to 2 after 3/2 with 1 commit 0 seq 3"),
+            sentTo(2), "nothing more for an awaited follower");
+        assertEquals(T + H, leader.nextTimerNs(), "nothing left to send: the next heartbeat is the next timer");
     }
 
     /**
