@@ -1142,6 +1142,14 @@ class RaftNodeRulesTest
         leader.replicate();
         assertEquals(Set.of(2, 4), awaitedPeers, "member 3 fell more than a sync interval behind, though not silent " +
             "for a heartbeat interval");
+
+        leader.time(T + 14 * MS + H);
+        leader.onAppendEntriesResponse(2, 2, true, 5, 0, 4);
+        leader.onAppendEntriesResponse(4, 2, true, 5, 0, 4);
+        leader.propose(bytes("SET d 4"), 0, 7);
+        leader.replicate();
+        assertEquals(Set.of(2, 4), awaitedPeers, "members 3 and 5, silent for a heartbeat interval, come after any " +
+            "that answered within it");
     }
 
     /**
