@@ -1,6 +1,7 @@
 package io.raftis.store;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -71,9 +72,8 @@ public final class Keyspace
     private static final long PRIME64_4 = 0x85EBCA77C2B2AE63L;
     private static final long PRIME64_5 = 0x27D4EB2F165667C5L;
     private static final int REFERENCE_BYTES = compressedOops() ? 4 : 8;
-    /** Where an array's elements start: 16 bytes with compressed class pointers, which ZGC keeps without compressed
-     * references. */
-    private static final int ARRAY_HEADER_BYTES = (int)org.agrona.BufferUtil.ARRAY_BASE_OFFSET;
+    /** Where an array's elements start: 16 bytes with compressed class pointers, which ZGC keeps too. */
+    private static final int ARRAY_HEADER_BYTES = (int)BufferUtil.ARRAY_BASE_OFFSET;
     private static final int OBJECT_HEADER_BYTES = 16;
     /** A slot: its key and value references and its int hash. */
     private static final int SLOT_BYTES = 2 * REFERENCE_BYTES + Integer.BYTES;
