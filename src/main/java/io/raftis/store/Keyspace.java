@@ -100,12 +100,10 @@ public final class Keyspace
     private byte[][][] keys;
     private Object[][] values;
     private int[][] hashes;
-    private int capacity;
     private int mask;
     private byte[][][] oldKeys;
     private Object[][] oldValues;
     private int[][] oldHashes;
-    private int oldCapacity;
     private int oldMask;
     /** Chunks of the doubled table, allocated ahead of the resize; null until the keys near the threshold. */
     private byte[][][] nextKeys;
@@ -149,11 +147,11 @@ public final class Keyspace
      */
     public long usedMemory()
     {
-        long slots = capacity;
+        long slots = capacity();
         long arrays = 3L * (1 + keys.length);
         if (null != oldKeys)
         {
-            slots += oldCapacity;
+            slots += oldMask + 1;
             arrays += 3L * (1 + oldKeys.length);
         }
         if (null != nextKeys)
@@ -365,7 +363,7 @@ public final class Keyspace
         version++;
         if (--size < shrinkThreshold)
         {
-            startResize(capacity >>> 1);
+            startResize(capacity() >>> 1);
         }
 
         return true;
@@ -390,7 +388,7 @@ public final class Keyspace
     {
         dropOldTable();
         dropNextTable();
-        if (capacity == initialCapacity)
+        if (capacity() == initialCapacity)
         {
             for (int chunk = 0; chunk < keys.length; chunk++)
             {
@@ -421,7 +419,7 @@ public final class Keyspace
         {
             final byte[][][] oldKeys = this.oldKeys;
             final Object[][] oldValues = this.oldValues;
-            for (int i = migrateCursor, length = oldCapacity; i < length; i++)
+            for (int i = migrateCursor, length = oldMask + 1; i < length; i++)
             {
                 final byte[] key = oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
                 if (null != key && MOVED != key)
@@ -437,7 +435,7 @@ public final class Keyspace
         final byte[][][] keys = this.keys;
         final Object[][] values = this.values;
 
-        for (int i = 0, length = capacity; i < length; i++)
+        for (int i = 0, length = capacity(); i < length; i++)
         {
             final byte[] key = keys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
             if (null != key)
@@ -456,7 +454,7 @@ public final class Keyspace
      */
     int capacity()
     {
-        return capacity;
+        return mask + 1;
     }
 
     /**
@@ -637,9 +635,9 @@ public final class Keyspace
         hashes[chunk][at] = hash;
         entryBytes += arrayBytes(key.length) + sizeOf(value);
 
-        if (++size > growThreshold && capacity < MAX_CAPACITY)
+        if (++size > growThreshold && capacity() < MAX_CAPACITY)
         {
-            startResize(capacity << 1);
+            startResize(capacity() << 1);
         }
         else if (size > prepareThreshold)
         {
@@ -763,10 +761,9 @@ public final class Keyspace
         oldKeys = keys;
         oldValues = values;
         oldHashes = hashes;
-        oldCapacity = capacity;
         oldMask = mask;
         migrateCursor = 0;
-        if (null != nextKeys && newCapacity == capacity << 1)
+        if (null != nextKeys && newCapacity == capacity() << 1)
         {
             while (nextChunks < nextKeys.length)
             {
@@ -793,8 +790,8 @@ public final class Keyspace
      */
     private void prepareNextChunk()
     {
-        final int nextCapacity = capacity << 1;
-        if (nextCapacity <= CHUNK_SLOTS || capacity >= MAX_CAPACITY)
+        final int nextCapacity = capacity() << 1;
+        if (nextCapacity <= CHUNK_SLOTS || capacity() >= MAX_CAPACITY)
         {
             return; // a table of one chunk is allocated when it is needed: it is small
         }
@@ -846,6 +843,7 @@ public final class Keyspace
         final Object[][] values = this.values;
         final int[][] hashes = this.hashes;
         final int mask = this.mask;
+        final int oldCapacity = oldMask + 1;
         final int end = Math.min(oldCapacity, migrateCursor + MIGRATE_SLOTS);
         for (int i = migrateCursor; i < end; i++)
         {
@@ -881,7 +879,6 @@ public final class Keyspace
         oldKeys = null;
         oldValues = null;
         oldHashes = null;
-        oldCapacity = 0;
         migrateCursor = 0;
     }
 
@@ -929,7 +926,6 @@ public final class Keyspace
 
     private void resized(final int capacity)
     {
-        this.capacity = capacity;
         mask = capacity - 1;
         growThreshold = (int)(capacity * LOAD_FACTOR);
         prepareThreshold = growThreshold - growThreshold / 4;
