@@ -578,7 +578,7 @@ public final class RaftNode
         for (int slot = 0; slot < peerIds.length; slot++)
         {
             final long sendNs = entriesSentNs[slot] + LAZY_SEND_NS;
-            if (sentAll[slot] && !awaited[slot] && !probing[slot] && nextIndex[slot] <= lastIndex && sendNs - nowNs > 0)
+            if (mayGather(slot) && nextIndex[slot] <= lastIndex && sendNs - nowNs > 0)
             {
                 deadlineNs = Math.min(deadlineNs, sendNs); // what it gathers goes then (once due, acks drive it)
             }
@@ -1072,8 +1072,7 @@ public final class RaftNode
                 matchIndex[slot] < lastIndex);
             // a caught-up follower not awaited gets what was appended since its last message once per LAZY_SEND_NS,
             // or with a round; one catching up or probed gets it as fast as its window allows
-            final boolean gathers = sentAll[slot] && !awaited[slot] && !probing[slot] && !roundToSlot &&
-                nowNs - entriesSentNs[slot] < LAZY_SEND_NS;
+            final boolean gathers = mayGather(slot) && !roundToSlot && nowNs - entriesSentNs[slot] < LAZY_SEND_NS;
             boolean sent = false;
             int messages = 0;
             while (!gathers && nextIndex[slot] <= lastIndex && messages < MAX_MESSAGES_PER_FLUSH &&
@@ -1166,6 +1165,15 @@ public final class RaftNode
             }
         }
         System.arraycopy(chosen, 0, awaited, 0, peers);
+    }
+
+    /**
+     * @return whether the leader may hold what it appends for this follower for up to {@link #LAZY_SEND_NS}: one it
+     * does not await, and that is neither catching up nor probed.
+     */
+    private boolean mayGather(final int slot)
+    {
+        return sentAll[slot] && !awaited[slot] && !probing[slot];
     }
 
     private boolean awaitsBefore(final int slot, final int other)
