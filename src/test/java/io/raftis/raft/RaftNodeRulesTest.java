@@ -1109,47 +1109,46 @@ class RaftNodeRulesTest
     {
         final RaftNode leader = leaderOfFive();
         leader.replicate();
-        leader.time(T + MS);
-        for (final int follower : new int[]{2, 3, 4, 5})
-        {
-            leader.onAppendEntriesResponse(follower, 2, true, 2, 0, 1);
-        }
-        leader.flush();
+        answer(leader, T + MS, 2, 1, 2, 3, 4, 5);
 
-        leader.time(T + 6 * MS);
-        leader.propose(bytes("SET a 1"), 0, 7);
-        leader.replicate();
+        proposeAndReplicate(leader, T + 6 * MS, "SET a 1");
         assertEquals(Set.of(2, 3), awaitedPeers);
-        leader.time(T + 7 * MS);
-        for (final int follower : new int[]{2, 4, 5})
-        {
-            leader.onAppendEntriesResponse(follower, 2, true, 3, 0, 2);
-        }
-        leader.flush();
-        leader.time(T + 12 * MS);
-        leader.propose(bytes("SET b 2"), 0, 7);
-        leader.replicate();
+        answer(leader, T + 7 * MS, 3, 2, 2, 4, 5);
+        proposeAndReplicate(leader, T + 12 * MS, "SET b 2");
         assertEquals(Set.of(2, 3), awaitedPeers, "member 3 is behind by less than a sync interval: it keeps its mark");
 
-        leader.time(T + 13 * MS);
-        for (final int follower : new int[]{2, 4, 5})
-        {
-            leader.onAppendEntriesResponse(follower, 2, true, 4, 0, 3);
-        }
-        leader.flush();
-        leader.time(T + 18 * MS);
-        leader.propose(bytes("SET c 3"), 0, 7);
-        leader.replicate();
+        answer(leader, T + 13 * MS, 4, 3, 2, 4, 5);
+        proposeAndReplicate(leader, T + 18 * MS, "SET c 3");
         assertEquals(Set.of(2, 4), awaitedPeers, "member 3 fell more than a sync interval behind, though not silent " +
             "for a heartbeat interval");
 
         leader.time(T + 14 * MS + H);
         leader.onAppendEntriesResponse(2, 2, true, 5, 0, 4);
         leader.onAppendEntriesResponse(4, 2, true, 5, 0, 4);
-        leader.propose(bytes("SET d 4"), 0, 7);
-        leader.replicate();
+        proposeAndReplicate(leader, T + 14 * MS + H, "SET d 4");
         assertEquals(Set.of(2, 4), awaitedPeers, "members 3 and 5, silent for a heartbeat interval, come after any " +
             "that answered within it");
+    }
+
+    /**
+     * At nowNs, the followers acknowledge a round of term 2 up to match; then the leader flushes.
+     */
+    private static void answer(
+        final RaftNode leader, final long nowNs, final long match, final long sequence, final int... followers)
+    {
+        leader.time(nowNs);
+        for (final int follower : followers)
+        {
+            leader.onAppendEntriesResponse(follower, 2, true, match, 0, sequence);
+        }
+        leader.flush();
+    }
+
+    private static void proposeAndReplicate(final RaftNode leader, final long nowNs, final String command)
+    {
+        leader.time(nowNs);
+        leader.propose(bytes(command), 0, command.length());
+        leader.replicate();
     }
 
     /**
