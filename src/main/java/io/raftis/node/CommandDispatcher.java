@@ -20,8 +20,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,17 @@ import java.util.List;
  * <p>
  * Reads follow the read-consistency setting: {@code linearizable} waits for a ReadIndex barrier shared by every
  * read of the pass, {@code lease} serves while the leader's lease holds, {@code stale} serves on any member.
+ * <p>
+ * Time is the leader's: every write it proposes carries the leader's clock (never behind a time it stamped, served
+ * or applied before), and applying an entry sets the keyspace's clock to it, never backwards, so that EX counts from
+ * the same instant and a key expires at the same entry on every member. Reads run against the serving member's
+ * clock and change nothing: a key whose time has passed reads as absent. Only the leader removes expired keys
+ * ahead of access, by proposing the ones its sweep finds, so that members remove them at the same entry.
+ * <p>
+ * An entry's payload is the RESP array of the command, preceded for a stamped write by {@link #ENTRY_STAMPED} and the
+ * leader's time (8 bytes, little-endian milliseconds since the epoch); an entry of the expiry sweep is
+ * {@link #ENTRY_EXPIRED}, the time, and the RESP array of the keys found expired. A payload that starts with the
+ * array's '*' has no time of its own (ACL changes): it applies at the time of the entry before.
  */
 final class CommandDispatcher implements ConnectionHandler, StateMachine
 {
@@ -49,7 +63,27 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    /** The first byte of a write's payload that carries the leader's time. */
+    static final byte ENTRY_STAMPED = 1;
+    /** The first byte of the payload of the expiry sweep's entry. */
+    static final byte ENTRY_EXPIRED = 2;
+    static final int ENTRY_HEADER_LENGTH = 1 + Long.BYTES;
+    /** How often the leader's sweep looks for expired keys, as Redis's active expiry runs at 10 Hz. */
+    static final long SWEEP_INTERVAL_MS = 100;
+    /** Slots the sweep looks at per run, and the most keys one of its entries removes. */
+    static final int SWEEP_SLOTS = 4096;
+    static final int SWEEP_KEYS = 128;
+
     private final Keyspace keyspace;
+    private final EpochClock epochClock;
+    private final ArrayList<byte[]> sweepKeys = new ArrayList<>();
+    private long nextSweepMs;
+    private long sweepIndex;
+    /** The time of the entries applied so far, never going back. */
+    private long appliedTimeMs;
+    /** The latest time this member stamped a write with or served a read at. */
+    private long stampedTimeMs;
+    long expirySweeps;
     private final Acl acl;
     private final CommandTable dataCommands;
     private final ServerCommands serverCommands;
@@ -129,7 +163,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final ServerCommands serverCommands,
         final ErrorHandler errorHandler)
     {
+        this(ctx, keyspace, dataCommands, serverCommands, errorHandler, SystemEpochClock.INSTANCE);
+    }
+
+    CommandDispatcher(
+        final Context ctx,
+        final Keyspace keyspace,
+        final CommandTable dataCommands,
+        final ServerCommands serverCommands,
+        final ErrorHandler errorHandler,
+        final EpochClock epochClock)
+    {
         this.keyspace = keyspace;
+        this.epochClock = epochClock;
         this.acl = new Acl(dataCommands, serverCommands.commands());
         if (null != ctx.requirePass())
         {
@@ -196,7 +242,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     int afterFlush()
     {
-        int work = 0;
+        int work = sweepExpired();
         if (resolveUncertain && raft.lastApplied() >= uncertainAfterIndex)
         {
             work += answerUncertain();
@@ -392,6 +438,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             {
                 return proposeAclChange(session, length);
             }
+            keyspace.clock(timeNowMs(), false);
             serverCommands.execute(session, command, parser, reply(session, length));
             return true;
         }
@@ -457,22 +504,20 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
-        final DirectBuffer payload;
-        final int offset;
+        // the leader's time goes into the entry, so every member applies it at the same time
+        encoded.putByte(0, ENTRY_STAMPED);
+        encoded.putLong(1, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
         final int payloadLength;
         if (parser.isInline())
         {
-            payloadLength = encodeAsArray(parser, encoded);
-            payload = encoded;
-            offset = 0;
+            payloadLength = encodeAsArray(parser, 0, encoded, ENTRY_HEADER_LENGTH);
         }
         else
         {
-            payload = connection.input();
-            offset = connection.readPosition();
-            payloadLength = length;
+            encoded.putBytes(ENTRY_HEADER_LENGTH, connection.input(), connection.readPosition(), length);
+            payloadLength = ENTRY_HEADER_LENGTH + length;
         }
-        return propose(session, length, payload, offset, payloadLength);
+        return propose(session, length, encoded, 0, payloadLength);
     }
 
     /**
@@ -535,7 +580,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
     static int encodeAsArray(final List<String> args, final MutableDirectBuffer dst)
     {
-        int position = putArrayHeader(dst, args.size());
+        int position = putArrayHeader(dst, 0, args.size());
         for (final String arg : args)
         {
             final byte[] bytes = arg.getBytes(StandardCharsets.ISO_8859_1);
@@ -629,8 +674,67 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 return false;
             }
         }
+        keyspace.clock(timeNowMs(), false);
         command.execute(parser, keyspace, reply(session, length));
         return true;
+    }
+
+    /**
+     * @return this member's time for a write it stamps or a read it serves: its clock, but never behind a time it
+     * stamped, served or applied before, so that time never runs backwards across entries and reads.
+     */
+    long timeNowMs()
+    {
+        stampedTimeMs = Math.max(Math.max(epochClock.time(), stampedTimeMs), appliedTimeMs);
+        return stampedTimeMs;
+    }
+
+    /**
+     * The leader's active expiry: every {@link #SWEEP_INTERVAL_MS}, or at once while the last run filled its entry,
+     * look at the next {@link #SWEEP_SLOTS} slots and propose the removal of the keys found expired. Their entry
+     * removes each only if it has expired at the entry's time, which a write in between may have changed. One such
+     * entry is in flight at a time.
+     */
+    private int sweepExpired()
+    {
+        if (!leader || 0 == keyspace.expires() || null == raft || raft.lastApplied() < sweepIndex ||
+            pending.size() >= maxPendingWrites)
+        {
+            return 0;
+        }
+        final long nowMs = timeNowMs();
+        if (nowMs < nextSweepMs)
+        {
+            return 0;
+        }
+        keyspace.clock(nowMs, false);
+        sweepKeys.clear();
+        final int found = keyspace.collectExpired(SWEEP_SLOTS, SWEEP_KEYS, sweepKeys);
+        nextSweepMs = found == SWEEP_KEYS ? nowMs : nowMs + SWEEP_INTERVAL_MS;
+        if (0 == found)
+        {
+            return 0;
+        }
+        encoded.putByte(0, ENTRY_EXPIRED);
+        encoded.putLong(1, nowMs, ByteOrder.LITTLE_ENDIAN);
+        int position = putArrayHeader(encoded, ENTRY_HEADER_LENGTH, found);
+        for (int i = 0; i < found; i++)
+        {
+            final byte[] key = sweepKeys.get(i);
+            position = putBulk(encoded, position, new UnsafeBuffer(key), 0, key.length);
+        }
+        sweepKeys.clear();
+        if (position > maxPayloadLength)
+        {
+            return 0; // keys this long expire on access instead
+        }
+        final long index = raft.propose(encoded, 0, position);
+        if (index > 0)
+        {
+            sweepIndex = index;
+            expirySweeps++;
+        }
+        return 1;
     }
 
     private RespWriter reply(final Session session, final int consumed)
@@ -727,7 +831,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     static int encodeAsArray(final RespParser parser, final MutableDirectBuffer dst)
     {
-        return encodeAsArray(parser, 0, dst);
+        return encodeAsArray(parser, 0, dst, 0);
     }
 
     /**
@@ -735,7 +839,17 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     static int encodeAsArray(final RespParser parser, final int from, final MutableDirectBuffer dst)
     {
-        int position = putArrayHeader(dst, parser.argCount() - from);
+        return encodeAsArray(parser, from, dst, 0);
+    }
+
+    /**
+     * Encode the parsed arguments from index on as a RESP array written at position at.
+     *
+     * @return where the array ends.
+     */
+    static int encodeAsArray(final RespParser parser, final int from, final MutableDirectBuffer dst, final int at)
+    {
+        int position = putArrayHeader(dst, at, parser.argCount() - from);
         for (int i = from; i < parser.argCount(); i++)
         {
             position = putBulk(dst, position, parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
@@ -743,9 +857,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         return position;
     }
 
-    private static int putArrayHeader(final MutableDirectBuffer dst, final int count)
+    private static int putArrayHeader(final MutableDirectBuffer dst, final int at, final int count)
     {
-        int position = 0;
+        int position = at;
         dst.putByte(position++, (byte)'*');
         position += dst.putIntAscii(position, count);
         dst.putByte(position++, (byte)'\r');
@@ -811,16 +925,33 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return;
         }
         final RespWriter out = null != target ? target.connection.out() : discard;
+        final byte kind = length > 0 ? buffer.getByte(offset) : 0;
+        int start = offset;
+        if ((ENTRY_STAMPED == kind || ENTRY_EXPIRED == kind) && length >= ENTRY_HEADER_LENGTH)
+        {
+            appliedTimeMs = Math.max(appliedTimeMs, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+            start += ENTRY_HEADER_LENGTH;
+        }
+        keyspace.clock(appliedTimeMs, true);
         final RespParser parser = applyParser;
         parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
-        final int parsed = parser.parse(buffer, offset, offset + length);
-        if (parsed == length && parser.argCount() >= 3 && parser.argEqualsIgnoreCase(0, ACL))
+        final int parsed = parser.parse(buffer, start, offset + length);
+        final boolean whole = parsed == offset + length - start;
+        if (whole && ENTRY_EXPIRED == kind)
+        {
+            for (int i = 0; i < parser.argCount(); i++)
+            {
+                // removed only if expired at this entry's time: looking it up expires it
+                keyspace.get(parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
+            }
+        }
+        else if (whole && parser.argCount() >= 3 && parser.argEqualsIgnoreCase(0, ACL))
         {
             applyAclChange(out);
         }
         else
         {
-            applyCommand(index, term, parsed == length, out);
+            applyCommand(index, term, whole, out);
         }
         if (null != target)
         {

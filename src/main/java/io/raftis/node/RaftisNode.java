@@ -11,6 +11,7 @@ import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Keyspace;
+import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
 import org.agrona.CloseHelper;
@@ -99,6 +100,7 @@ public final class RaftisNode implements Agent
             final Keyspace keyspace = new Keyspace();
             final CommandTable commands = new CommandTable();
             StringCommands.register(commands);
+            KeyCommands.register(commands);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, keyspace);
             dispatcher = new CommandDispatcher(ctx, keyspace, commands, serverCommands, errorHandler);
 

@@ -809,7 +809,7 @@ final class ServerCommands
             section(sb, "Keyspace");
             if (keyspace.size() > 0)
             {
-                line(sb, "db0", "keys=" + keyspace.size() + ",expires=0,avg_ttl=0");
+                line(sb, "db0", "keys=" + keyspace.size() + ",expires=" + keyspace.expires() + ",avg_ttl=0");
             }
         }
         if (all || wanted[5])

@@ -39,4 +39,13 @@ public final class ErrorReplies
     private ErrorReplies()
     {
     }
+
+    /**
+     * @param command as Redis names it in the error, in lower case.
+     * @return Redis's error for an expiry out of range.
+     */
+    public static String invalidExpireTime(final String command)
+    {
+        return "ERR invalid expire time in '" + command + "' command";
+    }
 }

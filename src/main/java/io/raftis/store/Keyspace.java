@@ -93,6 +93,24 @@ public final class Keyspace
         void accept(byte[] key, Object value);
     }
 
+    /**
+     * A value with a time to live, as the slot holds it: only keys that have one pay for it.
+     */
+    static final class Expiring
+    {
+        /** Its bytes on the heap: header, a reference and a long, padded to 8. */
+        static final int BYTES = 32;
+
+        final Object value;
+        final long expireAtMs;
+
+        Expiring(final Object value, final long expireAtMs)
+        {
+            this.value = value;
+            this.expireAtMs = expireAtMs;
+        }
+    }
+
     private final int initialCapacity;
     private final UnsafeBuffer callerKey = new UnsafeBuffer();
     private final UnsafeBuffer storedKey = new UnsafeBuffer();
@@ -117,6 +135,11 @@ public final class Keyspace
     private int shrinkThreshold;
     private long version;
     private long entryBytes;
+    private int expires;
+    private long expiredKeys;
+    private long nowMs;
+    private boolean expireOnAccess;
+    private int sweepCursor;
 
     /**
      * A keyspace of {@link #DEFAULT_INITIAL_CAPACITY} slots.
@@ -140,6 +163,54 @@ public final class Keyspace
 
         this.initialCapacity = Math.max(MIN_CAPACITY, BitUtil.findNextPositivePowerOfTwo(initialCapacity));
         allocate(this.initialCapacity);
+    }
+
+    /**
+     * Set the time keys expire against, and whether a key found expired is removed.
+     * <p>
+     * Applying a log entry sets the entry's time and removes what it finds expired, so that every member removes the
+     * same keys at the same entry; a read sets the serving member's time and changes nothing, so an expired key just
+     * reads as absent. A time of 0 (the initial one) expires nothing.
+     *
+     * @param nowMs          milliseconds since the epoch.
+     * @param expireOnAccess whether a lookup that finds a key expired removes it.
+     */
+    public void clock(final long nowMs, final boolean expireOnAccess)
+    {
+        this.nowMs = nowMs;
+        this.expireOnAccess = expireOnAccess;
+    }
+
+    /**
+     * @return the time keys expire against, see {@link #clock(long, boolean)}.
+     */
+    public long nowMs()
+    {
+        return nowMs;
+    }
+
+    /**
+     * @return whether a lookup that finds a key expired removes it, see {@link #clock(long, boolean)}.
+     */
+    public boolean expiresOnAccess()
+    {
+        return expireOnAccess;
+    }
+
+    /**
+     * @return the number of keys with a time to live, counting those expired but not removed yet.
+     */
+    public int expires()
+    {
+        return expires;
+    }
+
+    /**
+     * @return the number of keys removed because they were found expired.
+     */
+    public long expiredKeys()
+    {
+        return expiredKeys;
     }
 
     /**
@@ -187,6 +258,10 @@ public final class Keyspace
         {
             return arrayBytes(((byte[])value).length);
         }
+        if (value instanceof Expiring)
+        {
+            return Expiring.BYTES + sizeOf(((Expiring)value).value);
+        }
         return OBJECT_HEADER_BYTES;
     }
 
@@ -223,6 +298,28 @@ public final class Keyspace
      */
     public Object get(final DirectBuffer buffer, final int offset, final int length)
     {
+        final Object stored = stored(buffer, offset, length);
+        if (stored instanceof Expiring)
+        {
+            final Expiring expiring = (Expiring)stored;
+            if (expiring.expireAtMs <= nowMs)
+            {
+                if (expireOnAccess)
+                {
+                    remove(buffer, offset, length);
+                }
+                return null;
+            }
+            return expiring.value;
+        }
+        return stored;
+    }
+
+    /**
+     * @return what the slot of the key holds, an {@link Expiring} for a key with a time to live, or null.
+     */
+    private Object stored(final DirectBuffer buffer, final int offset, final int length)
+    {
         final int hash = hash(buffer, offset, length);
         final int slot = find(buffer, offset, length, hash);
         if (slot >= 0)
@@ -231,6 +328,170 @@ public final class Keyspace
         }
         final int oldSlot = findOld(buffer, offset, length, hash);
         return oldSlot >= 0 ? oldValues[oldSlot >>> CHUNK_SHIFT][oldSlot & CHUNK_MASK] : null;
+    }
+
+    /**
+     * When a key expires.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return -2 if the key does not exist (or has expired), -1 if it has no time to live, else its expiry time in
+     * milliseconds since the epoch.
+     */
+    public long expireAt(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (null == get(buffer, offset, length))
+        {
+            return -2;
+        }
+        final Object stored = stored(buffer, offset, length);
+        return stored instanceof Expiring ? ((Expiring)stored).expireAtMs : -1;
+    }
+
+    /**
+     * Give an existing key a time to live, replacing any it had; a time not after now removes the key, as Redis
+     * does.
+     *
+     * @param buffer     holding the key.
+     * @param offset     of the key in the buffer.
+     * @param length     of the key.
+     * @param expireAtMs milliseconds since the epoch.
+     * @return false if the key does not exist.
+     */
+    public boolean expire(final DirectBuffer buffer, final int offset, final int length, final long expireAtMs)
+    {
+        final Object value = get(buffer, offset, length);
+        if (null == value)
+        {
+            return false;
+        }
+        if (expireAtMs <= nowMs)
+        {
+            remove(buffer, offset, length);
+        }
+        else
+        {
+            put(buffer, offset, length, null, new Expiring(value, expireAtMs));
+        }
+        return true;
+    }
+
+    /**
+     * Remove a key's time to live.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return true if the key exists and had a time to live.
+     */
+    public boolean persist(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Object value = get(buffer, offset, length);
+        if (null == value || !(stored(buffer, offset, length) instanceof Expiring))
+        {
+            return false;
+        }
+        put(buffer, offset, length, null, value);
+        return true;
+    }
+
+    /**
+     * Set the value of a key with a time to live, replacing any value of any type and any time to live; a time not
+     * after now leaves the key removed, as Redis does.
+     *
+     * @param buffer     holding the key.
+     * @param offset     of the key in the buffer.
+     * @param length     of the key.
+     * @param value      new value, not null; the keyspace keeps this reference.
+     * @param expireAtMs milliseconds since the epoch; 0 or less for none.
+     * @return the previous value or null if the key is new.
+     */
+    public Object put(
+        final DirectBuffer buffer, final int offset, final int length, final Object value, final long expireAtMs)
+    {
+        if (expireAtMs <= 0)
+        {
+            return put(buffer, offset, length, value);
+        }
+        final Object previous = get(buffer, offset, length);
+        if (expireAtMs <= nowMs)
+        {
+            if (null != previous)
+            {
+                remove(buffer, offset, length);
+            }
+        }
+        else
+        {
+            put(buffer, offset, length, null, new Expiring(value, expireAtMs));
+        }
+        return previous;
+    }
+
+    /**
+     * Set the value of a key and keep its time to live, as INCR, APPEND and SET's KEEPTTL do.
+     *
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @param value  new value, not null; the keyspace keeps this reference.
+     * @return the previous value or null if the key is new.
+     */
+    public Object putKeepTtl(final DirectBuffer buffer, final int offset, final int length, final Object value)
+    {
+        final Object previous = get(buffer, offset, length);
+        final Object stored = null == previous ? null : stored(buffer, offset, length);
+        put(buffer, offset, length, null,
+            stored instanceof Expiring ? new Expiring(value, ((Expiring)stored).expireAtMs) : value);
+        return previous;
+    }
+
+    /**
+     * The leader's active expiry: look at up to maxSlots slots of the table from where the last call stopped,
+     * wrapping around, and collect the keys found expired at {@link #nowMs()}, which it does not remove (the leader
+     * proposes their removal, so that every member removes them at the same entry).
+     *
+     * @param maxSlots the most slots to look at.
+     * @param maxKeys  the most keys to collect.
+     * @param into     receives the expired keys, owned by the keyspace: not to be modified.
+     * @return the number of keys collected.
+     */
+    public int collectExpired(final int maxSlots, final int maxKeys, final java.util.List<byte[]> into)
+    {
+        if (0 == expires)
+        {
+            return 0;
+        }
+        int collected = 0;
+        final int capacity = capacity();
+        int cursor = sweepCursor & mask;
+        for (int i = 0; i < maxSlots && i < capacity && collected < maxKeys; i++)
+        {
+            final Object stored = values[cursor >>> CHUNK_SHIFT][cursor & CHUNK_MASK];
+            if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs)
+            {
+                into.add(keys[cursor >>> CHUNK_SHIFT][cursor & CHUNK_MASK]);
+                collected++;
+            }
+            cursor = (cursor + 1) & mask;
+        }
+        sweepCursor = cursor;
+        if (null != oldKeys && collected < maxKeys)
+        {
+            // keys not yet moved from the old table: looked at in the same way, from the migration cursor
+            for (int i = migrateCursor, end = Math.min(oldMask + 1, migrateCursor + maxSlots); i < end &&
+                collected < maxKeys; i++)
+            {
+                final Object stored = oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+                if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs)
+                {
+                    into.add(oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+                    collected++;
+                }
+            }
+        }
+        return collected;
     }
 
     /**
@@ -332,18 +593,21 @@ public final class Keyspace
      * @param buffer holding the key.
      * @param offset of the key in the buffer.
      * @param length of the key.
-     * @return true if the key existed.
+     * @return true if the key existed and had not expired.
      */
     public boolean remove(final DirectBuffer buffer, final int offset, final int length)
     {
         migrateStep();
         final int hash = hash(buffer, offset, length);
         final int slot = find(buffer, offset, length, hash);
+        final boolean expired;
         if (slot >= 0)
         {
             final int chunk = slot >>> CHUNK_SHIFT;
             final int at = slot & CHUNK_MASK;
+            expired = expired(values[chunk][at]);
             entryBytes -= arrayBytes(keys[chunk][at].length) + sizeOf(values[chunk][at]);
+            expires -= values[chunk][at] instanceof Expiring ? 1 : 0;
             deleteSlot(slot);
         }
         else
@@ -355,7 +619,9 @@ public final class Keyspace
             }
             final int chunk = oldSlot >>> CHUNK_SHIFT;
             final int at = oldSlot & CHUNK_MASK;
+            expired = expired(oldValues[chunk][at]);
             entryBytes -= arrayBytes(oldKeys[chunk][at].length) + sizeOf(oldValues[chunk][at]);
+            expires -= oldValues[chunk][at] instanceof Expiring ? 1 : 0;
             oldKeys[chunk][at] = MOVED;
             oldValues[chunk][at] = null;
         }
@@ -365,7 +631,11 @@ public final class Keyspace
         {
             startResize(capacity() >>> 1);
         }
-
+        if (expired)
+        {
+            expiredKeys++;
+            return false; // it had expired: gone already, as far as callers can tell
+        }
         return true;
     }
 
@@ -403,11 +673,13 @@ public final class Keyspace
 
         size = 0;
         entryBytes = 0;
+        expires = 0;
         version++;
     }
 
     /**
-     * Visit every entry, in slot order: the same order on every keyspace given the same sequence of operations.
+     * Visit every entry not expired at {@link #nowMs()}, in slot order: the same order on every keyspace given the
+     * same sequence of operations.
      *
      * @param consumer of the entries; it must not change the keyspace.
      * @throws ConcurrentModificationException if the consumer changed the keyspace.
@@ -422,9 +694,10 @@ public final class Keyspace
             for (int i = migrateCursor, length = oldMask + 1; i < length; i++)
             {
                 final byte[] key = oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
-                if (null != key && MOVED != key)
+                final Object stored = null == key ? null : oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+                if (null != key && MOVED != key && !expired(stored))
                 {
-                    consumer.accept(key, oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+                    consumer.accept(key, unwrap(stored));
                     if (version != expectedVersion)
                     {
                         throw new ConcurrentModificationException("keyspace changed during forEach");
@@ -438,15 +711,26 @@ public final class Keyspace
         for (int i = 0, length = capacity(); i < length; i++)
         {
             final byte[] key = keys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
-            if (null != key)
+            final Object stored = null == key ? null : values[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+            if (null != key && !expired(stored))
             {
-                consumer.accept(key, values[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+                consumer.accept(key, unwrap(stored));
                 if (version != expectedVersion)
                 {
                     throw new ConcurrentModificationException("keyspace changed during forEach");
                 }
             }
         }
+    }
+
+    private boolean expired(final Object stored)
+    {
+        return stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs;
+    }
+
+    private static Object unwrap(final Object stored)
+    {
+        return stored instanceof Expiring ? ((Expiring)stored).value : stored;
     }
 
     /**
@@ -592,7 +876,7 @@ public final class Keyspace
             final Object previous = chunk[slot & CHUNK_MASK];
             chunk[slot & CHUNK_MASK] = value;
             entryBytes += sizeOf(value) - sizeOf(previous);
-            return previous;
+            return replaced(previous, value);
         }
 
         final int index = -slot - 1;
@@ -611,7 +895,7 @@ public final class Keyspace
             oldKeys[oldChunk][oldAt] = MOVED;
             oldValues[oldChunk][oldAt] = null;
             entryBytes += sizeOf(value) - sizeOf(previous);
-            return previous;
+            return replaced(previous, value);
         }
 
         if (size == MAX_CAPACITY - 1)
@@ -634,6 +918,10 @@ public final class Keyspace
         values[chunk][at] = value;
         hashes[chunk][at] = hash;
         entryBytes += arrayBytes(key.length) + sizeOf(value);
+        if (value instanceof Expiring)
+        {
+            expires++;
+        }
 
         if (++size > growThreshold && capacity() < MAX_CAPACITY)
         {
@@ -645,6 +933,22 @@ public final class Keyspace
         }
 
         return null;
+    }
+
+    /**
+     * Count the keys with a time to live as a slot's content is replaced.
+     *
+     * @return the value the slot held, as callers see it: null if it had expired.
+     */
+    private Object replaced(final Object previous, final Object value)
+    {
+        expires += (value instanceof Expiring ? 1 : 0) - (previous instanceof Expiring ? 1 : 0);
+        if (previous instanceof Expiring)
+        {
+            final Expiring expiring = (Expiring)previous;
+            return expiring.expireAtMs <= nowMs ? null : expiring.value;
+        }
+        return previous;
     }
 
     /**

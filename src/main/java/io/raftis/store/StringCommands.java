@@ -21,8 +21,10 @@ import static io.raftis.store.Command.FLAG_WRITE;
  * <p>
  * A string is stored as the {@code byte[]} of its bytes; INCR and friends store their result as the decimal text of
  * the number, as Redis replies with it. SET takes NX, XX and GET in any order and case (NX with XX is a syntax
- * error; NX with GET is allowed, as in Redis 7). Expiry is not supported yet: SET's EX, PX, EXAT, PXAT and KEEPTTL
- * options are answered with "ERR syntax error", as any unknown option is. FLUSHDB and FLUSHALL accept ASYNC or SYNC
+ * error; NX with GET is allowed, as in Redis 7), and EX, PX, EXAT, PXAT or KEEPTTL; SETEX, PSETEX, GETEX and GETDEL
+ * too. EX and PX count from the keyspace's clock, which applying an entry sets to the time the leader wrote into it,
+ * so every member gives a key the same expiry time. INCR and APPEND keep a key's time to live, as in Redis; SET
+ * without KEEPTTL and GETSET drop it. FLUSHDB and FLUSHALL accept ASYNC or SYNC
  * and flush synchronously either way; there is a single database, so they do the same.
  */
 public final class StringCommands
@@ -43,10 +45,26 @@ public final class StringCommands
     private static final byte[] SYNC = ascii("SYNC");
     private static final byte[] ASYNC = ascii("ASYNC");
 
+    private static final byte[] EX = ascii("EX");
+    private static final byte[] PX = ascii("PX");
+    private static final byte[] EXAT = ascii("EXAT");
+    private static final byte[] PXAT = ascii("PXAT");
+    private static final byte[] KEEPTTL = ascii("KEEPTTL");
+    private static final byte[] PERSIST = ascii("PERSIST");
+
     private static final int SET_NX = 1;
-    private static final int SET_XX = 2;
-    private static final int SET_GET = 4;
+    private static final int SET_XX = 1 << 1;
+    private static final int SET_GET = 1 << 2;
+    private static final int SET_EX = 1 << 3;
+    private static final int SET_PX = 1 << 4;
+    private static final int SET_EXAT = 1 << 5;
+    private static final int SET_PXAT = 1 << 6;
+    private static final int SET_KEEPTTL = 1 << 7;
+    private static final int SET_PERSIST = 1 << 8;
+    /** Options of SET and GETEX keep the index of the expiry's argument from this bit up. */
+    private static final int EXPIRE_ARG_SHIFT = 9;
     private static final int SET_SYNTAX_ERROR = -1;
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
     private static final int MAX_LONG_LENGTH = 20;
 
@@ -94,6 +112,17 @@ public final class StringCommands
         table.register(new Command(
             "set", -3, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, StringCommands::set,
             StringCommands::validateSet));
+        table.register(new Command(
+            "setex", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, StringCommands::setex,
+            StringCommands::validateSetex));
+        table.register(new Command(
+            "psetex", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, StringCommands::psetex,
+            StringCommands::validatePsetex));
+        table.register(new Command(
+            "getex", -2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_STRING, StringCommands::getex,
+            StringCommands::validateGetex));
+        table.register(new Command("getdel", 2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_STRING,
+            StringCommands::getdel));
         table.register(new Command("setnx", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, StringCommands::setnx));
         table.register(new Command("getset", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, StringCommands::getset));
         table.register(new Command("del", -2, FLAG_WRITE, 1, -1, 1, CATEGORY_KEYSPACE, StringCommands::del));
@@ -238,33 +267,144 @@ public final class StringCommands
 
     private static String validateSet(final RespParser args)
     {
-        return SET_SYNTAX_ERROR == parseSetOptions(args) ? ErrorReplies.SYNTAX_ERROR : null;
+        final int options = parseSetOptions(args, 3, false);
+        if (SET_SYNTAX_ERROR == options)
+        {
+            return ErrorReplies.SYNTAX_ERROR;
+        }
+        return validateExpireArgument(args, options, "set");
     }
 
-    private static int parseSetOptions(final RespParser args)
+    /**
+     * Parse the options of SET (from index 3) or GETEX (from index 2) as Redis 7 does: NX, XX and GET for SET,
+     * PERSIST for GETEX, one of EX, PX, EXAT, PXAT (which take the next argument) and, for SET, KEEPTTL; any
+     * other, or one that conflicts with an earlier one, is a syntax error.
+     *
+     * @return the {@code SET_*} bits, with the index of the expiry's argument above {@link #EXPIRE_ARG_SHIFT}, or
+     * {@link #SET_SYNTAX_ERROR}.
+     */
+    static int parseSetOptions(final RespParser args, final int from, final boolean getex)
     {
         int options = 0;
-        for (int i = 3, count = args.argCount(); i < count; i++)
+        int expireArg = 0;
+        for (int i = from, count = args.argCount(); i < count; i++)
         {
-            if (args.argEqualsIgnoreCase(i, NX) && 0 == (options & SET_XX))
+            final boolean hasNext = i < count - 1;
+            final int timed = options & (SET_EX | SET_PX | SET_EXAT | SET_PXAT);
+            if (!getex && args.argEqualsIgnoreCase(i, NX) && 0 == (options & SET_XX))
             {
                 options |= SET_NX;
             }
-            else if (args.argEqualsIgnoreCase(i, XX) && 0 == (options & SET_NX))
+            else if (!getex && args.argEqualsIgnoreCase(i, XX) && 0 == (options & SET_NX))
             {
                 options |= SET_XX;
             }
-            else if (args.argEqualsIgnoreCase(i, GET))
+            else if (!getex && args.argEqualsIgnoreCase(i, GET))
             {
                 options |= SET_GET;
+            }
+            else if (!getex && args.argEqualsIgnoreCase(i, KEEPTTL) && 0 == timed)
+            {
+                options |= SET_KEEPTTL;
+            }
+            else if (getex && args.argEqualsIgnoreCase(i, PERSIST) && 0 == timed)
+            {
+                options |= SET_PERSIST;
+            }
+            else if (hasNext && 0 == (options & (SET_KEEPTTL | SET_PERSIST)) &&
+                (0 == timed || timedOption(args, i) == timed) && 0 != timedOption(args, i))
+            {
+                // the same unit may be given again, the last one counts; another unit is a syntax error
+                options |= timedOption(args, i);
+                expireArg = ++i;
             }
             else
             {
                 return SET_SYNTAX_ERROR;
             }
         }
+        return options | (expireArg << EXPIRE_ARG_SHIFT);
+    }
 
-        return options;
+    private static int timedOption(final RespParser args, final int index)
+    {
+        if (args.argEqualsIgnoreCase(index, EX))
+        {
+            return SET_EX;
+        }
+        if (args.argEqualsIgnoreCase(index, PX))
+        {
+            return SET_PX;
+        }
+        if (args.argEqualsIgnoreCase(index, EXAT))
+        {
+            return SET_EXAT;
+        }
+        if (args.argEqualsIgnoreCase(index, PXAT))
+        {
+            return SET_PXAT;
+        }
+        return 0;
+    }
+
+    /**
+     * What Redis checks of an expiry's argument before it knows the time: an integer, positive, and in seconds
+     * small enough to count in milliseconds.
+     *
+     * @return null, or the error.
+     */
+    static String validateExpireArgument(final RespParser args, final int options, final String command)
+    {
+        final int expireArg = options >>> EXPIRE_ARG_SHIFT;
+        if (0 == expireArg)
+        {
+            return null;
+        }
+        final long value = args.argAsLong(expireArg);
+        if (!args.lastArgWasNumber())
+        {
+            return ErrorReplies.NOT_AN_INTEGER;
+        }
+        final boolean seconds = 0 != (options & (SET_EX | SET_EXAT));
+        if (value <= 0 || (seconds && value > Long.MAX_VALUE / 1000))
+        {
+            return ErrorReplies.invalidExpireTime(command);
+        }
+        return null;
+    }
+
+    /**
+     * The time at which the expiry the options name falls, counted from the keyspace's clock for EX and PX.
+     *
+     * @return milliseconds since the epoch; 0 without an expiry; {@link #NOT_A_NUMBER} when the argument is not an
+     * integer; -1 when it is out of range or the sum overflows, which Redis answers with "invalid expire time".
+     */
+    static long expireAtMs(final RespParser args, final int options, final Keyspace keyspace)
+    {
+        final int expireArg = options >>> EXPIRE_ARG_SHIFT;
+        if (0 == expireArg)
+        {
+            return 0;
+        }
+        long value = args.argAsLong(expireArg);
+        if (!args.lastArgWasNumber())
+        {
+            return NOT_A_NUMBER;
+        }
+        final boolean seconds = 0 != (options & (SET_EX | SET_EXAT));
+        if (value <= 0 || (seconds && value > Long.MAX_VALUE / 1000))
+        {
+            return -1;
+        }
+        if (seconds)
+        {
+            value *= 1000;
+        }
+        if (0 != (options & (SET_EX | SET_PX)))
+        {
+            value += keyspace.nowMs();
+        }
+        return value <= 0 ? -1 : value;
     }
 
     private static void set(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -272,12 +412,18 @@ public final class StringCommands
         final DirectBuffer buffer = args.argBuffer();
         final int keyOffset = args.argOffset(1);
         final int keyLength = args.argLength(1);
-        final int options = parseSetOptions(args);
+        final int options = parseSetOptions(args, 3, false);
 
         if (0 == options)
         {
             keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
             out.ok();
+            return;
+        }
+        final long expireAtMs = expireAtMs(args, options, keyspace);
+        if (expireAtMs < 0)
+        {
+            out.error(ErrorReplies.invalidExpireTime("set"));
             return;
         }
 
@@ -296,7 +442,14 @@ public final class StringCommands
         final boolean skip = (0 != (options & SET_NX) && found) || (0 != (options & SET_XX) && !found);
         if (!skip)
         {
-            keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2));
+            if (0 != (options & SET_KEEPTTL))
+            {
+                keyspace.putKeepTtl(buffer, keyOffset, keyLength, args.argBytes(2));
+            }
+            else
+            {
+                keyspace.put(buffer, keyOffset, keyLength, args.argBytes(2), expireAtMs);
+            }
         }
 
         if (0 != (options & SET_GET))
@@ -318,6 +471,92 @@ public final class StringCommands
         {
             out.ok();
         }
+    }
+
+    private static String validateSetex(final RespParser args)
+    {
+        return validateExpireArgument(args, SET_EX | (2 << EXPIRE_ARG_SHIFT), "setex");
+    }
+
+    private static String validatePsetex(final RespParser args)
+    {
+        return validateExpireArgument(args, SET_PX | (2 << EXPIRE_ARG_SHIFT), "psetex");
+    }
+
+    private static void setex(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        setWithExpiry(args, keyspace, out, SET_EX, "setex");
+    }
+
+    private static void psetex(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        setWithExpiry(args, keyspace, out, SET_PX, "psetex");
+    }
+
+    private static void setWithExpiry(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final int unit, final String command)
+    {
+        final long expireAtMs = expireAtMs(args, unit | (2 << EXPIRE_ARG_SHIFT), keyspace);
+        if (expireAtMs < 0)
+        {
+            out.error(ErrorReplies.invalidExpireTime(command));
+            return;
+        }
+        keyspace.put(args.argBuffer(), args.argOffset(1), args.argLength(1), args.argBytes(3), expireAtMs);
+        out.ok();
+    }
+
+    private static String validateGetex(final RespParser args)
+    {
+        return SET_SYNTAX_ERROR == parseSetOptions(args, 2, true) ? ErrorReplies.SYNTAX_ERROR : null;
+    }
+
+    /**
+     * GETEX: the value, then the new expiry or PERSIST; as in Redis, a missing key answers nil before the expiry's
+     * argument is looked at.
+     */
+    private static void getex(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+        final int options = parseSetOptions(args, 2, true);
+        final byte[] value = keyspace.getString(buffer, keyOffset, keyLength);
+        if (null == value)
+        {
+            out.nullBulk();
+            return;
+        }
+        final long expireAtMs = expireAtMs(args, options, keyspace);
+        if (expireAtMs < 0)
+        {
+            out.error(NOT_A_NUMBER == expireAtMs ? ErrorReplies.NOT_AN_INTEGER : ErrorReplies.invalidExpireTime("getex"));
+            return;
+        }
+        out.bulk(value);
+        if (expireAtMs > 0)
+        {
+            keyspace.expire(buffer, keyOffset, keyLength, expireAtMs);
+        }
+        else if (0 != (options & SET_PERSIST))
+        {
+            keyspace.persist(buffer, keyOffset, keyLength);
+        }
+    }
+
+    private static void getdel(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+        final byte[] value = keyspace.getString(buffer, keyOffset, keyLength);
+        if (null == value)
+        {
+            out.nullBulk();
+            return;
+        }
+        keyspace.remove(buffer, keyOffset, keyLength);
+        out.bulk(value);
     }
 
     private static void setnx(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -484,7 +723,7 @@ public final class StringCommands
         }
 
         final long result = value + delta;
-        keyspace.put(buffer, keyOffset, keyLength, formatLong(result));
+        keyspace.putKeepTtl(buffer, keyOffset, keyLength, formatLong(result));
         out.integer(result);
     }
 
@@ -514,7 +753,7 @@ public final class StringCommands
         final byte[] value = new byte[(int)totalLength];
         System.arraycopy(current, 0, value, 0, current.length);
         buffer.getBytes(args.argOffset(2), value, current.length, appendLength);
-        keyspace.put(buffer, keyOffset, keyLength, value);
+        keyspace.putKeepTtl(buffer, keyOffset, keyLength, value);
         out.integer(totalLength);
     }
 

@@ -11,6 +11,7 @@ import io.raftis.resp.RespWriter;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Keyspace;
+import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -72,6 +73,7 @@ public final class InProcessNode implements ClientConnections
         p.setProperty(Configuration.MAX_PENDING_WRITES_PROP_NAME, Integer.toString(maxPendingWrites));
         final Context ctx = Context.fromProperties(p).conclude();
         StringCommands.register(commands);
+        KeyCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, keyspace, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, keyspace, commands, serverCommands, errors::accept);
     }

@@ -33,6 +33,7 @@ final class CommandDriver
     {
         this.keyspace = keyspace;
         StringCommands.register(table, maxStringLength);
+        KeyCommands.register(table);
     }
 
     String call(final String... args)

@@ -41,6 +41,10 @@ class StringCommandsTest
             // name, arity, flags, first/last/step, categories
             { "get", "2", "readonly,fast", "1,1,1", "@read,@string,@fast" },
             { "set", "-3", "write,denyoom", "1,1,1", "@write,@string,@slow" },
+            { "setex", "4", "write,denyoom", "1,1,1", "@write,@string,@slow" },
+            { "psetex", "4", "write,denyoom", "1,1,1", "@write,@string,@slow" },
+            { "getex", "-2", "write,fast", "1,1,1", "@write,@string,@fast" },
+            { "getdel", "2", "write,fast", "1,1,1", "@write,@string,@fast" },
             { "setnx", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "getset", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "del", "-2", "write", "1,-1,1", "@keyspace,@write,@slow" },
@@ -56,6 +60,16 @@ class StringCommandsTest
             { "dbsize", "1", "readonly,fast", "0,0,0", "@keyspace,@read,@fast" },
             { "flushdb", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
             { "flushall", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
+            { "expire", "-3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "pexpire", "-3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "expireat", "-3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "pexpireat", "-3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "ttl", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
+            { "pttl", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
+            { "expiretime", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
+            { "pexpiretime", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
+            { "persist", "2", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "type", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
         };
 
         assertEquals(expected.length, driver.table.size());
@@ -199,8 +213,8 @@ class StringCommandsTest
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "NX XX", "XX NX", "GET NX XX", "EX 10", "PX 100", "EXAT 1700000000", "PXAT 1700000000000", "KEEPTTL",
-        "NX EX 10", "EX", "nxx", "N", "GETT", "1" })
+        "NX XX", "XX NX", "GET NX XX", "EX 10 PX 100", "PX 100 EX 10", "EXAT 1700000000 PXAT 1700000000000",
+        "KEEPTTL EX 10", "PX 10 KEEPTTL", "EX", "NX PX", "EX 10 PERSIST", "nxx", "N", "GETT", "1" })
     void shouldAnswerSyntaxErrorForUnsupportedSetOptionsAndSetNothing(final String options)
     {
         final List<String> args = new ArrayList<>(List.of("SET", "k", "v"));
@@ -530,7 +544,7 @@ class StringCommandsTest
     void shouldAnswerUnknownCommandForCommandsNotRegistered()
     {
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
-        assertEquals(error("ERR unknown command 'setex', with args beginning with: 'k' '10' 'v' "),
-            driver.call("setex", "k", "10", "v"));
+        assertEquals(error("ERR unknown command 'hset', with args beginning with: 'k' 'f' 'v' "),
+            driver.call("hset", "k", "f", "v"));
     }
 }

@@ -1,0 +1,209 @@
+package io.raftis.store;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.raftis.store.CommandDriver.NIL;
+import static io.raftis.store.CommandDriver.OK;
+import static io.raftis.store.CommandDriver.bulk;
+import static io.raftis.store.CommandDriver.error;
+import static io.raftis.store.CommandDriver.integer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Times to live and types, and the SET family's expiry options, against a keyspace whose clock the test moves.
+ */
+class KeyCommandsTest
+{
+    private static final long NOW = 1_700_000_000_000L;
+
+    private final CommandDriver driver = new CommandDriver();
+
+    @BeforeEach
+    void applyAtAFixedTime()
+    {
+        at(NOW);
+    }
+
+    private void at(final long nowMs)
+    {
+        driver.keyspace.clock(nowMs, true);
+    }
+
+    @Test
+    void shouldCountExpireFromTheKeyspaceClockAndRoundTtlAsRedisDoes()
+    {
+        driver.call("SET", "k", "v");
+        assertEquals(integer(-1), driver.call("TTL", "k"));
+        assertEquals(integer(1), driver.call("EXPIRE", "k", "10"));
+        assertEquals(integer(NOW + 10_000), driver.call("PEXPIRETIME", "k"));
+        assertEquals(integer(NOW / 1000 + 10), driver.call("EXPIRETIME", "k"));
+        at(NOW + 1_499);
+        assertEquals(integer(8_501), driver.call("PTTL", "k"));
+        assertEquals(integer(9), driver.call("TTL", "k")); // (8501 + 500) / 1000
+        at(NOW + 1_400);
+        assertEquals(integer(9), driver.call("TTL", "k"));
+        at(NOW + 9_999);
+        assertEquals(bulk("v"), driver.call("GET", "k"));
+        at(NOW + 10_000);
+        assertEquals(NIL, driver.call("GET", "k"));
+        assertEquals(integer(-2), driver.call("TTL", "k"));
+        assertEquals(integer(-2), driver.call("PEXPIRETIME", "k"));
+        assertEquals(0, driver.keyspace.size());
+        assertEquals(0, driver.keyspace.expires());
+    }
+
+    @Test
+    void shouldRemoveTheKeyWhenTheExpiryHasPassedAndAnswerZeroForAMissingKey()
+    {
+        assertEquals(integer(0), driver.call("EXPIRE", "missing", "10"));
+        driver.call("SET", "k", "v");
+        assertEquals(integer(1), driver.call("EXPIRE", "k", "-1"));
+        assertEquals(0, driver.keyspace.size());
+        driver.call("SET", "k", "v");
+        assertEquals(integer(1), driver.call("PEXPIREAT", "k", Long.toString(NOW)));
+        assertEquals(integer(0), driver.call("EXISTS", "k"));
+        driver.call("SET", "k", "v");
+        assertEquals(integer(1), driver.call("EXPIREAT", "k", Long.toString(NOW / 1000 + 100)));
+        assertEquals(integer(100), driver.call("TTL", "k"));
+    }
+
+    @Test
+    void shouldApplyNxXxGtAndLtAsRedisDoes()
+    {
+        driver.call("SET", "k", "v");
+        assertEquals(integer(0), driver.call("EXPIRE", "k", "100", "XX"));
+        assertEquals(integer(0), driver.call("EXPIRE", "k", "100", "GT")); // no expiry counts as infinite
+        assertEquals(integer(1), driver.call("EXPIRE", "k", "100", "LT"));
+        assertEquals(integer(0), driver.call("EXPIRE", "k", "50", "NX"));
+        assertEquals(integer(0), driver.call("EXPIRE", "k", "100", "GT"));
+        assertEquals(integer(1), driver.call("EXPIRE", "k", "200", "gt"));
+        assertEquals(integer(0), driver.call("EXPIRE", "k", "300", "LT"));
+        assertEquals(integer(1), driver.call("PEXPIRE", "k", "5000", "xx", "lt"));
+        assertEquals(integer(5000), driver.call("PTTL", "k"));
+        assertEquals(integer(1), driver.call("PERSIST", "k"));
+        assertEquals(integer(0), driver.call("PERSIST", "k"));
+        assertEquals(integer(1), driver.call("EXPIRE", "k", "50", "NX"));
+    }
+
+    @Test
+    void shouldAnswerRedisErrorsForBadExpireArguments()
+    {
+        driver.call("SET", "k", "v");
+        assertEquals(error("ERR Unsupported option FOO"), driver.call("EXPIRE", "k", "10", "FOO"));
+        assertEquals(error("ERR NX and XX, GT or LT options at the same time are not compatible"),
+            driver.call("EXPIRE", "k", "10", "NX", "GT"));
+        assertEquals(error("ERR GT and LT options at the same time are not compatible"),
+            driver.call("EXPIRE", "k", "10", "GT", "LT"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("EXPIRE", "k", "1.5"));
+        assertEquals(error("ERR invalid expire time in 'expire' command"),
+            driver.call("EXPIRE", "k", "9223372036854775"));
+        assertEquals(error("ERR invalid expire time in 'pexpire' command"),
+            driver.call("PEXPIRE", "k", Long.toString(Long.MAX_VALUE - 5)));
+        assertEquals(integer(-1), driver.call("TTL", "k"));
+    }
+
+    @Test
+    void shouldKeepTheTtlThroughIncrAndAppendAndDropItOnSetAndGetset()
+    {
+        driver.call("SET", "n", "1", "EX", "100");
+        driver.call("INCR", "n");
+        driver.call("APPEND", "n", "0");
+        assertEquals(bulk("20"), driver.call("GET", "n"));
+        assertEquals(integer(100), driver.call("TTL", "n"));
+        driver.call("SET", "n", "1", "KEEPTTL");
+        assertEquals(integer(100), driver.call("TTL", "n"));
+        driver.call("GETSET", "n", "2");
+        assertEquals(integer(-1), driver.call("TTL", "n"));
+        driver.call("SET", "n", "1", "PX", "500");
+        driver.call("SET", "n", "3");
+        assertEquals(integer(-1), driver.call("TTL", "n"));
+        assertEquals(0, driver.keyspace.expires());
+    }
+
+    @Test
+    void shouldSetExpiryWithEveryFormOfSet()
+    {
+        assertEquals(OK, driver.call("SET", "a", "v", "EX", "10"));
+        assertEquals(OK, driver.call("SET", "b", "v", "px", "10", "PX", "1500"));
+        assertEquals(OK, driver.call("SET", "c", "v", "EXAT", Long.toString(NOW / 1000 + 30)));
+        assertEquals(OK, driver.call("SET", "d", "v", "PXAT", Long.toString(NOW + 40)));
+        assertEquals(OK, driver.call("SETEX", "e", "50", "v"));
+        assertEquals(OK, driver.call("PSETEX", "f", "60", "v"));
+        assertEquals(integer(NOW + 10_000), driver.call("PEXPIRETIME", "a"));
+        assertEquals(integer(NOW + 1_500), driver.call("PEXPIRETIME", "b"));
+        assertEquals(integer(NOW + 30_000), driver.call("PEXPIRETIME", "c"));
+        assertEquals(integer(NOW + 40), driver.call("PEXPIRETIME", "d"));
+        assertEquals(integer(NOW + 50_000), driver.call("PEXPIRETIME", "e"));
+        assertEquals(integer(NOW + 60), driver.call("PEXPIRETIME", "f"));
+        assertEquals(6, driver.keyspace.expires());
+        assertEquals(NIL, driver.call("SET", "a", "w", "NX", "EX", "5"));
+        assertEquals(integer(NOW + 10_000), driver.call("PEXPIRETIME", "a"));
+        assertEquals(bulk("v"), driver.call("SET", "a", "w", "XX", "GET", "PX", "5"));
+        assertEquals(integer(5), driver.call("PTTL", "a"));
+        assertEquals(OK, driver.call("SET", "g", "v", "PXAT", Long.toString(NOW - 1)));
+        assertEquals(integer(0), driver.call("EXISTS", "g"));
+    }
+
+    @Test
+    void shouldAnswerRedisErrorsForBadSetExpiries()
+    {
+        assertEquals(error("ERR invalid expire time in 'set' command"), driver.call("SET", "k", "v", "EX", "0"));
+        assertEquals(error("ERR invalid expire time in 'set' command"), driver.call("SET", "k", "v", "PX", "-5"));
+        assertEquals(error("ERR invalid expire time in 'set' command"),
+            driver.call("SET", "k", "v", "EX", "9223372036854776"));
+        assertEquals(error("ERR invalid expire time in 'set' command"),
+            driver.call("SET", "k", "v", "PX", Long.toString(Long.MAX_VALUE - 10)));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("SET", "k", "v", "EX", "x"));
+        assertEquals(error("ERR invalid expire time in 'setex' command"), driver.call("SETEX", "k", "0", "v"));
+        assertEquals(error("ERR invalid expire time in 'psetex' command"), driver.call("PSETEX", "k", "-1", "v"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("SETEX", "k", "1e3", "v"));
+        assertEquals(0, driver.keyspace.size());
+    }
+
+    @Test
+    void shouldGetexAndGetdelAsRedisDoes()
+    {
+        assertEquals(NIL, driver.call("GETEX", "missing", "EX", "nope")); // a missing key answers before the time
+        driver.call("SET", "k", "v");
+        assertEquals(error("ERR syntax error"), driver.call("GETEX", "k", "NX"));
+        assertEquals(error("ERR syntax error"), driver.call("GETEX", "k", "PERSIST", "EX", "10"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("GETEX", "k", "EX", "x"));
+        assertEquals(error("ERR invalid expire time in 'getex' command"), driver.call("GETEX", "k", "EX", "0"));
+        assertEquals(bulk("v"), driver.call("GETEX", "k", "EX", "10"));
+        assertEquals(integer(10), driver.call("TTL", "k"));
+        assertEquals(bulk("v"), driver.call("GETEX", "k"));
+        assertEquals(integer(10), driver.call("TTL", "k"));
+        assertEquals(bulk("v"), driver.call("GETEX", "k", "PERSIST"));
+        assertEquals(integer(-1), driver.call("TTL", "k"));
+        assertEquals(bulk("v"), driver.call("GETEX", "k", "PXAT", Long.toString(NOW)));
+        assertEquals(integer(0), driver.call("EXISTS", "k"));
+        driver.call("SET", "k", "v");
+        assertEquals(bulk("v"), driver.call("GETDEL", "k"));
+        assertEquals(NIL, driver.call("GETDEL", "k"));
+    }
+
+    @Test
+    void shouldNameTheTypeOfAKey()
+    {
+        assertEquals("+none\r\n", driver.call("TYPE", "k"));
+        driver.call("SET", "k", "v", "PX", "10");
+        assertEquals("+string\r\n", driver.call("TYPE", "k"));
+        at(NOW + 10);
+        assertEquals("+none\r\n", driver.call("TYPE", "k"));
+    }
+
+    @Test
+    void shouldLeaveAnExpiredKeyInPlaceWhenReadingAndNotCountItAsDeleted()
+    {
+        driver.call("SET", "k", "v", "PX", "10");
+        driver.keyspace.clock(NOW + 10, false);
+        assertEquals(NIL, driver.call("GET", "k"));
+        assertEquals(integer(-2), driver.call("TTL", "k"));
+        assertEquals(1, driver.keyspace.size()); // a read changes nothing: the leader's entry removes it
+        at(NOW + 10);
+        assertEquals(integer(0), driver.call("DEL", "k"));
+        assertEquals(0, driver.keyspace.size());
+        assertEquals(1, driver.keyspace.expiredKeys());
+    }
+}
