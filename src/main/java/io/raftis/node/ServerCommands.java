@@ -764,6 +764,8 @@ final class ServerCommands
             line(sb, "client_output_buffer_limit_disconnections", "" + connections.outputLimitDisconnections());
             line(sb, "total_oom_errors", "" + dispatcher.writesRefusedForMemory);
             line(sb, "total_misconf_errors", "" + dispatcher.writesRefusedByLog);
+            line(sb, "expired_keys", "" + keyspace.expiredKeys());
+            line(sb, "expiry_sweeps_proposed", "" + dispatcher.expirySweeps);
             line(sb, "total_denied_commands", "" + dispatcher.deniedCommands);
             line(sb, "total_passes_over_budget", "" + dispatcher.passesOverBudget);
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);

@@ -1,0 +1,218 @@
+package io.raftis.node;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A seeded random stream of commands from Redis's families, for {@link DifferentialTest}: valid and invalid forms
+ * alike (wrong arity, bad numbers, unknown options), on a handful of keys shared by every family, so that commands
+ * meet keys of every type.
+ * <p>
+ * Expiry is generated so that two servers that run the same stream a few milliseconds apart must agree: relative
+ * times are long (minutes at least) and absolute ones are well in the past or the future; GT and LT go only with the
+ * absolute forms, since two relative expiries given the same time differ by the milliseconds between the servers.
+ */
+final class CommandStream
+{
+    /** The families, by name, each a generator of one command. */
+    static final List<String> FAMILIES = List.of("strings", "keys");
+
+    private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
+    private static final String[] VALUES =
+    {
+        "0", "1", "-1", "7", "42", "-100", "10", "hello", "", "a b", "1.5", "9223372036854775807",
+        "-9223372036854775808", "9223372036854775808", "007", " 1", "\u0000\u00ff\r\n", "x".repeat(100)
+    };
+
+    private final Random random;
+    private final long nowSeconds;
+
+    CommandStream(final long seed, final long nowMs)
+    {
+        this.random = new Random(seed);
+        this.nowSeconds = nowMs / 1000;
+    }
+
+    /**
+     * @param family one of {@link #FAMILIES}, or null for any.
+     * @return the next command of the family.
+     */
+    List<String> next(final String family)
+    {
+        final String chosen = null == family ? FAMILIES.get(random.nextInt(FAMILIES.size())) : family;
+        return switch (chosen)
+        {
+            case "strings" -> strings();
+            case "keys" -> keys();
+            default -> throw new IllegalArgumentException("no family " + chosen);
+        };
+    }
+
+    private List<String> strings()
+    {
+        final String key = key();
+        return switch (random.nextInt(26))
+        {
+            case 24 -> cmd("PTTL", key); // what each write did to the key's time to live
+            case 25 -> cmd("EXPIRETIME", key);
+            case 0, 1 -> cmd("GET", key);
+            case 2, 3 -> set(key);
+            case 4 -> cmd("SETNX", key, value());
+            case 5 -> cmd("GETSET", key, value());
+            case 6 -> cmd("MGET", key, key(), key());
+            case 7 -> cmd("MSET", key, value(), key(), value());
+            case 8 -> cmd("INCR", key);
+            case 9 -> cmd("DECR", key);
+            case 10 -> cmd("INCRBY", key, pick("1", "-5", "100", "x", "9223372036854775807", "1.0"));
+            case 11 -> cmd("DECRBY", key, pick("1", "-5", "100", "x", "-9223372036854775808"));
+            case 12 -> cmd("APPEND", key, value());
+            case 13 -> cmd("STRLEN", key);
+            case 14 -> cmd("SETEX", key, seconds(), value());
+            case 15 -> cmd("PSETEX", key, millis(), value());
+            case 16 -> getex(key);
+            case 17 -> cmd("GETDEL", key);
+            case 18 -> cmd("DEL", key, key());
+            case 19 -> cmd("EXISTS", key, key, key());
+            case 20 -> cmd("SET", key); // wrong arity
+            case 21 -> cmd("GET", key, key()); // wrong arity
+            case 22 -> cmd("MSET", key, value(), key()); // wrong arity
+            default -> cmd("SET", key, value(), pick("NX", "XX", "GET", "KEEPTTL", "PERSIST", "EX", "nx", "Get"),
+                pick("NX", "XX", "GET", "EX", "PX", "1"));
+        };
+    }
+
+    private List<String> set(final String key)
+    {
+        final List<String> args = cmd("SET", key, value());
+        final int options = random.nextInt(4);
+        for (int i = 0; i < options; i++)
+        {
+            switch (random.nextInt(9))
+            {
+                case 0 -> args.add(pick("NX", "nx"));
+                case 1 -> args.add(pick("XX", "xX"));
+                case 2 -> args.add(pick("GET", "get"));
+                case 3 -> args.add("KEEPTTL");
+                case 4 -> Collections.addAll(args, pick("EX", "ex"), seconds());
+                case 5 -> Collections.addAll(args, "PX", millis());
+                case 6 -> Collections.addAll(args, "EXAT", absoluteSeconds());
+                case 7 -> Collections.addAll(args, "PXAT", absoluteMillis());
+                default -> args.add(pick("EX", "BOGUS"));
+            }
+        }
+        return args;
+    }
+
+    private List<String> getex(final String key)
+    {
+        return switch (random.nextInt(7))
+        {
+            case 0 -> cmd("GETEX", key);
+            case 1 -> cmd("GETEX", key, "EX", seconds());
+            case 2 -> cmd("GETEX", key, "PX", millis());
+            case 3 -> cmd("GETEX", key, "EXAT", absoluteSeconds());
+            case 4 -> cmd("GETEX", key, "PXAT", absoluteMillis());
+            case 5 -> cmd("GETEX", key, "PERSIST");
+            default -> cmd("GETEX", key, pick("NX", "KEEPTTL", "PERSIST"), pick("EX", "1"));
+        };
+    }
+
+    private List<String> keys()
+    {
+        final String key = key();
+        return switch (random.nextInt(20))
+        {
+            case 0, 1 -> cmd("SET", key, value());
+            case 16 -> cmd("SET", key, value(), pick("KEEPTTL", "XX", "GET"));
+            case 17 -> cmd(pick("INCR", "DECR"), key);
+            case 18 -> cmd(pick("APPEND", "GETSET"), key, value());
+            case 19 -> random.nextBoolean() ? cmd("GETEX", key, "EXAT", absoluteSeconds()) :
+                cmd("GETEX", key, pick("PERSIST", "PX"), millis());
+            case 2 -> expireOptions(cmd(pick("EXPIRE", "expire"), key, seconds()), false);
+            case 3 -> expireOptions(cmd("PEXPIRE", key, millis()), false);
+            case 4 -> expireOptions(cmd("EXPIREAT", key, absoluteSeconds()), true);
+            case 5 -> expireOptions(cmd("PEXPIREAT", key, absoluteMillis()), true);
+            case 6 -> cmd("TTL", key);
+            case 7 -> cmd("PTTL", key);
+            case 8 -> cmd("EXPIRETIME", key);
+            case 9 -> cmd("PEXPIRETIME", key);
+            case 10 -> cmd("PERSIST", key);
+            case 11 -> cmd("TYPE", key);
+            case 12 -> cmd("EXPIRE", key); // wrong arity
+            case 13 -> cmd("TTL", key, key()); // wrong arity
+            case 14 -> cmd("SET", key, value(), "EX", seconds());
+            default -> cmd("DEL", key);
+        };
+    }
+
+    private List<String> expireOptions(final List<String> args, final boolean absolute)
+    {
+        final int options = random.nextInt(3);
+        for (int i = 0; i < options; i++)
+        {
+            args.add(absolute ? pick("NX", "XX", "GT", "LT", "gt", "BAD") : pick("NX", "XX", "nx", "BAD", "GT"));
+        }
+        return args;
+    }
+
+    private String seconds()
+    {
+        return pick("300", "3600", "100000", "0", "-1", "abc", "9223372036854775807", "1.5");
+    }
+
+    private String millis()
+    {
+        return pick("300000", "3600000", "100000000", "0", "-5", "x", "9223372036854775807");
+    }
+
+    private String absoluteSeconds()
+    {
+        return pick(Long.toString(nowSeconds + 600), Long.toString(nowSeconds + 86_400), Long.toString(nowSeconds - 60),
+            "1", "0", "-1", "xyz");
+    }
+
+    private String absoluteMillis()
+    {
+        return pick(Long.toString((nowSeconds + 900) * 1000), Long.toString((nowSeconds + 172_800) * 1000),
+            Long.toString((nowSeconds - 30) * 1000), "1", "-1");
+    }
+
+    private String key()
+    {
+        return KEYS[random.nextInt(KEYS.length)];
+    }
+
+    private String value()
+    {
+        return VALUES[random.nextInt(VALUES.length)];
+    }
+
+    private String pick(final String... choices)
+    {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    private static List<String> cmd(final String... args)
+    {
+        return new ArrayList<>(Arrays.asList(args));
+    }
+
+    /**
+     * @return how far two servers may differ in a reply of this command, in its unit: the time to live they report
+     * counts from when each ran it.
+     */
+    static long tolerance(final List<String> command)
+    {
+        final String name = command.get(0).toLowerCase(Locale.ROOT);
+        return switch (name)
+        {
+            case "ttl", "expiretime" -> 1;
+            case "pttl", "pexpiretime" -> 1_000;
+            default -> 0;
+        };
+    }
+}

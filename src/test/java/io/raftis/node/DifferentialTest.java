@@ -1,0 +1,177 @@
+package io.raftis.node;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.raftis.node.TestCluster.HOST;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The same seeded random stream of commands ({@link CommandStream}) to a real redis-server and to the leader of a
+ * 3-member raftis cluster, reply by reply: every reply must be the same, errors word for word, but for the times to
+ * live, which count from when each server ran the command. A difference fails with the seed, the command, both
+ * replies and the commands before it; {@code -Ddifferential.seeds=1,2,3} replays or explores seeds, and
+ * {@code -Ddifferential.commands=N} sets the commands per family.
+ */
+class DifferentialTest
+{
+    static final String INSTALL_REDIS_SERVER = "install it with: apt-get install redis-server";
+    private static final String DEFAULT_SEEDS = "20261201";
+    private static final int DEFAULT_COMMANDS = 2_500;
+
+    private static TestCluster cluster;
+    private static Process redis;
+    private static int redisPort;
+
+    @BeforeAll
+    static void startBoth(@TempDir final Path dir) throws Exception
+    {
+        final String redisServer = Requirements.executable("redis-server", INSTALL_REDIS_SERVER);
+        redisPort = freePort();
+        redis = new ProcessBuilder(redisServer, "--port", Integer.toString(redisPort), "--bind", HOST,
+            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+        cluster = TestCluster.start(3, java.nio.file.Files.createDirectories(dir.resolve("raftis")));
+        TestCluster.await(30_000, () ->
+        {
+            try (RespConnection connection = new RespConnection(HOST, redisPort))
+            {
+                return "+PONG".equals(connection.call(List.of("PING")));
+            }
+            catch (final UncheckedIOException ex)
+            {
+                return false;
+            }
+        }, () -> "redis-server did not answer on " + redisPort);
+    }
+
+    @AfterAll
+    static void stopBoth() throws InterruptedException
+    {
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+        if (null != redis)
+        {
+            redis.destroy();
+            if (!redis.waitFor(10, TimeUnit.SECONDS))
+            {
+                redis.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryFamilyAsRedisDoes()
+    {
+        final int commands = Integer.getInteger("differential.commands", DEFAULT_COMMANDS);
+        for (final String seed : System.getProperty("differential.seeds", DEFAULT_SEEDS).split(","))
+        {
+            final long value = Long.parseLong(seed.trim());
+            for (final String family : CommandStream.FAMILIES)
+            {
+                compare(value, family, commands);
+            }
+            compare(value, null, commands); // the families mixed, on the same keys
+        }
+    }
+
+    private static void compare(final long seed, final String family, final int commands)
+    {
+        final int leader = cluster.awaitLeader();
+        try (RespConnection raftis = new RespConnection(HOST, cluster.clientPort(leader));
+            RespConnection reference = new RespConnection(HOST, redisPort))
+        {
+            raftis.call(List.of("FLUSHALL"));
+            reference.call(List.of("FLUSHALL"));
+            final CommandStream stream = new CommandStream(seed, System.currentTimeMillis());
+            final List<List<String>> history = new ArrayList<>();
+            final List<String> replies = new ArrayList<>();
+            for (int i = 0; i < commands; i++)
+            {
+                final List<String> command = stream.next(family);
+                final String expected = reference.call(command);
+                final String actual = raftis.call(command);
+                if (!agree(command, expected, actual))
+                {
+                    fail("raftis and redis-server differ at command " + i + " of seed " + seed + ", family " +
+                        (null == family ? "mixed" : family) + ": " + RespConnection.render(bytes(command)) +
+                        "\n  redis-server: " + expected + "\n  raftis:       " + actual +
+                        "\n  the last commands with its key, and redis-server's replies:\n    " +
+                        String.join("\n    ", lastWithKey(command, history, replies)) +
+                        "\n  replay with -Ddifferential.seeds=" + seed);
+                }
+                history.add(command);
+                replies.add(expected);
+            }
+        }
+    }
+
+    private static List<String> lastWithKey(
+        final List<String> command, final List<List<String>> history, final List<String> replies)
+    {
+        final Deque<String> found = new ArrayDeque<>();
+        final String key = command.size() > 1 ? command.get(1) : null;
+        for (int i = history.size() - 1; i >= 0 && found.size() < 12; i--)
+        {
+            if (null == key || history.get(i).contains(key))
+            {
+                found.addFirst(i + ": " + RespConnection.render(bytes(history.get(i))) + " -> " + replies.get(i));
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    private static boolean agree(final List<String> command, final String expected, final String actual)
+    {
+        if (expected.equals(actual))
+        {
+            return true;
+        }
+        final long tolerance = CommandStream.tolerance(command);
+        if (tolerance > 0 && expected.startsWith(":") && actual.startsWith(":"))
+        {
+            final long a = Long.parseLong(expected.substring(1));
+            final long b = Long.parseLong(actual.substring(1));
+            return a >= 0 && b >= 0 && Math.abs(a - b) <= tolerance;
+        }
+        return false;
+    }
+
+    private static List<Object> bytes(final List<String> command)
+    {
+        final List<Object> args = new ArrayList<>();
+        for (final String arg : command)
+        {
+            args.add(arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return args;
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
