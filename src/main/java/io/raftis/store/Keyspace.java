@@ -140,6 +140,7 @@ public final class Keyspace
     private long nowMs;
     private boolean expireOnAccess;
     private int sweepCursor;
+    private int oldSweepCursor;
 
     /**
      * A keyspace of {@link #DEFAULT_INITIAL_CAPACITY} slots.
@@ -477,19 +478,27 @@ public final class Keyspace
             cursor = (cursor + 1) & mask;
         }
         sweepCursor = cursor;
-        if (null != oldKeys && collected < maxKeys)
+        if (null != oldKeys && collected < maxKeys && migrateCursor <= oldMask)
         {
-            // keys not yet moved from the old table: looked at in the same way, from the migration cursor
-            for (int i = migrateCursor, end = Math.min(oldMask + 1, migrateCursor + maxSlots); i < end &&
-                collected < maxKeys; i++)
+            // the keys not yet moved from the old table: from where the last look stopped, wrapping around to the
+            // migration cursor, below which nothing is left
+            final int oldCapacity = oldMask + 1;
+            int at = Math.max(oldSweepCursor, migrateCursor);
+            for (int i = 0; i < maxSlots && i < oldCapacity - migrateCursor && collected < maxKeys; i++)
             {
-                final Object stored = oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+                if (at >= oldCapacity)
+                {
+                    at = migrateCursor;
+                }
+                final Object stored = oldValues[at >>> CHUNK_SHIFT][at & CHUNK_MASK];
                 if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs)
                 {
-                    into.add(oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+                    into.add(oldKeys[at >>> CHUNK_SHIFT][at & CHUNK_MASK]);
                     collected++;
                 }
+                at++;
             }
+            oldSweepCursor = at;
         }
         return collected;
     }

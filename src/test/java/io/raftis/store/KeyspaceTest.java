@@ -696,4 +696,111 @@ class KeyspaceTest
             }
         }
     }
+
+    @Test
+    void shouldHideAnExpiredKeyFromReadsAndRemoveItOnlyWhenApplying()
+    {
+        final Keyspace keyspace = new Keyspace();
+        final UnsafeBuffer key = new UnsafeBuffer(bytes("k"));
+        keyspace.clock(1_000, true);
+        keyspace.put(key, 0, 1, bytes("v"), 1_500);
+        assertEquals(1, keyspace.expires());
+        assertEquals(1_500, keyspace.expireAt(key, 0, 1));
+
+        keyspace.clock(1_500, false);
+        assertNull(keyspace.get(key, 0, 1));
+        assertEquals(-2, keyspace.expireAt(key, 0, 1));
+        assertEquals(1, keyspace.size(), "a read changes nothing");
+        final List<String> seen = new ArrayList<>();
+        keyspace.forEach((k, v) -> seen.add(string(k)));
+        assertEquals(List.of(), seen);
+
+        keyspace.clock(1_500, true);
+        assertNull(keyspace.get(key, 0, 1));
+        assertEquals(0, keyspace.size());
+        assertEquals(0, keyspace.expires());
+        assertEquals(1, keyspace.expiredKeys());
+    }
+
+    @Test
+    void shouldCountTheWrapperOfAKeyWithATimeToLiveAndReleaseItWithTheKey()
+    {
+        final Keyspace keyspace = new Keyspace();
+        final long empty = keyspace.usedMemory();
+        final UnsafeBuffer key = new UnsafeBuffer(bytes("k"));
+        keyspace.clock(1, true);
+        keyspace.put(key, 0, 1, bytes("v"));
+        final long plain = keyspace.usedMemory();
+        assertTrue(keyspace.expire(key, 0, 1, 100));
+        assertEquals(plain + Keyspace.Expiring.BYTES, keyspace.usedMemory());
+        assertTrue(keyspace.persist(key, 0, 1));
+        assertFalse(keyspace.persist(key, 0, 1));
+        assertEquals(plain, keyspace.usedMemory());
+        assertTrue(keyspace.expire(key, 0, 1, 100));
+        assertTrue(keyspace.remove(key, 0, 1));
+        assertEquals(empty, keyspace.usedMemory());
+        assertEquals(0, keyspace.expires());
+    }
+
+    @Test
+    void shouldReplaceOrKeepTheTimeToLiveAsAsked()
+    {
+        final Keyspace keyspace = new Keyspace();
+        final UnsafeBuffer key = new UnsafeBuffer(bytes("k"));
+        keyspace.clock(10, true);
+        keyspace.put(key, 0, 1, bytes("a"), 100);
+        assertEquals("a", string((byte[])keyspace.putKeepTtl(key, 0, 1, bytes("b"))));
+        assertEquals(100, keyspace.expireAt(key, 0, 1));
+        assertEquals("b", string((byte[])keyspace.put(key, 0, 1, bytes("c"))));
+        assertEquals(-1, keyspace.expireAt(key, 0, 1));
+        assertEquals(0, keyspace.expires());
+        assertNull(keyspace.putKeepTtl(new UnsafeBuffer(bytes("n")), 0, 1, bytes("x")));
+        assertEquals(-1, keyspace.expireAt(new UnsafeBuffer(bytes("n")), 0, 1));
+        assertFalse(keyspace.expire(new UnsafeBuffer(bytes("missing")), 0, 7, 100));
+        assertTrue(keyspace.expire(key, 0, 1, 10), "a time already passed removes the key");
+        assertFalse(keyspace.containsKey(key, 0, 1));
+        assertNull(keyspace.put(key, 0, 1, bytes("d"), 5));
+        assertFalse(keyspace.containsKey(key, 0, 1), "set with a time already passed leaves no key");
+    }
+
+    @Test
+    void shouldCollectTheExpiredKeysAcrossATableBeingResized()
+    {
+        final Keyspace keyspace = new Keyspace(8);
+        keyspace.clock(1, true);
+        final Set<String> expiring = new HashSet<>();
+        int added = 0;
+        while (!keyspace.resizing())
+        {
+            final String name = "key" + added;
+            final UnsafeBuffer key = new UnsafeBuffer(bytes(name));
+            if (added % 3 == 0)
+            {
+                keyspace.put(key, 0, name.length(), bytes("v"), 50);
+                expiring.add(name);
+            }
+            else
+            {
+                keyspace.put(key, 0, name.length(), bytes("v"));
+            }
+            added++;
+        }
+        keyspace.clock(49, false);
+        final List<byte[]> found = new ArrayList<>();
+        assertEquals(0, keyspace.collectExpired(1 << 20, 1 << 20, found));
+
+        keyspace.clock(50, false);
+        final Set<String> collected = new HashSet<>();
+        for (int run = 0; run < 64 && collected.size() < expiring.size(); run++)
+        {
+            found.clear();
+            keyspace.collectExpired(3, 2, found);
+            for (final byte[] key : found)
+            {
+                collected.add(string(key));
+            }
+        }
+        assertEquals(expiring, collected);
+        assertEquals(added, keyspace.size(), "collecting removes nothing");
+    }
 }
