@@ -6,14 +6,20 @@ import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.raftis.store.Command.CATEGORY_DANGEROUS;
 import static io.raftis.store.Command.CATEGORY_KEYSPACE;
+import static io.raftis.store.Command.FLAG_DENYOOM;
 import static io.raftis.store.Command.FLAG_FAST;
 import static io.raftis.store.Command.FLAG_READONLY;
 import static io.raftis.store.Command.FLAG_WRITE;
 
 /**
  * Redis's commands on a key's time to live and type, with Redis 7's replies and errors: EXPIRE, PEXPIRE, EXPIREAT
- * and PEXPIREAT (with NX, XX, GT and LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST and TYPE.
+ * and PEXPIREAT (with NX, XX, GT and LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST and TYPE; KEYS, SCAN (MATCH,
+ * COUNT, TYPE; its cursor survives resizes, see {@link Keyspace#scan(long, int, Keyspace.KeyConsumer)}), RANDOMKEY,
+ * RENAME, RENAMENX, COPY (REPLACE; DB 0 only, the one database so far), UNLINK and TOUCH.
+ * <p>
+ * RANDOMKEY and SCAN are reads: the leader serves them and nothing of them enters the log.
  * <p>
  * Times count from the keyspace's clock: applying an entry, the time the leader wrote into it, so every member gives a
  * key the same expiry time; serving a read, the serving member's time. A time that has already passed removes the
@@ -31,6 +37,15 @@ public final class KeyCommands
     private static final int EXPIRE_GT = 1 << 2;
     private static final int EXPIRE_LT = 1 << 3;
 
+    private static final byte[] MATCH = "MATCH".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE = "TYPE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DB = "DB".getBytes(StandardCharsets.US_ASCII);
+    private static final String NO_SUCH_KEY = "ERR no such key";
+    private static final String INVALID_CURSOR = "ERR invalid cursor";
+    private static final int DEFAULT_SCAN_COUNT = 10;
+    private static final java.util.Random RANDOM = new java.util.Random();
     private static final byte[] EXPIRE = "EXPIRE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXPIREAT = "EXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
@@ -65,6 +80,19 @@ public final class KeyCommands
             (args, keyspace, out) -> ttl(args, keyspace, out, true, true)));
         table.register(new Command("persist", 2, fastWrite, 1, 1, 1, CATEGORY_KEYSPACE, KeyCommands::persist));
         table.register(new Command("type", 2, fastRead, 1, 1, 1, CATEGORY_KEYSPACE, KeyCommands::type));
+        table.register(new Command("keys", 2, FLAG_READONLY, 0, 0, 0, CATEGORY_KEYSPACE | CATEGORY_DANGEROUS,
+            KeyCommands::keys));
+        table.register(new Command("scan", -2, FLAG_READONLY, 0, 0, 0, CATEGORY_KEYSPACE, KeyCommands::scan,
+            KeyCommands::validateScan));
+        table.register(new Command("randomkey", 1, FLAG_READONLY, 0, 0, 0, CATEGORY_KEYSPACE, KeyCommands::randomKey));
+        table.register(new Command("rename", 3, FLAG_WRITE, 1, 2, 1, CATEGORY_KEYSPACE,
+            (args, keyspace, out) -> rename(args, keyspace, out, false)));
+        table.register(new Command("renamenx", 3, fastWrite, 1, 2, 1, CATEGORY_KEYSPACE,
+            (args, keyspace, out) -> rename(args, keyspace, out, true)));
+        table.register(new Command("copy", -3, FLAG_WRITE | FLAG_DENYOOM, 1, 2, 1, CATEGORY_KEYSPACE, KeyCommands::copy,
+            KeyCommands::validateCopy));
+        table.register(new Command("unlink", -2, fastWrite, 1, -1, 1, CATEGORY_KEYSPACE, KeyCommands::unlink));
+        table.register(new Command("touch", -2, fastRead, 1, -1, 1, CATEGORY_KEYSPACE, KeyCommands::touch));
     }
 
     /**
@@ -216,5 +244,269 @@ public final class KeyCommands
     private static void type(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         out.simpleString(typeName(keyspace.get(args.argBuffer(), args.argOffset(1), args.argLength(1))));
+    }
+
+    private static void keys(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final java.util.ArrayList<byte[]> found = new java.util.ArrayList<>();
+        final DirectBuffer buffer = args.argBuffer();
+        final int offset = args.argOffset(1);
+        final int length = args.argLength(1);
+        final boolean all = 1 == length && '*' == buffer.getByte(offset);
+        keyspace.forEach((key, value) ->
+        {
+            if (all || Glob.matches(buffer, offset, length, key, false))
+            {
+                found.add(key);
+            }
+        });
+        out.arrayHeader(found.size());
+        for (final byte[] key : found)
+        {
+            out.bulk(key);
+        }
+    }
+
+    /**
+     * SCAN's cursor as Redis reads it with strtoul: an optional sign and decimal digits, no leading space, at most
+     * 2^64 - 1 in magnitude; a '-' negates it modulo 2^64, and an empty cursor is 0.
+     *
+     * @return the cursor, or null when it is invalid (then the reply is "invalid cursor").
+     */
+    static Long parseCursor(final String text)
+    {
+        if (text.isEmpty())
+        {
+            return 0L;
+        }
+        final char first = text.charAt(0);
+        final boolean negative = '-' == first;
+        final int digits = negative || '+' == first ? 1 : 0;
+        if (text.length() == digits)
+        {
+            return null;
+        }
+        long value = 0;
+        for (int i = digits; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9' || Long.compareUnsigned(value, Long.divideUnsigned(-1L, 10)) > 0)
+            {
+                return null;
+            }
+            final long next = value * 10 + (c - '0');
+            if (Long.compareUnsigned(next, value * 10) < 0)
+            {
+                return null; // past 2^64 - 1
+            }
+            value = next;
+        }
+        return negative ? -value : value;
+    }
+
+    private static String validateScan(final RespParser args)
+    {
+        if (null == parseCursor(args.argString(1)))
+        {
+            return INVALID_CURSOR;
+        }
+        for (int i = 2, count = args.argCount(); i < count; i += 2)
+        {
+            final boolean hasValue = i + 1 < count;
+            if (hasValue && args.argEqualsIgnoreCase(i, COUNT))
+            {
+                final long value = args.argAsLong(i + 1);
+                if (!args.lastArgWasNumber())
+                {
+                    return ErrorReplies.NOT_AN_INTEGER;
+                }
+                if (value < 1)
+                {
+                    return ErrorReplies.SYNTAX_ERROR;
+                }
+            }
+            else if (!hasValue || !(args.argEqualsIgnoreCase(i, MATCH) || args.argEqualsIgnoreCase(i, TYPE)))
+            {
+                return ErrorReplies.SYNTAX_ERROR;
+            }
+        }
+        return null;
+    }
+
+    private static void scan(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long cursor = parseCursor(args.argString(1));
+        long count = DEFAULT_SCAN_COUNT;
+        int matchArg = 0;
+        String type = null;
+        for (int i = 2; i < args.argCount(); i += 2)
+        {
+            if (args.argEqualsIgnoreCase(i, COUNT))
+            {
+                count = args.argAsLong(i + 1);
+            }
+            else if (args.argEqualsIgnoreCase(i, MATCH))
+            {
+                matchArg = i + 1;
+            }
+            else
+            {
+                type = args.argString(i + 1);
+            }
+        }
+        final DirectBuffer buffer = args.argBuffer();
+        final int patternOffset = 0 == matchArg ? 0 : args.argOffset(matchArg);
+        final int patternLength = 0 == matchArg ? 0 : args.argLength(matchArg);
+        final boolean all = 0 == matchArg || (1 == patternLength && '*' == buffer.getByte(patternOffset));
+        final String wantedType = type;
+        final java.util.ArrayList<byte[]> found = new java.util.ArrayList<>();
+        final long next = keyspace.scan(cursor, (int)Math.min(count, Integer.MAX_VALUE / 10), (key, value) ->
+        {
+            if ((all || Glob.matches(buffer, patternOffset, patternLength, key, false)) &&
+                (null == wantedType || wantedType.equalsIgnoreCase(typeName(value))))
+            {
+                found.add(key);
+            }
+        });
+        out.arrayHeader(2);
+        out.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
+        out.arrayHeader(found.size());
+        for (final byte[] key : found)
+        {
+            out.bulk(key);
+        }
+    }
+
+    private static void randomKey(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final byte[] key = keyspace.randomKey(RANDOM);
+        if (null == key)
+        {
+            out.nullBulk();
+        }
+        else
+        {
+            out.bulk(key);
+        }
+    }
+
+    private static void rename(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final boolean onlyIfAbsent)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int offset = args.argOffset(1);
+        final int length = args.argLength(1);
+        if (null == keyspace.get(buffer, offset, length))
+        {
+            out.error(NO_SUCH_KEY);
+            return;
+        }
+        if (sameBytes(args, 1, 2))
+        {
+            if (onlyIfAbsent)
+            {
+                out.integer(0);
+            }
+            else
+            {
+                out.ok();
+            }
+            return;
+        }
+        final boolean renamed = keyspace.rename(buffer, offset, length, args.argOffset(2), args.argLength(2),
+            onlyIfAbsent);
+        if (onlyIfAbsent)
+        {
+            out.integer(renamed ? 1 : 0);
+        }
+        else
+        {
+            out.ok();
+        }
+    }
+
+    private static boolean sameBytes(final RespParser args, final int a, final int b)
+    {
+        final int length = args.argLength(a);
+        if (length != args.argLength(b))
+        {
+            return false;
+        }
+        final DirectBuffer buffer = args.argBuffer();
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(args.argOffset(a) + i) != buffer.getByte(args.argOffset(b) + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * COPY's options as Redis reads them: REPLACE, and DB with a database number; then the source and destination
+     * must differ.
+     */
+    private static String validateCopy(final RespParser args)
+    {
+        for (int i = 3, count = args.argCount(); i < count; i++)
+        {
+            if (args.argEqualsIgnoreCase(i, REPLACE))
+            {
+                continue;
+            }
+            if (args.argEqualsIgnoreCase(i, DB) && i + 1 < count)
+            {
+                final long db = args.argAsLong(i + 1);
+                if (!args.lastArgWasNumber() || db < Integer.MIN_VALUE || db > Integer.MAX_VALUE)
+                {
+                    return ErrorReplies.NOT_AN_INTEGER;
+                }
+                if (0 != db)
+                {
+                    return "ERR DB index is out of range";
+                }
+                i++;
+                continue;
+            }
+            return ErrorReplies.SYNTAX_ERROR;
+        }
+        if (sameBytes(args, 1, 2))
+        {
+            return "ERR source and destination objects are the same";
+        }
+        return null;
+    }
+
+    private static void copy(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        boolean replace = false;
+        for (int i = 3; i < args.argCount(); i++)
+        {
+            replace |= args.argEqualsIgnoreCase(i, REPLACE);
+        }
+        final DirectBuffer buffer = args.argBuffer();
+        out.integer(keyspace.copy(buffer, args.argOffset(1), args.argLength(1), keyspace, buffer, args.argOffset(2),
+            args.argLength(2), replace) ? 1 : 0);
+    }
+
+    private static void unlink(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        long removed = 0;
+        for (int i = 1; i < args.argCount(); i++)
+        {
+            removed += keyspace.remove(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
+        }
+        out.integer(removed);
+    }
+
+    private static void touch(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        long found = 0;
+        for (int i = 1; i < args.argCount(); i++)
+        {
+            found += keyspace.containsKey(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
+        }
+        out.integer(found);
     }
 }

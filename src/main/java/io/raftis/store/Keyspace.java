@@ -431,6 +431,72 @@ public final class Keyspace
     }
 
     /**
+     * Move a key's value and time to live to another key, replacing whatever that held, as RENAME does.
+     *
+     * @param buffer      holding both keys.
+     * @param offset      of the key.
+     * @param length      of the key.
+     * @param newOffset   of the new key.
+     * @param newLength   of the new key.
+     * @param onlyIfAbsent leave everything as it is when the new key exists, as RENAMENX does.
+     * @return false if the key does not exist, or onlyIfAbsent and the new key exists.
+     */
+    public boolean rename(
+        final DirectBuffer buffer, final int offset, final int length, final int newOffset, final int newLength,
+        final boolean onlyIfAbsent)
+    {
+        if (null == get(buffer, offset, length) || (onlyIfAbsent && null != get(buffer, newOffset, newLength)))
+        {
+            return false;
+        }
+        final Object stored = stored(buffer, offset, length);
+        remove(buffer, offset, length);
+        put(buffer, newOffset, newLength, null, stored);
+        return true;
+    }
+
+    /**
+     * Copy a key's value and time to live to another key, as COPY does; the copy shares nothing with the original.
+     *
+     * @param buffer    holding the key.
+     * @param offset    of the key.
+     * @param length    of the key.
+     * @param target    the keyspace to copy to, this one or another database's.
+     * @param newBuffer holding the new key.
+     * @param newOffset of the new key.
+     * @param newLength of the new key.
+     * @param replace   whether an existing new key is replaced; if not, nothing is copied over it.
+     * @return false if the key does not exist, or the new key exists and is not to be replaced.
+     */
+    public boolean copy(
+        final DirectBuffer buffer, final int offset, final int length, final Keyspace target,
+        final DirectBuffer newBuffer, final int newOffset, final int newLength, final boolean replace)
+    {
+        final Object value = get(buffer, offset, length);
+        if (null == value || (!replace && null != target.get(newBuffer, newOffset, newLength)))
+        {
+            return false;
+        }
+        final Object stored = stored(buffer, offset, length);
+        final Object copy = copyOf(value);
+        target.put(newBuffer, newOffset, newLength, null,
+            stored instanceof Expiring ? new Expiring(copy, ((Expiring)stored).expireAtMs) : copy);
+        return true;
+    }
+
+    /**
+     * @return a copy of a value that shares nothing mutable with it.
+     */
+    static Object copyOf(final Object value)
+    {
+        if (value instanceof byte[])
+        {
+            return ((byte[])value).clone();
+        }
+        throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
+    }
+
+    /**
      * Set the value of a key and keep its time to live, as INCR, APPEND and SET's KEEPTTL do.
      *
      * @param buffer holding the key.
@@ -446,6 +512,139 @@ public final class Keyspace
         put(buffer, offset, length, null,
             stored instanceof Expiring ? new Expiring(value, ((Expiring)stored).expireAtMs) : value);
         return previous;
+    }
+
+    /**
+     * Receives the keys of a {@link #scan(long, int, KeyConsumer)}.
+     */
+    @FunctionalInterface
+    public interface KeyConsumer
+    {
+        /**
+         * @param key   owned by the keyspace: must not be modified.
+         * @param value the value held by the key.
+         */
+        void accept(byte[] key, Object value);
+    }
+
+    /**
+     * One step of SCAN, as Redis scans its dictionaries: the cursor names a home slot (bucket) in reverse-binary
+     * order, each step visits buckets until it has visited count keys or ten times count buckets, and
+     * a key that is in the keyspace from the first step to the last is visited at least once, however the table grows
+     * or shrinks in between. A bucket's keys are those whose hash leads to it: with linear probing they lie in the run
+     * of slots that starts there. While a resize is under way the smaller table's bucket is visited, then all the
+     * buckets of the larger table that it expands to. Keys expired at {@link #nowMs()} are skipped, and nothing is
+     * changed.
+     *
+     * @param cursor   0 to start, else what the last step returned.
+     * @param count    keys to visit, at least 1.
+     * @param consumer of the keys.
+     * @return the cursor of the next step, 0 when the scan is complete.
+     */
+    public long scan(final long cursor, final int count, final KeyConsumer consumer)
+    {
+        long v = cursor;
+        long keysVisited = 0;
+        long iterations = count * 10L;
+        do
+        {
+            final int found;
+            if (null == oldKeys)
+            {
+                found = visitBucket(keys, values, hashes, mask, (int)(v & mask), consumer);
+                v = nextCursor(v, mask);
+            }
+            else
+            {
+                final boolean oldSmaller = oldMask < mask;
+                final int m0 = oldSmaller ? oldMask : mask;
+                final int m1 = oldSmaller ? mask : oldMask;
+                int visited = oldSmaller ?
+                    visitBucket(oldKeys, oldValues, oldHashes, m0, (int)(v & m0), consumer) :
+                    visitBucket(keys, values, hashes, m0, (int)(v & m0), consumer);
+                do
+                {
+                    visited += oldSmaller ?
+                        visitBucket(keys, values, hashes, m1, (int)(v & m1), consumer) :
+                        visitBucket(oldKeys, oldValues, oldHashes, m1, (int)(v & m1), consumer);
+                    v = nextCursor(v, m1);
+                }
+                while (0 != (v & (m0 ^ m1))); // once those bits wrap, the smaller table's bits have moved on
+                found = visited;
+            }
+            keysVisited += found;
+        }
+        while (0 != v && --iterations > 0 && keysVisited < count);
+        return v;
+    }
+
+    /**
+     * Advance a reverse-binary cursor over a table of mask + 1 buckets.
+     */
+    private static long nextCursor(final long cursor, final int mask)
+    {
+        long v = cursor | ~(long)mask;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
+    private int visitBucket(
+        final byte[][][] keys, final Object[][] values, final int[][] hashes, final int mask, final int bucket,
+        final KeyConsumer consumer)
+    {
+        int visited = 0;
+        int index = bucket;
+        byte[] key;
+        while (null != (key = keys[index >>> CHUNK_SHIFT][index & CHUNK_MASK]))
+        {
+            if (MOVED != key && (hashes[index >>> CHUNK_SHIFT][index & CHUNK_MASK] & mask) == bucket)
+            {
+                final Object stored = values[index >>> CHUNK_SHIFT][index & CHUNK_MASK];
+                if (!expired(stored))
+                {
+                    consumer.accept(key, unwrap(stored));
+                    visited++;
+                }
+            }
+            index = (index + 1) & mask;
+        }
+        return visited;
+    }
+
+    /**
+     * A key picked at random among those not expired at {@link #nowMs()}, as RANDOMKEY reads one.
+     *
+     * @param random to pick with.
+     * @return the key, owned by the keyspace, or null when there is none.
+     */
+    public byte[] randomKey(final java.util.Random random)
+    {
+        if (0 == size)
+        {
+            return null;
+        }
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final boolean inOld = null != oldKeys && random.nextBoolean();
+            final byte[][][] table = inOld ? oldKeys : keys;
+            final Object[][] tableValues = inOld ? oldValues : values;
+            final int slot = random.nextInt((inOld ? oldMask : mask) + 1);
+            final byte[] key = table[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
+            if (null != key && MOVED != key && !expired(tableValues[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK]))
+            {
+                return key;
+            }
+        }
+        final byte[][] first = new byte[1][];
+        forEach((key, value) ->
+        {
+            if (null == first[0])
+            {
+                first[0] = key; // a sparse table, or one of expired keys: the first live one, if any
+            }
+        });
+        return first[0];
     }
 
     /**

@@ -124,8 +124,21 @@ final class CommandStream
     private List<String> keys()
     {
         final String key = key();
-        return switch (random.nextInt(20))
+        return switch (random.nextInt(32))
         {
+            case 20 -> cmd("KEYS", pick("*", "k*", "k[0-3]", "?1", "*[^5]", "nomatch*", "k\\1"));
+            case 21 -> scan();
+            case 22 -> cmd("RANDOMKEY");
+            case 23 -> cmd(pick("RENAME", "RENAMENX"), key, pick(key(), key(), key));
+            case 24 -> copy(key);
+            case 25 -> cmd("UNLINK", key, key());
+            case 26 -> cmd("TOUCH", key, key, key());
+            case 27 -> cmd("EXISTS", key, key());
+            case 28 -> cmd("RENAME", key); // wrong arity
+            case 29 -> cmd("SCAN", pick("x", "-1", "+3", "", "-", "18446744073709551616", "18446744073709551615", " 0",
+                "0 ", "1.5"));
+            case 30 -> cmd("SCAN", "0", pick("COUNT", "MATCH", "TYPE", "BOGUS"), pick("0", "x", "-3"));
+            case 31 -> cmd("COPY", key, key(), pick("DB", "REPLACE", "BAD"), pick("0", "x", "REPLACE"));
             case 0, 1 -> cmd("SET", key, value());
             case 16 -> cmd("SET", key, value(), pick("KEEPTTL", "XX", "GET"));
             case 17 -> cmd(pick("INCR", "DECR"), key);
@@ -146,6 +159,67 @@ final class CommandStream
             case 13 -> cmd("TTL", key, key()); // wrong arity
             case 14 -> cmd("SET", key, value(), "EX", seconds());
             default -> cmd("DEL", key);
+        };
+    }
+
+    private List<String> scan()
+    {
+        final List<String> args = cmd("SCAN", "0");
+        if (random.nextBoolean())
+        {
+            Collections.addAll(args, "MATCH", pick("*", "k[2-6]", "*3", "zz*"));
+        }
+        if (random.nextBoolean())
+        {
+            Collections.addAll(args, "COUNT", pick("1", "2", "5", "100"));
+        }
+        if (random.nextInt(4) == 0)
+        {
+            Collections.addAll(args, "TYPE", pick("string", "STRING", "hash", "none"));
+        }
+        return args;
+    }
+
+    private List<String> copy(final String key)
+    {
+        final List<String> args = cmd("COPY", key, pick(key(), key(), key));
+        if (random.nextBoolean())
+        {
+            args.add("REPLACE");
+        }
+        if (random.nextInt(4) == 0)
+        {
+            Collections.addAll(args, "DB", "0");
+        }
+        return args;
+    }
+
+    /**
+     * How two servers' replies to a command are compared.
+     */
+    enum Comparison
+    {
+        /** Byte for byte. */
+        EXACT,
+        /** An array whose order the server chooses: sorted first. */
+        UNORDERED,
+        /** A SCAN from cursor 0, run to its end on each server: the sets of keys returned. */
+        FULL_SCAN,
+        /** A reply chosen at random: both nil, or both not. */
+        PRESENCE,
+        /** A SCAN from a cursor other than 0, which names different buckets on each: both errors alike, or both pages. */
+        PAGE
+    }
+
+    static Comparison comparison(final List<String> command)
+    {
+        final String name = command.get(0).toLowerCase(Locale.ROOT);
+        return switch (name)
+        {
+            case "keys" -> Comparison.UNORDERED;
+            case "scan" -> "0".equals(command.get(1)) ? Comparison.FULL_SCAN : Comparison.PAGE;
+            case "randomkey" -> Comparison.PRESENCE;
+            default -> Comparison.EXACT;
         };
     }
 

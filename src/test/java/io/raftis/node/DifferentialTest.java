@@ -105,8 +105,8 @@ class DifferentialTest
             for (int i = 0; i < commands; i++)
             {
                 final List<String> command = stream.next(family);
-                final String expected = reference.call(command);
-                final String actual = raftis.call(command);
+                final String expected = reply(reference, command);
+                final String actual = reply(raftis, command);
                 if (!agree(command, expected, actual))
                 {
                     fail("raftis and redis-server differ at command " + i + " of seed " + seed + ", family " +
@@ -120,6 +120,63 @@ class DifferentialTest
                 replies.add(expected);
             }
         }
+    }
+
+    /**
+     * @return the reply, in the form {@link CommandStream#comparison(List)} compares: sorted when unordered, the
+     * sorted keys of a whole scan, or whether a random reply was nil.
+     */
+    private static String reply(final RespConnection connection, final List<String> command)
+    {
+        final Object tree = connection.callTree(command);
+        switch (CommandStream.comparison(command))
+        {
+            case UNORDERED:
+                return tree instanceof List ? sorted((List<?>)tree) : RespConnection.render(tree);
+            case PAGE:
+                return tree instanceof List ? "(a page)" : RespConnection.render(tree);
+            case PRESENCE:
+                return "(nil)".equals(tree) ? "(nil)" : tree instanceof byte[] ? "(a key)" : RespConnection.render(tree);
+            case FULL_SCAN:
+            {
+                if (!(tree instanceof List))
+                {
+                    return RespConnection.render(tree);
+                }
+                final java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+                Object step = tree;
+                for (int steps = 0; steps < 100_000; steps++)
+                {
+                    final List<?> page = (List<?>)step;
+                    for (final Object key : (List<?>)page.get(1))
+                    {
+                        keys.add(RespConnection.render(key));
+                    }
+                    final String cursor = new String((byte[])page.get(0), java.nio.charset.StandardCharsets.US_ASCII);
+                    if ("0".equals(cursor))
+                    {
+                        return "scanned " + keys;
+                    }
+                    final List<String> next = new ArrayList<>(command);
+                    next.set(1, cursor);
+                    step = connection.callTree(next);
+                }
+                return "a scan that did not end";
+            }
+            default:
+                return RespConnection.render(tree);
+        }
+    }
+
+    private static String sorted(final List<?> elements)
+    {
+        final List<String> rendered = new ArrayList<>();
+        for (final Object element : elements)
+        {
+            rendered.add(RespConnection.render(element));
+        }
+        java.util.Collections.sort(rendered);
+        return "unordered " + rendered;
     }
 
     private static List<String> lastWithKey(

@@ -206,4 +206,65 @@ class KeyCommandsTest
         assertEquals(0, driver.keyspace.size());
         assertEquals(1, driver.keyspace.expiredKeys());
     }
+
+    @Test
+    void shouldRenameWithTheTimeToLiveAndCopyWithoutSharing()
+    {
+        assertEquals(error("ERR no such key"), driver.call("RENAME", "a", "b"));
+        driver.call("SET", "a", "1", "EX", "100");
+        driver.call("SET", "b", "2");
+        assertEquals(integer(0), driver.call("RENAMENX", "a", "b"));
+        assertEquals(OK, driver.call("RENAME", "a", "a"));
+        assertEquals(integer(0), driver.call("RENAMENX", "a", "a"));
+        assertEquals(OK, driver.call("RENAME", "a", "b"));
+        assertEquals(bulk("1"), driver.call("GET", "b"));
+        assertEquals(integer(100), driver.call("TTL", "b"));
+        assertEquals(integer(0), driver.call("EXISTS", "a"));
+
+        assertEquals(error("ERR source and destination objects are the same"), driver.call("COPY", "b", "b"));
+        assertEquals(integer(1), driver.call("COPY", "b", "c"));
+        assertEquals(integer(100), driver.call("TTL", "c"));
+        assertEquals(integer(0), driver.call("COPY", "b", "c"));
+        driver.call("APPEND", "c", "x");
+        assertEquals(bulk("1"), driver.call("GET", "b"));
+        assertEquals(integer(1), driver.call("COPY", "b", "c", "REPLACE", "DB", "0"));
+        assertEquals(bulk("1"), driver.call("GET", "c"));
+        assertEquals(error("ERR syntax error"), driver.call("COPY", "b", "c", "NOW"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("COPY", "b", "c", "DB", "x"));
+        assertEquals(integer(0), driver.call("COPY", "missing", "d"));
+        assertEquals(integer(3), driver.call("TOUCH", "b", "b", "c", "missing"));
+        assertEquals(integer(2), driver.call("UNLINK", "b", "c", "c"));
+    }
+
+    @Test
+    void shouldReadScanCursorsAsStrtoulDoes()
+    {
+        assertEquals(0L, KeyCommands.parseCursor(""));
+        assertEquals(5L, KeyCommands.parseCursor("+5"));
+        assertEquals(-1L, KeyCommands.parseCursor("-1"));
+        assertEquals(-1L, KeyCommands.parseCursor("18446744073709551615"));
+        assertEquals(null, KeyCommands.parseCursor("18446744073709551616"));
+        assertEquals(null, KeyCommands.parseCursor(" 1"));
+        assertEquals(null, KeyCommands.parseCursor("1 "));
+        assertEquals(null, KeyCommands.parseCursor("-"));
+        assertEquals(null, KeyCommands.parseCursor("0x1"));
+        assertEquals(error("ERR invalid cursor"), driver.call("SCAN", "1.5"));
+        assertEquals(error("ERR syntax error"), driver.call("SCAN", "0", "COUNT", "0"));
+        assertEquals(error("ERR syntax error"), driver.call("SCAN", "0", "MATCH"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("SCAN", "0", "COUNT", "x"));
+    }
+
+    @Test
+    void shouldFilterKeysAndScanByPatternAndType()
+    {
+        driver.call("MSET", "user:1", "a", "user:2", "b", "other", "c");
+        final String keys = driver.call("KEYS", "user:*");
+        assertEquals(true, keys.startsWith("*2\r\n") && keys.contains("user:1") && keys.contains("user:2"), keys);
+        assertEquals("*2\r\n$1\r\n0\r\n*1\r\n$5\r\nother\r\n",
+            driver.call("SCAN", "0", "MATCH", "o*", "COUNT", "1000", "TYPE", "STRING"));
+        assertEquals("*2\r\n$1\r\n0\r\n*0\r\n", driver.call("SCAN", "0", "COUNT", "1000", "TYPE", "hash"));
+        assertEquals(true, driver.call("RANDOMKEY").startsWith("$"));
+        driver.call("FLUSHALL");
+        assertEquals(NIL, driver.call("RANDOMKEY"));
+    }
 }

@@ -803,4 +803,67 @@ class KeyspaceTest
         assertEquals(expiring, collected);
         assertEquals(added, keyspace.size(), "collecting removes nothing");
     }
+
+    @Test
+    void shouldScanEveryKeyPresentThroughoutWhileTheTableGrowsAndShrinks()
+    {
+        final Keyspace keyspace = new Keyspace(8);
+        final Set<String> lasting = new HashSet<>();
+        for (int i = 0; i < 500; i++)
+        {
+            keyspace.put(bytes("lasting" + i), bytes("v"));
+            lasting.add("lasting" + i);
+        }
+        final Set<String> seen = new HashSet<>();
+        long cursor = 0;
+        int step = 0;
+        int added = 0;
+        do
+        {
+            cursor = keyspace.scan(cursor, 7, (key, value) -> seen.add(string(key)));
+            step++;
+            if (step < 40)
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    keyspace.put(bytes("grow" + added++), bytes("v")); // several doublings, some mid-resize
+                }
+            }
+            else if (step < 80)
+            {
+                for (int i = 0; i < 400 && added > 0; i++)
+                {
+                    keyspace.remove(bytes("grow" + --added)); // and halvings back down
+                }
+            }
+        }
+        while (0 != cursor && step < 100_000);
+
+        assertEquals(0, cursor, "the scan ends");
+        final Set<String> missed = new HashSet<>(lasting);
+        missed.removeAll(seen);
+        assertEquals(Set.of(), missed);
+    }
+
+    @Test
+    void shouldScanNoExpiredKeyAndEachKeyOnceWhenTheTableStaysPut()
+    {
+        final Keyspace keyspace = new Keyspace();
+        keyspace.clock(10, true);
+        for (int i = 0; i < 1000; i++)
+        {
+            keyspace.put(new UnsafeBuffer(bytes("k" + i)), 0, ("k" + i).length(), bytes("v"), i % 2 == 0 ? 20 : 0);
+        }
+        keyspace.clock(20, false);
+        final List<String> seen = new ArrayList<>();
+        long cursor = 0;
+        do
+        {
+            cursor = keyspace.scan(cursor, 10, (key, value) -> seen.add(string(key)));
+        }
+        while (0 != cursor);
+        assertEquals(500, seen.size());
+        assertEquals(500, new HashSet<>(seen).size());
+        assertTrue(seen.stream().allMatch(k -> Integer.parseInt(k.substring(1)) % 2 == 1));
+    }
 }

@@ -70,6 +70,14 @@ class StringCommandsTest
             { "pexpiretime", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
             { "persist", "2", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
             { "type", "2", "readonly,fast", "1,1,1", "@keyspace,@read,@fast" },
+            { "keys", "2", "readonly", "0,0,0", "@keyspace,@read,@slow,@dangerous" },
+            { "scan", "-2", "readonly", "0,0,0", "@keyspace,@read,@slow" },
+            { "randomkey", "1", "readonly", "0,0,0", "@keyspace,@read,@slow" },
+            { "rename", "3", "write", "1,2,1", "@keyspace,@write,@slow" },
+            { "renamenx", "3", "write,fast", "1,2,1", "@keyspace,@write,@fast" },
+            { "copy", "-3", "write,denyoom", "1,2,1", "@keyspace,@write,@slow" },
+            { "unlink", "-2", "write,fast", "1,-1,1", "@keyspace,@write,@fast" },
+            { "touch", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
         };
 
         assertEquals(expected.length, driver.table.size());
