@@ -15,6 +15,7 @@ import io.raftis.resp.RespWriter;
 import io.raftis.store.Acl;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
+import io.raftis.store.Databases;
 import io.raftis.store.Keyspace;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -45,10 +46,11 @@ import java.util.List;
  * clock and change nothing: a key whose time has passed reads as absent. Only the leader removes expired keys
  * ahead of access, by proposing the ones its sweep finds, so that members remove them at the same entry.
  * <p>
- * An entry's payload is the RESP array of the command, preceded for a stamped write by {@link #ENTRY_STAMPED} and the
- * leader's time (8 bytes, little-endian milliseconds since the epoch); an entry of the expiry sweep is
- * {@link #ENTRY_EXPIRED}, the time, and the RESP array of the keys found expired. A payload that starts with the
- * array's '*' has no time of its own (ACL changes): it applies at the time of the entry before.
+ * An entry's payload is the RESP array of the command, preceded for a stamped write by {@link EntryHeader#STAMPED}, the
+ * leader's time (8 bytes, little-endian milliseconds since the epoch) and the number of the connection's database
+ * (1 byte); an entry of the expiry sweep is {@link EntryHeader#EXPIRED}, the time, the database and the RESP array of the
+ * keys found expired. A payload that starts with the array's '*' has no header (ACL changes): it applies to
+ * database 0 at the time of the entry before.
  */
 final class CommandDispatcher implements ConnectionHandler, StateMachine
 {
@@ -63,19 +65,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         "-TRYAGAIN the write was not committed: leadership changed before it was replicated; retry it\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    /** The first byte of a write's payload that carries the leader's time. */
-    static final byte ENTRY_STAMPED = 1;
-    /** The first byte of the payload of the expiry sweep's entry. */
-    static final byte ENTRY_EXPIRED = 2;
-    static final int ENTRY_HEADER_LENGTH = 1 + Long.BYTES;
     /** How often the leader's sweep looks for expired keys, as Redis's active expiry runs at 10 Hz. */
     static final long SWEEP_INTERVAL_MS = 100;
     /** Slots the sweep looks at per run, and the most keys one of its entries removes. */
     static final int SWEEP_SLOTS = 4096;
     static final int SWEEP_KEYS = 128;
 
-    private final Keyspace keyspace;
+    private final Databases databases;
     private final EpochClock epochClock;
+    private int sweepDb;
     private final ArrayList<byte[]> sweepKeys = new ArrayList<>();
     private long nextSweepMs;
     private long sweepIndex;
@@ -145,7 +143,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     long usedMemory()
     {
-        return keyspace.usedMemory() + pending.bytes() + (null == connections ? 0 : connections.clientMemory());
+        return databases.usedMemory() + pending.bytes() + (null == connections ? 0 : connections.clientMemory());
     }
 
     /**
@@ -158,23 +156,23 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
     CommandDispatcher(
         final Context ctx,
-        final Keyspace keyspace,
+        final Databases databases,
         final CommandTable dataCommands,
         final ServerCommands serverCommands,
         final ErrorHandler errorHandler)
     {
-        this(ctx, keyspace, dataCommands, serverCommands, errorHandler, SystemEpochClock.INSTANCE);
+        this(ctx, databases, dataCommands, serverCommands, errorHandler, SystemEpochClock.INSTANCE);
     }
 
     CommandDispatcher(
         final Context ctx,
-        final Keyspace keyspace,
+        final Databases databases,
         final CommandTable dataCommands,
         final ServerCommands serverCommands,
         final ErrorHandler errorHandler,
         final EpochClock epochClock)
     {
-        this.keyspace = keyspace;
+        this.databases = databases;
         this.epochClock = epochClock;
         this.acl = new Acl(dataCommands, serverCommands.commands());
         if (null != ctx.requirePass())
@@ -438,7 +436,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             {
                 return proposeAclChange(session, length);
             }
-            keyspace.clock(timeNowMs(), false);
+            databases.clock(timeNowMs(), false);
             serverCommands.execute(session, command, parser, reply(session, length));
             return true;
         }
@@ -505,17 +503,18 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
 
         // the leader's time goes into the entry, so every member applies it at the same time
-        encoded.putByte(0, ENTRY_STAMPED);
-        encoded.putLong(1, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(0, EntryHeader.STAMPED);
+        encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
         final int payloadLength;
         if (parser.isInline())
         {
-            payloadLength = encodeAsArray(parser, 0, encoded, ENTRY_HEADER_LENGTH);
+            payloadLength = encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH);
         }
         else
         {
-            encoded.putBytes(ENTRY_HEADER_LENGTH, connection.input(), connection.readPosition(), length);
-            payloadLength = ENTRY_HEADER_LENGTH + length;
+            encoded.putBytes(EntryHeader.LENGTH, connection.input(), connection.readPosition(), length);
+            payloadLength = EntryHeader.LENGTH + length;
         }
         return propose(session, length, encoded, 0, payloadLength);
     }
@@ -674,8 +673,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 return false;
             }
         }
-        keyspace.clock(timeNowMs(), false);
-        command.execute(parser, keyspace, reply(session, length));
+        databases.clock(timeNowMs(), false);
+        command.execute(parser, databases.get(session.db), reply(session, length));
         return true;
     }
 
@@ -697,8 +696,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     private int sweepExpired()
     {
-        if (!leader || 0 == keyspace.expires() || null == raft || raft.lastApplied() < sweepIndex ||
-            pending.size() >= maxPendingWrites)
+        if (!leader || null == raft || raft.lastApplied() < sweepIndex || pending.size() >= maxPendingWrites)
         {
             return 0;
         }
@@ -707,17 +705,31 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             return 0;
         }
-        keyspace.clock(nowMs, false);
+        // the databases in turn, one with keys that may expire per run
+        int db = sweepDb;
+        for (int i = 0; i < Databases.COUNT && 0 == databases.get(db).expires(); i++)
+        {
+            db = (db + 1) % Databases.COUNT;
+        }
+        sweepDb = (db + 1) % Databases.COUNT;
+        final Keyspace keyspace = databases.get(db);
+        if (0 == keyspace.expires())
+        {
+            nextSweepMs = nowMs + SWEEP_INTERVAL_MS;
+            return 0;
+        }
+        databases.clock(nowMs, false);
         sweepKeys.clear();
         final int found = keyspace.collectExpired(SWEEP_SLOTS, SWEEP_KEYS, sweepKeys);
-        nextSweepMs = found == SWEEP_KEYS ? nowMs : nowMs + SWEEP_INTERVAL_MS;
+        nextSweepMs = found == SWEEP_KEYS ? nowMs : nowMs + SWEEP_INTERVAL_MS / Databases.COUNT;
         if (0 == found)
         {
             return 0;
         }
-        encoded.putByte(0, ENTRY_EXPIRED);
-        encoded.putLong(1, nowMs, ByteOrder.LITTLE_ENDIAN);
-        int position = putArrayHeader(encoded, ENTRY_HEADER_LENGTH, found);
+        encoded.putByte(0, EntryHeader.EXPIRED);
+        encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)db);
+        int position = putArrayHeader(encoded, EntryHeader.LENGTH, found);
         for (int i = 0; i < found; i++)
         {
             final byte[] key = sweepKeys.get(i);
@@ -927,17 +939,21 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final RespWriter out = null != target ? target.connection.out() : discard;
         final byte kind = length > 0 ? buffer.getByte(offset) : 0;
         int start = offset;
-        if ((ENTRY_STAMPED == kind || ENTRY_EXPIRED == kind) && length >= ENTRY_HEADER_LENGTH)
+        int db = 0;
+        if (EntryHeader.hasHeader(buffer, offset, length))
         {
-            appliedTimeMs = Math.max(appliedTimeMs, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
-            start += ENTRY_HEADER_LENGTH;
+            appliedTimeMs = Math.max(
+                appliedTimeMs, buffer.getLong(offset + EntryHeader.TIME_OFFSET, ByteOrder.LITTLE_ENDIAN));
+            db = buffer.getByte(offset + EntryHeader.DB_OFFSET);
+            start += EntryHeader.LENGTH;
         }
-        keyspace.clock(appliedTimeMs, true);
+        databases.clock(appliedTimeMs, true);
+        final Keyspace keyspace = Databases.exists(db) ? databases.get(db) : null;
         final RespParser parser = applyParser;
         parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
         final int parsed = parser.parse(buffer, start, offset + length);
-        final boolean whole = parsed == offset + length - start;
-        if (whole && ENTRY_EXPIRED == kind)
+        final boolean whole = parsed == offset + length - start && null != keyspace;
+        if (whole && EntryHeader.EXPIRED == kind)
         {
             for (int i = 0; i < parser.argCount(); i++)
             {
@@ -951,7 +967,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         else
         {
-            applyCommand(index, term, whole, out);
+            applyCommand(index, term, whole, keyspace, out);
         }
         if (null != target)
         {
@@ -963,7 +979,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
     }
 
-    private void applyCommand(final long index, final long term, final boolean whole, final RespWriter out)
+    private void applyCommand(
+        final long index, final long term, final boolean whole, final Keyspace keyspace, final RespWriter out)
     {
         final RespParser parser = applyParser;
         final Command command = whole ? dataCommands.lookup(parser) : null;

@@ -10,7 +10,7 @@ import io.raftis.raft.RaftNode;
 import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
-import io.raftis.store.Keyspace;
+import io.raftis.store.Databases;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
@@ -97,12 +97,12 @@ public final class RaftisNode implements Agent
             }
             clusterTransport = new ClusterTransport(ctx, secret, errorHandler, sharedSelector);
 
-            final Keyspace keyspace = new Keyspace();
+            final Databases databases = new Databases();
             final CommandTable commands = new CommandTable();
             StringCommands.register(commands);
             KeyCommands.register(commands);
-            final ServerCommands serverCommands = new ServerCommands(ctx, commands, keyspace);
-            dispatcher = new CommandDispatcher(ctx, keyspace, commands, serverCommands, errorHandler);
+            final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
+            dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);
 
             final Member[] members = ctx.memberList();
             final int[] memberIds = new int[members.length];

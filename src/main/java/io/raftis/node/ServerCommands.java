@@ -13,6 +13,7 @@ import io.raftis.store.Acl;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Glob;
+import io.raftis.store.Databases;
 import io.raftis.store.Keyspace;
 import io.raftis.transport.TransportCounters;
 
@@ -82,7 +83,7 @@ final class ServerCommands
     private final Context ctx;
     private final CommandTable table = new CommandTable();
     private final CommandTable dataCommands;
-    private final Keyspace keyspace;
+    private final Databases databases;
     private final Consumer<String> eventLog;
     private final long startNs = System.nanoTime();
     private RaftNode raft;
@@ -98,20 +99,20 @@ final class ServerCommands
     private final org.agrona.ExpandableArrayBuffer dryRunBuffer = new org.agrona.ExpandableArrayBuffer(256);
     private long leaderChanges;
 
-    ServerCommands(final Context ctx, final CommandTable dataCommands, final Keyspace keyspace)
+    ServerCommands(final Context ctx, final CommandTable dataCommands, final Databases databases)
     {
-        this(ctx, dataCommands, keyspace, System.out::println);
+        this(ctx, dataCommands, databases, System.out::println);
     }
 
     /**
      * @param eventLog receives a line for each event an operator reads in the node's log, such as a role change.
      */
     ServerCommands(
-        final Context ctx, final CommandTable dataCommands, final Keyspace keyspace, final Consumer<String> eventLog)
+        final Context ctx, final CommandTable dataCommands, final Databases databases, final Consumer<String> eventLog)
     {
         this.ctx = ctx;
         this.dataCommands = dataCommands;
-        this.keyspace = keyspace;
+        this.databases = databases;
         this.eventLog = eventLog;
         final int fast = Command.FLAG_FAST;
         final int stale = Command.FLAG_STALE | Command.FLAG_LOADING;
@@ -175,7 +176,7 @@ final class ServerCommands
         current = session;
         try
         {
-            command.execute(args, keyspace, out);
+            command.execute(args, databases.get(session.db), out);
         }
         finally
         {
@@ -227,12 +228,13 @@ final class ServerCommands
         {
             out.error("ERR value is not an integer or out of range");
         }
-        else if (db != 0)
+        else if (!Databases.exists(db))
         {
             out.error("ERR DB index is out of range");
         }
         else
         {
+            current.db = (int)db;
             out.ok();
         }
     }
@@ -548,7 +550,7 @@ final class ServerCommands
     {
         final String name = session.connection.name();
         return "id=" + session.connection.id() + " addr=" + remote(session) + " name=" + (null == name ? "" : name) +
-            " db=0 qbuf=" + session.connection.unparsedLength() + " omem=" + session.connection.out().length() +
+            " db=" + session.db + " qbuf=" + session.connection.unparsedLength() + " omem=" + session.connection.out().length() +
             " pending-writes=" + session.pendingWrites;
     }
 
@@ -764,7 +766,7 @@ final class ServerCommands
             line(sb, "client_output_buffer_limit_disconnections", "" + connections.outputLimitDisconnections());
             line(sb, "total_oom_errors", "" + dispatcher.writesRefusedForMemory);
             line(sb, "total_misconf_errors", "" + dispatcher.writesRefusedByLog);
-            line(sb, "expired_keys", "" + keyspace.expiredKeys());
+            line(sb, "expired_keys", "" + databases.expiredKeys());
             line(sb, "expiry_sweeps_proposed", "" + dispatcher.expirySweeps);
             line(sb, "total_denied_commands", "" + dispatcher.deniedCommands);
             line(sb, "total_passes_over_budget", "" + dispatcher.passesOverBudget);
@@ -809,9 +811,13 @@ final class ServerCommands
         if (all || wanted[4])
         {
             section(sb, "Keyspace");
-            if (keyspace.size() > 0)
+            for (int id = 0; id < Databases.COUNT; id++)
             {
-                line(sb, "db0", "keys=" + keyspace.size() + ",expires=" + keyspace.expires() + ",avg_ttl=0");
+                final Keyspace db = databases.get(id);
+                if (db.size() > 0)
+                {
+                    line(sb, "db" + id, "keys=" + db.size() + ",expires=" + db.expires() + ",avg_ttl=0");
+                }
             }
         }
         if (all || wanted[5])
@@ -871,7 +877,7 @@ final class ServerCommands
         final long used = dispatcher.usedMemory();
         line(sb, "used_memory", "" + used);
         line(sb, "used_memory_human", human(used));
-        line(sb, "used_memory_dataset", "" + keyspace.usedMemory());
+        line(sb, "used_memory_dataset", "" + databases.usedMemory());
         line(sb, "used_memory_pending_writes", "" + dispatcher.pendingWriteBytes());
         line(sb, "mem_clients_normal", "" + connections.clientMemory());
         line(sb, "maxmemory", "" + ctx.maxMemory());

@@ -35,6 +35,8 @@ final class Session
     long waitingSinceNs;
     /** The user this connection authenticated as, or null: then it acts as the default user, if that needs none. */
     String user;
+    /** The database SELECT chose: the one its commands read and write. */
+    int db;
 
     Session(final ClientConnection connection)
     {

@@ -17,7 +17,7 @@ import static io.raftis.store.Command.FLAG_WRITE;
  * Redis's commands on a key's time to live and type, with Redis 7's replies and errors: EXPIRE, PEXPIRE, EXPIREAT
  * and PEXPIREAT (with NX, XX, GT and LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST and TYPE; KEYS, SCAN (MATCH,
  * COUNT, TYPE; its cursor survives resizes, see {@link Keyspace#scan(long, int, Keyspace.KeyConsumer)}), RANDOMKEY,
- * RENAME, RENAMENX, COPY (REPLACE; DB 0 only, the one database so far), UNLINK and TOUCH.
+ * RENAME, RENAMENX, COPY (REPLACE, DB), UNLINK, TOUCH, MOVE and SWAPDB.
  * <p>
  * RANDOMKEY and SCAN are reads: the leader serves them and nothing of them enters the log.
  * <p>
@@ -43,6 +43,8 @@ public final class KeyCommands
     private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DB = "DB".getBytes(StandardCharsets.US_ASCII);
     private static final String NO_SUCH_KEY = "ERR no such key";
+    private static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
+    private static final String SAME_OBJECT = "ERR source and destination objects are the same";
     private static final String INVALID_CURSOR = "ERR invalid cursor";
     private static final int DEFAULT_SCAN_COUNT = 10;
     private static final java.util.Random RANDOM = new java.util.Random();
@@ -93,6 +95,10 @@ public final class KeyCommands
             KeyCommands::validateCopy));
         table.register(new Command("unlink", -2, fastWrite, 1, -1, 1, CATEGORY_KEYSPACE, KeyCommands::unlink));
         table.register(new Command("touch", -2, fastRead, 1, -1, 1, CATEGORY_KEYSPACE, KeyCommands::touch));
+        table.register(new Command("move", 3, fastWrite, 1, 1, 1, CATEGORY_KEYSPACE, KeyCommands::move,
+            KeyCommands::validateMove));
+        table.register(new Command("swapdb", 3, fastWrite, 0, 0, 0, CATEGORY_KEYSPACE | CATEGORY_DANGEROUS,
+            KeyCommands::swapdb, KeyCommands::validateSwapdb));
     }
 
     /**
@@ -462,18 +468,14 @@ public final class KeyCommands
                 {
                     return ErrorReplies.NOT_AN_INTEGER;
                 }
-                if (0 != db)
+                if (!Databases.exists(db))
                 {
-                    return "ERR DB index is out of range";
+                    return DB_OUT_OF_RANGE;
                 }
                 i++;
                 continue;
             }
             return ErrorReplies.SYNTAX_ERROR;
-        }
-        if (sameBytes(args, 1, 2))
-        {
-            return "ERR source and destination objects are the same";
         }
         return null;
     }
@@ -481,13 +483,111 @@ public final class KeyCommands
     private static void copy(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         boolean replace = false;
+        Keyspace target = keyspace;
         for (int i = 3; i < args.argCount(); i++)
         {
-            replace |= args.argEqualsIgnoreCase(i, REPLACE);
+            if (args.argEqualsIgnoreCase(i, REPLACE))
+            {
+                replace = true;
+            }
+            else
+            {
+                target = database(keyspace, args.argAsLong(++i));
+                if (null == target)
+                {
+                    out.error(DB_OUT_OF_RANGE);
+                    return;
+                }
+            }
+        }
+        if (target == keyspace && sameBytes(args, 1, 2))
+        {
+            out.error(SAME_OBJECT);
+            return;
         }
         final DirectBuffer buffer = args.argBuffer();
-        out.integer(keyspace.copy(buffer, args.argOffset(1), args.argLength(1), keyspace, buffer, args.argOffset(2),
+        out.integer(keyspace.copy(buffer, args.argOffset(1), args.argLength(1), target, buffer, args.argOffset(2),
             args.argLength(2), replace) ? 1 : 0);
+    }
+
+    /**
+     * @return the database of that number beside this one, or null if there is none.
+     */
+    private static Keyspace database(final Keyspace keyspace, final long id)
+    {
+        if (null == keyspace.databases())
+        {
+            return id == keyspace.id() ? keyspace : null;
+        }
+        return Databases.exists(id) ? keyspace.databases().get((int)id) : null;
+    }
+
+    private static String validateMove(final RespParser args)
+    {
+        final long db = args.argAsLong(2);
+        if (!args.lastArgWasNumber() || db < Integer.MIN_VALUE || db > Integer.MAX_VALUE)
+        {
+            return ErrorReplies.NOT_AN_INTEGER;
+        }
+        return Databases.exists(db) ? null : DB_OUT_OF_RANGE;
+    }
+
+    /**
+     * MOVE: the key and its time to live to another database, unless the key is there already.
+     */
+    private static void move(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final Keyspace target = database(keyspace, args.argAsLong(2));
+        if (null == target)
+        {
+            out.error(DB_OUT_OF_RANGE);
+            return;
+        }
+        if (target == keyspace)
+        {
+            out.error(SAME_OBJECT);
+            return;
+        }
+        final DirectBuffer buffer = args.argBuffer();
+        final int offset = args.argOffset(1);
+        final int length = args.argLength(1);
+        if (null == keyspace.get(buffer, offset, length) || null != target.get(buffer, offset, length))
+        {
+            out.integer(0);
+            return;
+        }
+        keyspace.copy(buffer, offset, length, target, buffer, offset, length, false);
+        keyspace.remove(buffer, offset, length);
+        out.integer(1);
+    }
+
+    private static String validateSwapdb(final RespParser args)
+    {
+        final long first = args.argAsLong(1);
+        if (!args.lastArgWasNumber() || first < Integer.MIN_VALUE || first > Integer.MAX_VALUE)
+        {
+            return "ERR invalid first DB index";
+        }
+        final long second = args.argAsLong(2);
+        if (!args.lastArgWasNumber() || second < Integer.MIN_VALUE || second > Integer.MAX_VALUE)
+        {
+            return "ERR invalid second DB index";
+        }
+        return Databases.exists(first) && Databases.exists(second) ? null : DB_OUT_OF_RANGE;
+    }
+
+    private static void swapdb(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final Databases databases = keyspace.databases();
+        final long first = args.argAsLong(1);
+        final long second = args.argAsLong(2);
+        if (null == databases)
+        {
+            out.error(DB_OUT_OF_RANGE);
+            return;
+        }
+        databases.swap((int)first, (int)second);
+        out.ok();
     }
 
     private static void unlink(final RespParser args, final Keyspace keyspace, final RespWriter out)

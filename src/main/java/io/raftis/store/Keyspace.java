@@ -94,6 +94,15 @@ public final class Keyspace
     }
 
     /**
+     * The time keys expire against, shared by the databases of a member, which a command may touch several of.
+     */
+    static final class Clock
+    {
+        long nowMs;
+        boolean expireOnAccess;
+    }
+
+    /**
      * A value with a time to live, as the slot holds it: only keys that have one pay for it.
      */
     static final class Expiring
@@ -137,8 +146,9 @@ public final class Keyspace
     private long entryBytes;
     private int expires;
     private long expiredKeys;
-    private long nowMs;
-    private boolean expireOnAccess;
+    private final Clock clock;
+    private Databases databases;
+    private int id;
     private int sweepCursor;
     private int oldSweepCursor;
 
@@ -156,6 +166,12 @@ public final class Keyspace
      */
     public Keyspace(final int initialCapacity)
     {
+        this(initialCapacity, new Clock());
+    }
+
+    Keyspace(final int initialCapacity, final Clock clock)
+    {
+        this.clock = clock;
         if (initialCapacity < 1 || initialCapacity > MAX_CAPACITY)
         {
             throw new IllegalArgumentException("initialCapacity must be in [1, " + MAX_CAPACITY + "]: " +
@@ -178,8 +194,8 @@ public final class Keyspace
      */
     public void clock(final long nowMs, final boolean expireOnAccess)
     {
-        this.nowMs = nowMs;
-        this.expireOnAccess = expireOnAccess;
+        clock.nowMs = nowMs;
+        clock.expireOnAccess = expireOnAccess;
     }
 
     /**
@@ -187,7 +203,7 @@ public final class Keyspace
      */
     public long nowMs()
     {
-        return nowMs;
+        return clock.nowMs;
     }
 
     /**
@@ -195,7 +211,29 @@ public final class Keyspace
      */
     public boolean expiresOnAccess()
     {
-        return expireOnAccess;
+        return clock.expireOnAccess;
+    }
+
+    /**
+     * @return the databases this keyspace is one of, or null for a keyspace on its own.
+     */
+    public Databases databases()
+    {
+        return databases;
+    }
+
+    /**
+     * @return its number among {@link #databases()}, 0 for a keyspace on its own.
+     */
+    public int id()
+    {
+        return id;
+    }
+
+    void joined(final Databases databases, final int id)
+    {
+        this.databases = databases;
+        this.id = id;
     }
 
     /**
@@ -303,9 +341,9 @@ public final class Keyspace
         if (stored instanceof Expiring)
         {
             final Expiring expiring = (Expiring)stored;
-            if (expiring.expireAtMs <= nowMs)
+            if (expiring.expireAtMs <= clock.nowMs)
             {
-                if (expireOnAccess)
+                if (clock.expireOnAccess)
                 {
                     remove(buffer, offset, length);
                 }
@@ -367,7 +405,7 @@ public final class Keyspace
         {
             return false;
         }
-        if (expireAtMs <= nowMs)
+        if (expireAtMs <= clock.nowMs)
         {
             remove(buffer, offset, length);
         }
@@ -416,7 +454,7 @@ public final class Keyspace
             return put(buffer, offset, length, value);
         }
         final Object previous = get(buffer, offset, length);
-        if (expireAtMs <= nowMs)
+        if (expireAtMs <= clock.nowMs)
         {
             if (null != previous)
             {
@@ -669,7 +707,7 @@ public final class Keyspace
         for (int i = 0; i < maxSlots && i < capacity && collected < maxKeys; i++)
         {
             final Object stored = values[cursor >>> CHUNK_SHIFT][cursor & CHUNK_MASK];
-            if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs)
+            if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= clock.nowMs)
             {
                 into.add(keys[cursor >>> CHUNK_SHIFT][cursor & CHUNK_MASK]);
                 collected++;
@@ -690,7 +728,7 @@ public final class Keyspace
                     at = migrateCursor;
                 }
                 final Object stored = oldValues[at >>> CHUNK_SHIFT][at & CHUNK_MASK];
-                if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs)
+                if (stored instanceof Expiring && ((Expiring)stored).expireAtMs <= clock.nowMs)
                 {
                     into.add(oldKeys[at >>> CHUNK_SHIFT][at & CHUNK_MASK]);
                     collected++;
@@ -933,7 +971,7 @@ public final class Keyspace
 
     private boolean expired(final Object stored)
     {
-        return stored instanceof Expiring && ((Expiring)stored).expireAtMs <= nowMs;
+        return stored instanceof Expiring && ((Expiring)stored).expireAtMs <= clock.nowMs;
     }
 
     private static Object unwrap(final Object stored)
@@ -1154,7 +1192,7 @@ public final class Keyspace
         if (previous instanceof Expiring)
         {
             final Expiring expiring = (Expiring)previous;
-            return expiring.expireAtMs <= nowMs ? null : expiring.value;
+            return expiring.expireAtMs <= clock.nowMs ? null : expiring.value;
         }
         return previous;
     }

@@ -25,7 +25,7 @@ import static io.raftis.store.Command.FLAG_WRITE;
  * too. EX and PX count from the keyspace's clock, which applying an entry sets to the time the leader wrote into it,
  * so every member gives a key the same expiry time. INCR and APPEND keep a key's time to live, as in Redis; SET
  * without KEEPTTL and GETSET drop it. FLUSHDB and FLUSHALL accept ASYNC or SYNC
- * and flush synchronously either way; there is a single database, so they do the same.
+ * and flush synchronously either way: FLUSHDB the connection's database, FLUSHALL all of them.
  */
 public final class StringCommands
 {
@@ -43,6 +43,7 @@ public final class StringCommands
     private static final byte[] XX = ascii("XX");
     private static final byte[] GET = ascii("GET");
     private static final byte[] SYNC = ascii("SYNC");
+    private static final byte[] FLUSHALL = ascii("FLUSHALL");
     private static final byte[] ASYNC = ascii("ASYNC");
 
     private static final byte[] EX = ascii("EX");
@@ -781,7 +782,14 @@ public final class StringCommands
 
     private static void flush(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        keyspace.clear();
+        if (args.argEqualsIgnoreCase(0, FLUSHALL) && null != keyspace.databases())
+        {
+            keyspace.databases().clear();
+        }
+        else
+        {
+            keyspace.clear();
+        }
         out.ok();
     }
 

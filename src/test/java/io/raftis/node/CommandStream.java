@@ -124,8 +124,12 @@ final class CommandStream
     private List<String> keys()
     {
         final String key = key();
-        return switch (random.nextInt(32))
+        return switch (random.nextInt(36))
         {
+            case 32 -> cmd("SELECT", pick("0", "0", "1", "2", "16", "-1", "x"));
+            case 33 -> cmd("MOVE", key, pick("0", "1", "2", "16", "x"));
+            case 34 -> cmd("SWAPDB", pick("0", "1", "2", "16", "x"), pick("0", "1", "2", "-1", "y"));
+            case 35 -> cmd("COPY", key, key(), "DB", pick("0", "1", "2", "16"));
             case 20 -> cmd("KEYS", pick("*", "k*", "k[0-3]", "?1", "*[^5]", "nomatch*", "k\\1"));
             case 21 -> scan();
             case 22 -> cmd("RANDOMKEY");

@@ -10,6 +10,9 @@ import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
+import io.raftis.store.Databases;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 import io.raftis.store.Keyspace;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
@@ -35,7 +38,8 @@ public final class InProcessNode implements ClientConnections
     /** Members listen for clients on this port plus their id; a redirect names it. */
     public static final int CLIENT_PORT_BASE = 7000;
 
-    private final Keyspace keyspace = new Keyspace();
+    private final Databases databases = new Databases();
+    private final Keyspace keyspace = databases.get(0);
     private final CommandTable commands = new CommandTable();
     private final CommandDispatcher dispatcher;
     private final ArrayList<ClientConnection> open = new ArrayList<>();
@@ -59,6 +63,21 @@ public final class InProcessNode implements ClientConnections
         final int maxPendingWrites,
         final Consumer<Throwable> errors)
     {
+        this(memberId, memberCount, readConsistency, maxPendingWrites, errors, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * @param epochClock the member's wall clock, which stamps its writes as leader: a simulation's, to replay exactly.
+     * @see #InProcessNode(int, int, Configuration.ReadConsistency, int, Consumer)
+     */
+    public InProcessNode(
+        final int memberId,
+        final int memberCount,
+        final Configuration.ReadConsistency readConsistency,
+        final int maxPendingWrites,
+        final Consumer<Throwable> errors,
+        final EpochClock epochClock)
+    {
         final StringBuilder members = new StringBuilder();
         for (int id = 1; id <= memberCount; id++)
         {
@@ -74,8 +93,8 @@ public final class InProcessNode implements ClientConnections
         final Context ctx = Context.fromProperties(p).conclude();
         StringCommands.register(commands);
         KeyCommands.register(commands);
-        final ServerCommands serverCommands = new ServerCommands(ctx, commands, keyspace, (line) -> {});
-        dispatcher = new CommandDispatcher(ctx, keyspace, commands, serverCommands, errors::accept);
+        final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
+        dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);
     }
 
     /**

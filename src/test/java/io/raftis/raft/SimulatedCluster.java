@@ -3,6 +3,7 @@ package io.raftis.raft;
 import io.raftis.config.Configuration;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.Operation;
+import io.raftis.node.EntryHeader;
 import io.raftis.node.InProcessNode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -102,6 +103,8 @@ final class SimulatedCluster
     boolean printTrace;
     boolean clientsStopped;
     boolean leaseReads;
+    /** Where the members' wall clocks start: the time their writes are stamped with counts from here. */
+    static final long SIMULATED_EPOCH_MS = 1_800_000_000_000L;
     /** True time: the history's clock. Members read their own clocks. */
     long nowNs;
     long messageSequence;
@@ -272,7 +275,8 @@ final class SimulatedCluster
                 writesThatWaitedForRoomBeforeRestarts += node.writesThatWaitedForRoom();
             }
             node = new InProcessNode(id, size, leaseReads ? Configuration.ReadConsistency.LEASE :
-                Configuration.ReadConsistency.LINEARIZABLE, maxPendingWrites, this::onNodeError);
+                Configuration.ReadConsistency.LINEARIZABLE, maxPendingWrites, this::onNodeError,
+                () -> SIMULATED_EPOCH_MS + clockNs / 1_000_000); // its own clock, so a seed replays exactly
             raft = new RaftNode(
                 id, ids, log, state, this, this, new Random(random.nextLong()),
                 ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
@@ -351,8 +355,10 @@ final class SimulatedCluster
             final long index, final long term, final int type, final DirectBuffer buffer, final int offset,
             final int length)
         {
-            final String payload = buffer.getStringWithoutLengthAscii(offset, length);
-            final String value = term + ":" + payload;
+            // a client's write is the member's header, then its RESP array
+            final int header = EntryHeader.hasHeader(buffer, offset, length) ? EntryHeader.LENGTH : 0;
+            final String payload = buffer.getStringWithoutLengthAscii(offset + header, length - header);
+            final String value = term + ":" + buffer.getStringWithoutLengthAscii(offset, length); // as the log holds it
             final String previous = committed.putIfAbsent(index, value);
             if (null != previous && !previous.equals(value))
             {

@@ -26,7 +26,7 @@ final class CommandDriver
 
     CommandDriver()
     {
-        this(new Keyspace(), StringCommands.DEFAULT_MAX_STRING_LENGTH);
+        this(new Databases().get(0), StringCommands.DEFAULT_MAX_STRING_LENGTH);
     }
 
     CommandDriver(final Keyspace keyspace, final long maxStringLength)

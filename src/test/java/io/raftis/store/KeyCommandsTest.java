@@ -267,4 +267,41 @@ class KeyCommandsTest
         driver.call("FLUSHALL");
         assertEquals(NIL, driver.call("RANDOMKEY"));
     }
+
+    @Test
+    void shouldMoveCopyAndSwapAcrossDatabasesWithTheirTimesToLive()
+    {
+        final Databases databases = driver.keyspace.databases();
+        driver.call("SET", "k", "v", "EX", "100");
+        assertEquals(error("ERR source and destination objects are the same"), driver.call("MOVE", "k", "0"));
+        assertEquals(error("ERR DB index is out of range"), driver.call("MOVE", "k", "16"));
+        assertEquals(error("ERR value is not an integer or out of range"), driver.call("MOVE", "k", "x"));
+        assertEquals(integer(1), driver.call("MOVE", "k", "3"));
+        assertEquals(integer(0), driver.call("EXISTS", "k"));
+        assertEquals(NOW + 100_000, databases.get(3).expireAt(new org.agrona.concurrent.UnsafeBuffer(
+            CommandDriver.bytes("k")), 0, 1));
+        assertEquals(integer(0), driver.call("MOVE", "missing", "3"));
+
+        driver.call("SET", "k", "here");
+        assertEquals(integer(0), driver.call("MOVE", "k", "3"), "the key is there already");
+        assertEquals(integer(1), driver.call("COPY", "k", "k", "DB", "4"));
+        assertEquals(integer(0), driver.call("COPY", "k", "k", "DB", "4"));
+        assertEquals(integer(1), driver.call("COPY", "k", "k", "DB", "4", "REPLACE"));
+        assertEquals(error("ERR DB index is out of range"), driver.call("COPY", "k", "j", "DB", "16"));
+        assertEquals(error("ERR source and destination objects are the same"), driver.call("COPY", "k", "k", "DB", "0"));
+
+        assertEquals(error("ERR invalid first DB index"), driver.call("SWAPDB", "a", "1"));
+        assertEquals(error("ERR invalid second DB index"), driver.call("SWAPDB", "1", "b"));
+        assertEquals(error("ERR DB index is out of range"), driver.call("SWAPDB", "1", "16"));
+        final Keyspace three = databases.get(3);
+        assertEquals(OK, driver.call("SWAPDB", "0", "3"));
+        assertEquals(three, databases.get(0));
+        assertEquals(0, databases.get(0).id());
+        assertEquals(3, databases.get(3).id());
+        assertEquals(OK, driver.call("FLUSHALL"));
+        for (int id = 0; id < Databases.COUNT; id++)
+        {
+            assertEquals(0, databases.get(id).size(), "database " + id);
+        }
+    }
 }

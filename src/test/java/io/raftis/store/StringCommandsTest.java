@@ -78,6 +78,8 @@ class StringCommandsTest
             { "copy", "-3", "write,denyoom", "1,2,1", "@keyspace,@write,@slow" },
             { "unlink", "-2", "write,fast", "1,-1,1", "@keyspace,@write,@fast" },
             { "touch", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
+            { "move", "3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
+            { "swapdb", "3", "write,fast", "0,0,0", "@keyspace,@write,@fast,@dangerous" },
         };
 
         assertEquals(expected.length, driver.table.size());
