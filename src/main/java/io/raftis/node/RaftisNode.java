@@ -11,6 +11,7 @@ import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Databases;
+import io.raftis.store.DebugCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
@@ -101,6 +102,7 @@ public final class RaftisNode implements Agent
             final CommandTable commands = new CommandTable();
             StringCommands.register(commands);
             KeyCommands.register(commands);
+            DebugCommands.register(commands);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
             dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);
 

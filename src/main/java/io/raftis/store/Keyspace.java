@@ -924,6 +924,61 @@ public final class Keyspace
     }
 
     /**
+     * Receives the entries of {@link #forEachStored(StoredConsumer)}.
+     */
+    @FunctionalInterface
+    public interface StoredConsumer
+    {
+        /**
+         * @param key        owned by the keyspace: must not be modified.
+         * @param value      the value held by the key.
+         * @param expireAtMs its expiry time, or -1 for none.
+         */
+        void accept(byte[] key, Object value, long expireAtMs);
+    }
+
+    /**
+     * Visit every entry the keyspace holds, those expired but not removed yet too, with its expiry time: what a
+     * digest of the member's state covers.
+     *
+     * @param consumer of the entries; it must not change the keyspace.
+     */
+    public void forEachStored(final StoredConsumer consumer)
+    {
+        if (null != oldKeys)
+        {
+            for (int i = migrateCursor, length = oldMask + 1; i < length; i++)
+            {
+                final byte[] key = oldKeys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+                if (null != key && MOVED != key)
+                {
+                    acceptStored(consumer, key, oldValues[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+                }
+            }
+        }
+        for (int i = 0, length = capacity(); i < length; i++)
+        {
+            final byte[] key = keys[i >>> CHUNK_SHIFT][i & CHUNK_MASK];
+            if (null != key)
+            {
+                acceptStored(consumer, key, values[i >>> CHUNK_SHIFT][i & CHUNK_MASK]);
+            }
+        }
+    }
+
+    private static void acceptStored(final StoredConsumer consumer, final byte[] key, final Object stored)
+    {
+        if (stored instanceof Expiring)
+        {
+            consumer.accept(key, ((Expiring)stored).value, ((Expiring)stored).expireAtMs);
+        }
+        else
+        {
+            consumer.accept(key, stored, -1);
+        }
+    }
+
+    /**
      * Visit every entry not expired at {@link #nowMs()}, in slot order: the same order on every keyspace given the
      * same sequence of operations.
      *

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +89,34 @@ class ExpiryClusterTest
                 () -> "member " + member + " keyspace: " + keyspace(member));
         }
         assertTrue(cluster.raftField(leader, "expiry_sweeps_proposed") > 0, "the leader's sweep proposed none");
+    }
+
+    @Test
+    void shouldHoldTheSameDataOnEveryMemberAfterALongRandomStream()
+    {
+        final int leader = cluster.awaitLeader();
+        final long seed = 20261201;
+        try (RespConnection connection = new RespConnection(TestCluster.HOST, cluster.clientPort(leader)))
+        {
+            connection.call(List.of("FLUSHALL"));
+            final CommandStream stream = new CommandStream(seed, System.currentTimeMillis());
+            for (int i = 0; i < 3_000; i++)
+            {
+                connection.call(stream.next(null)); // every family, expiries, databases
+            }
+            final String digest = connection.call(List.of("DEBUG", "DIGEST"));
+            assertTrue(!digest.equals("+" + "0".repeat(40)), "the stream left data behind: " + digest);
+            for (int id = 1; id <= cluster.memberCount(); id++)
+            {
+                final int member = id;
+                try (RespConnection other = new RespConnection(TestCluster.HOST, cluster.clientPort(member)))
+                {
+                    TestCluster.await(30_000, () -> digest.equals(other.call(List.of("DEBUG", "DIGEST"))),
+                        () -> "member " + member + " holds " + other.call(List.of("DEBUG", "DIGEST")) +
+                        ", the leader " + digest + " (seed " + seed + ")");
+                }
+            }
+        }
     }
 
     private static String keyspace(final int id)

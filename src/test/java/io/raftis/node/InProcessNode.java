@@ -14,6 +14,7 @@ import io.raftis.store.Databases;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import io.raftis.store.Keyspace;
+import io.raftis.store.DebugCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -93,6 +94,7 @@ public final class InProcessNode implements ClientConnections
         final Context ctx = Context.fromProperties(p).conclude();
         StringCommands.register(commands);
         KeyCommands.register(commands);
+        DebugCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);
     }

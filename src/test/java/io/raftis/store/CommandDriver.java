@@ -34,6 +34,7 @@ final class CommandDriver
         this.keyspace = keyspace;
         StringCommands.register(table, maxStringLength);
         KeyCommands.register(table);
+        DebugCommands.register(table);
     }
 
     String call(final String... args)

@@ -80,6 +80,7 @@ class StringCommandsTest
             { "touch", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
             { "move", "3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
             { "swapdb", "3", "write,fast", "0,0,0", "@keyspace,@write,@fast,@dangerous" },
+            { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
         };
 
         assertEquals(expected.length, driver.table.size());
