@@ -12,6 +12,7 @@ import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
 import io.raftis.store.Databases;
 import io.raftis.store.DebugCommands;
+import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
@@ -102,6 +103,7 @@ public final class RaftisNode implements Agent
             final CommandTable commands = new CommandTable();
             StringCommands.register(commands);
             KeyCommands.register(commands);
+            HashCommands.register(commands);
             DebugCommands.register(commands);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
             dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);

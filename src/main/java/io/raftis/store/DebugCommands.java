@@ -27,6 +27,8 @@ public final class DebugCommands
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
     /** Redis's OBJ_STRING. */
     private static final int TYPE_STRING = 0;
+    /** Redis's OBJ_HASH. */
+    private static final int TYPE_HASH = 4;
     private static final int DIGEST_LENGTH = 20;
 
     private DebugCommands()
@@ -108,6 +110,18 @@ public final class DebugCommands
         {
             mix(digest, int32(TYPE_STRING));
             mix(digest, (byte[])value);
+        }
+        else if (value instanceof HashValue)
+        {
+            mix(digest, int32(TYPE_HASH));
+            final byte[] element = new byte[DIGEST_LENGTH];
+            ((HashValue)value).forEach((field, fieldValue) ->
+            {
+                java.util.Arrays.fill(element, (byte)0);
+                mix(element, field);
+                mix(element, fieldValue);
+                xor(digest, element);
+            });
         }
         else
         {

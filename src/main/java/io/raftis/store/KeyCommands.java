@@ -114,6 +114,10 @@ public final class KeyCommands
         {
             return "string";
         }
+        if (value instanceof HashValue)
+        {
+            return "hash";
+        }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }
 

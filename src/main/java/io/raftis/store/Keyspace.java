@@ -301,6 +301,10 @@ public final class Keyspace
         {
             return Expiring.BYTES + sizeOf(((Expiring)value).value);
         }
+        if (value instanceof HashValue)
+        {
+            return ((HashValue)value).heapBytes();
+        }
         return OBJECT_HEADER_BYTES;
     }
 
@@ -531,7 +535,23 @@ public final class Keyspace
         {
             return ((byte[])value).clone();
         }
+        if (value instanceof HashValue)
+        {
+            return ((HashValue)value).copy();
+        }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
+    }
+
+    /**
+     * Account for a value changed in place, as a hash's HSET changes it: what {@link #usedMemory()} counts moves by
+     * the change in the value's {@link #sizeOf(Object)}.
+     *
+     * @param delta the value's size after the change less its size before.
+     */
+    public void changedInPlace(final long delta)
+    {
+        entryBytes += delta;
+        version++;
     }
 
     /**

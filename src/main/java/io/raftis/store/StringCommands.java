@@ -72,7 +72,7 @@ public final class StringCommands
     private static final String MSET_ARITY_ERROR = "ERR wrong number of arguments for 'mset' command";
 
     private final long maxStringLength;
-    private long parsedValue;
+    private final long[] parsedValue = new long[1];
 
     private StringCommands(final long maxStringLength)
     {
@@ -201,10 +201,13 @@ public final class StringCommands
      * Parse a stored string as a 64-bit integer with Redis's string2ll rules: an optional '-', then either "0" or
      * digits not starting with '0', at most 20 characters in all, within the range of a long.
      *
-     * @return true and the value in {@link #parsedValue}, or false if it is not such a number.
+     * @param text  the stored string.
+     * @param into  receives the number at index 0.
+     * @return true and the number in into, or false if it is not such a number.
      */
-    private boolean parseLong(final byte[] text)
+    static boolean parseLong(final byte[] text, final long[] into)
     {
+        final long[] parsedValue = into;
         final int length = text.length;
         if (0 == length || length > MAX_LONG_LENGTH)
         {
@@ -213,7 +216,7 @@ public final class StringCommands
 
         if (1 == length && '0' == text[0])
         {
-            parsedValue = 0;
+            parsedValue[0] = 0;
             return true;
         }
 
@@ -249,7 +252,7 @@ public final class StringCommands
             value = -value;
         }
 
-        parsedValue = value;
+        parsedValue[0] = value;
         return true;
     }
 
@@ -708,12 +711,12 @@ public final class StringCommands
         long value = 0;
         if (null != current)
         {
-            if (!parseLong(current))
+            if (!parseLong(current, parsedValue))
             {
                 out.error(ErrorReplies.NOT_AN_INTEGER);
                 return;
             }
-            value = parsedValue;
+            value = parsedValue[0];
         }
 
         if ((delta < 0 && value < 0 && delta < Long.MIN_VALUE - value) ||

@@ -19,7 +19,7 @@ import java.util.Random;
 final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
-    static final List<String> FAMILIES = List.of("strings", "keys");
+    static final List<String> FAMILIES = List.of("strings", "keys", "hashes");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -48,6 +48,7 @@ final class CommandStream
         {
             case "strings" -> strings();
             case "keys" -> keys();
+            case "hashes" -> hashes();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -166,6 +167,52 @@ final class CommandStream
         };
     }
 
+    private List<String> hashes()
+    {
+        final String key = key();
+        return switch (random.nextInt(24))
+        {
+            case 0, 1, 2 -> cmd("HSET", key, field(), value(), field(), value());
+            case 3 -> cmd("HMSET", key, field(), value());
+            case 4 -> cmd("HSETNX", key, field(), value());
+            case 5, 6 -> cmd("HGET", key, field());
+            case 7 -> cmd("HMGET", key, field(), field(), field());
+            case 8 -> cmd("HINCRBY", key, field(), pick("1", "-3", "100", "x", "9223372036854775807", "1.5"));
+            case 9 -> cmd("HDEL", key, field(), field());
+            case 10 -> cmd("HLEN", key);
+            case 11 -> cmd("HSTRLEN", key, field());
+            case 12 -> cmd("HEXISTS", key, field());
+            case 13 -> cmd(pick("HKEYS", "HVALS", "HGETALL"), key);
+            case 14 -> random.nextBoolean() ? cmd("HRANDFIELD", key) :
+                cmd("HRANDFIELD", key, pick("0", "1", "3", "-4", "100", "x"), pick("WITHVALUES", "withvalues", "NO"));
+            case 15 -> random.nextBoolean() ? cmd("HSCAN", key, "0") :
+                cmd("HSCAN", key, "0", pick("MATCH", "COUNT", "BAD"), pick("f*", "2", "0", "x"));
+            case 16 -> cmd("HSET", key, field(), value(), field()); // wrong arity
+            case 17 -> cmd("HGET", key); // wrong arity
+            case 18 -> cmd(pick("GET", "APPEND", "TYPE", "INCR"), key); // other types' commands on a hash
+            case 19 -> cmd("SET", key, value());
+            case 20 -> cmd("DEL", key);
+            case 21 -> manyFields(key); // past 128 fields: the table form
+            case 22 -> cmd("HSET", key, "long-field-" + "f".repeat(60), value()); // past 64 bytes: the table form
+            default -> cmd("HSCAN", key, pick("x", "-1", "1.5")); // invalid cursors
+        };
+    }
+
+    private List<String> manyFields(final String key)
+    {
+        final List<String> args = cmd("HSET", key);
+        for (int i = 0; i < 130; i++)
+        {
+            Collections.addAll(args, "m" + i, Integer.toString(i));
+        }
+        return args;
+    }
+
+    private String field()
+    {
+        return pick("f0", "f1", "f2", "f3", "f4", "f5", "", "m7");
+    }
+
     private List<String> scan()
     {
         final List<String> args = cmd("SCAN", "0");
@@ -207,6 +254,10 @@ final class CommandStream
         EXACT,
         /** An array whose order the server chooses: sorted first. */
         UNORDERED,
+        /** An array of pairs (field, value) whose order the server chooses: the pairs sorted first. */
+        UNORDERED_PAIRS,
+        /** An array chosen at random: its length. */
+        SIZE,
         /** A SCAN from cursor 0, run to its end on each server: the sets of keys returned. */
         FULL_SCAN,
         /** A reply chosen at random: both nil, or both not. */
@@ -220,8 +271,11 @@ final class CommandStream
         final String name = command.get(0).toLowerCase(Locale.ROOT);
         return switch (name)
         {
-            case "keys" -> Comparison.UNORDERED;
+            case "keys", "hkeys", "hvals" -> Comparison.UNORDERED;
+            case "hgetall" -> Comparison.UNORDERED_PAIRS;
             case "scan" -> "0".equals(command.get(1)) ? Comparison.FULL_SCAN : Comparison.PAGE;
+            case "hscan" -> command.size() > 2 && "0".equals(command.get(2)) ? Comparison.FULL_SCAN : Comparison.PAGE;
+            case "hrandfield" -> command.size() > 2 ? Comparison.SIZE : Comparison.PRESENCE;
             case "randomkey" -> Comparison.PRESENCE;
             default -> Comparison.EXACT;
         };

@@ -152,6 +152,10 @@ class DifferentialTest
         {
             case UNORDERED:
                 return tree instanceof List ? sorted((List<?>)tree) : RespConnection.render(tree);
+            case UNORDERED_PAIRS:
+                return tree instanceof List ? "unordered pairs " + pairs((List<?>)tree) : RespConnection.render(tree);
+            case SIZE:
+                return tree instanceof List ? "an array of " + ((List<?>)tree).size() : RespConnection.render(tree);
             case PAGE:
                 return tree instanceof List ? "(a page)" : RespConnection.render(tree);
             case PRESENCE:
@@ -163,21 +167,19 @@ class DifferentialTest
                     return RespConnection.render(tree);
                 }
                 final java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+                final boolean hscan = "hscan".equalsIgnoreCase(command.get(0));
                 Object step = tree;
                 for (int steps = 0; steps < 100_000; steps++)
                 {
                     final List<?> page = (List<?>)step;
-                    for (final Object key : (List<?>)page.get(1))
-                    {
-                        keys.add(RespConnection.render(key));
-                    }
+                    keys.addAll(hscan ? pairs((List<?>)page.get(1)) : sortedRenders((List<?>)page.get(1)));
                     final String cursor = new String((byte[])page.get(0), java.nio.charset.StandardCharsets.US_ASCII);
                     if ("0".equals(cursor))
                     {
                         return "scanned " + keys;
                     }
                     final List<String> next = new ArrayList<>(command);
-                    next.set(1, cursor);
+                    next.set(hscan ? 2 : 1, cursor);
                     step = connection.callTree(next);
                 }
                 return "a scan that did not end";
@@ -185,6 +187,28 @@ class DifferentialTest
             default:
                 return RespConnection.render(tree);
         }
+    }
+
+    private static List<String> pairs(final List<?> elements)
+    {
+        final List<String> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < elements.size(); i += 2)
+        {
+            pairs.add(RespConnection.render(elements.get(i)) + "=" + RespConnection.render(elements.get(i + 1)));
+        }
+        java.util.Collections.sort(pairs);
+        return pairs;
+    }
+
+    private static List<String> sortedRenders(final List<?> elements)
+    {
+        final List<String> rendered = new ArrayList<>();
+        for (final Object element : elements)
+        {
+            rendered.add(RespConnection.render(element));
+        }
+        java.util.Collections.sort(rendered);
+        return rendered;
     }
 
     private static String sorted(final List<?> elements)

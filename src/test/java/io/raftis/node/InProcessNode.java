@@ -15,6 +15,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import io.raftis.store.Keyspace;
 import io.raftis.store.DebugCommands;
+import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -94,6 +95,7 @@ public final class InProcessNode implements ClientConnections
         final Context ctx = Context.fromProperties(p).conclude();
         StringCommands.register(commands);
         KeyCommands.register(commands);
+        HashCommands.register(commands);
         DebugCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);

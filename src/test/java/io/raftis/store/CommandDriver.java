@@ -34,6 +34,7 @@ final class CommandDriver
         this.keyspace = keyspace;
         StringCommands.register(table, maxStringLength);
         KeyCommands.register(table);
+        HashCommands.register(table);
         DebugCommands.register(table);
     }
 

@@ -80,6 +80,21 @@ class StringCommandsTest
             { "touch", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
             { "move", "3", "write,fast", "1,1,1", "@keyspace,@write,@fast" },
             { "swapdb", "3", "write,fast", "0,0,0", "@keyspace,@write,@fast,@dangerous" },
+            { "hset", "-4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hsetnx", "4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hget", "3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
+            { "hmset", "-4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hmget", "-3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
+            { "hincrby", "4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hdel", "-3", "write,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hlen", "2", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
+            { "hstrlen", "3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
+            { "hkeys", "2", "readonly", "1,1,1", "@read,@hash,@slow" },
+            { "hvals", "2", "readonly", "1,1,1", "@read,@hash,@slow" },
+            { "hgetall", "2", "readonly", "1,1,1", "@read,@hash,@slow" },
+            { "hexists", "3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
+            { "hrandfield", "-2", "readonly", "1,1,1", "@read,@hash,@slow" },
+            { "hscan", "-3", "readonly", "1,1,1", "@read,@hash,@slow" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
         };
 
@@ -555,7 +570,7 @@ class StringCommandsTest
     void shouldAnswerUnknownCommandForCommandsNotRegistered()
     {
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
-        assertEquals(error("ERR unknown command 'hset', with args beginning with: 'k' 'f' 'v' "),
-            driver.call("hset", "k", "f", "v"));
+        assertEquals(error("ERR unknown command 'lpush', with args beginning with: 'k' 'v' "),
+            driver.call("lpush", "k", "v"));
     }
 }
