@@ -46,11 +46,11 @@ import java.util.List;
  * clock and change nothing: a key whose time has passed reads as absent. Only the leader removes expired keys
  * ahead of access, by proposing the ones its sweep finds, so that members remove them at the same entry.
  * <p>
- * An entry's payload is the RESP array of the command, preceded for a stamped write by {@link EntryHeader#STAMPED}, the
- * leader's time (8 bytes, little-endian milliseconds since the epoch) and the number of the connection's database
- * (1 byte); an entry of the expiry sweep is {@link EntryHeader#EXPIRED}, the time, the database and the RESP array of the
- * keys found expired. A payload that starts with the array's '*' has no header (ACL changes): it applies to
- * database 0 at the time of the entry before.
+ * An entry's payload is the RESP array of the command, preceded for a stamped write by
+ * {@link EntryHeader#STAMPED}, the leader's time (8 bytes, little-endian milliseconds since the epoch) and the number
+ * of the connection's database (1 byte); an entry of the expiry sweep is {@link EntryHeader#EXPIRED}, the time, the
+ * database and the RESP array of the keys found expired. A payload that starts with the array's '*' has no header
+ * (ACL changes): it applies to database 0 at the time of the entry before.
  */
 final class CommandDispatcher implements ConnectionHandler, StateMachine
 {

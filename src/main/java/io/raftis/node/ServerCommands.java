@@ -550,7 +550,8 @@ final class ServerCommands
     {
         final String name = session.connection.name();
         return "id=" + session.connection.id() + " addr=" + remote(session) + " name=" + (null == name ? "" : name) +
-            " db=" + session.db + " qbuf=" + session.connection.unparsedLength() + " omem=" + session.connection.out().length() +
+            " db=" + session.db + " qbuf=" + session.connection.unparsedLength() +
+            " omem=" + session.connection.out().length() +
             " pending-writes=" + session.pendingWrites;
     }
 

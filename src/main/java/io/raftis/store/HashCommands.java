@@ -24,8 +24,6 @@ import static io.raftis.store.Command.FLAG_WRITE;
 public final class HashCommands
 {
     private static final byte[] WITHVALUES = "WITHVALUES".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MATCH = "MATCH".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
     private static final Random RANDOM = new Random();
     private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
@@ -243,7 +241,11 @@ public final class HashCommands
     }
 
     private static void hgetall(
-        final RespParser args, final Keyspace keyspace, final RespWriter out, final boolean fields, final boolean values)
+        final RespParser args,
+        final Keyspace keyspace,
+        final RespWriter out,
+        final boolean fields,
+        final boolean values)
     {
         final HashValue hash = hash(args, keyspace);
         if (null == hash)
@@ -356,31 +358,6 @@ public final class HashCommands
         return null == KeyCommands.parseCursor(args.argString(2)) ? "ERR invalid cursor" : null;
     }
 
-    private static String hscanOptionsError(final RespParser args)
-    {
-        for (int i = 3, count = args.argCount(); i < count; i += 2)
-        {
-            final boolean hasValue = i + 1 < count;
-            if (hasValue && args.argEqualsIgnoreCase(i, COUNT))
-            {
-                final long value = args.argAsLong(i + 1);
-                if (!args.lastArgWasNumber())
-                {
-                    return ErrorReplies.NOT_AN_INTEGER;
-                }
-                if (value < 1)
-                {
-                    return ErrorReplies.SYNTAX_ERROR;
-                }
-            }
-            else if (!hasValue || !args.argEqualsIgnoreCase(i, MATCH))
-            {
-                return ErrorReplies.SYNTAX_ERROR;
-            }
-        }
-        return null;
-    }
-
     private static void hscan(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         final HashValue hash = hash(args, keyspace);
@@ -389,45 +366,22 @@ public final class HashCommands
             out.arrayHeader(2).bulk(ZERO).arrayHeader(0); // Redis's empty scan, before it reads the options
             return;
         }
-        final String optionsError = hscanOptionsError(args);
+        final String optionsError = ScanArguments.error(args, 3, false);
         if (null != optionsError)
         {
             out.error(optionsError);
             return;
         }
-        final long cursor = KeyCommands.parseCursor(args.argString(2));
-        long count = 10;
-        int matchArg = 0;
-        for (int i = 3; i < args.argCount(); i += 2)
-        {
-            if (args.argEqualsIgnoreCase(i, COUNT))
-            {
-                count = args.argAsLong(i + 1);
-            }
-            else
-            {
-                matchArg = i + 1;
-            }
-        }
+        final ScanArguments options = new ScanArguments(args, 3);
         final List<byte[]> found = new ArrayList<>();
-        final DirectBuffer buffer = args.argBuffer();
-        final int patternOffset = 0 == matchArg ? 0 : args.argOffset(matchArg);
-        final int patternLength = 0 == matchArg ? 0 : args.argLength(matchArg);
-        final boolean all = 0 == matchArg || (1 == patternLength && '*' == buffer.getByte(patternOffset));
-        final long next = hash.scan(cursor, (int)Math.min(count, Integer.MAX_VALUE / 10), (field, value) ->
+        final long next = hash.scan(KeyCommands.parseCursor(args.argString(2)), options.count, (field, value) ->
         {
-            if (all || Glob.matches(buffer, patternOffset, patternLength, field, false))
+            if (options.matches(field))
             {
                 found.add(field);
                 found.add(value);
             }
         });
-        out.arrayHeader(2);
-        out.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
-        out.arrayHeader(found.size());
-        for (final byte[] element : found)
-        {
-            out.bulk(element);
-        }
+        ScanArguments.reply(out, next, found);
     }
 }

@@ -37,16 +37,12 @@ public final class KeyCommands
     private static final int EXPIRE_GT = 1 << 2;
     private static final int EXPIRE_LT = 1 << 3;
 
-    private static final byte[] MATCH = "MATCH".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TYPE = "TYPE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DB = "DB".getBytes(StandardCharsets.US_ASCII);
     private static final String NO_SUCH_KEY = "ERR no such key";
     private static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
     private static final String SAME_OBJECT = "ERR source and destination objects are the same";
     private static final String INVALID_CURSOR = "ERR invalid cursor";
-    private static final int DEFAULT_SCAN_COUNT = 10;
     private static final java.util.Random RANDOM = new java.util.Random();
     private static final byte[] EXPIRE = "EXPIRE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXPIREAT = "EXPIREAT".getBytes(StandardCharsets.US_ASCII);
@@ -316,75 +312,22 @@ public final class KeyCommands
 
     private static String validateScan(final RespParser args)
     {
-        if (null == parseCursor(args.argString(1)))
-        {
-            return INVALID_CURSOR;
-        }
-        for (int i = 2, count = args.argCount(); i < count; i += 2)
-        {
-            final boolean hasValue = i + 1 < count;
-            if (hasValue && args.argEqualsIgnoreCase(i, COUNT))
-            {
-                final long value = args.argAsLong(i + 1);
-                if (!args.lastArgWasNumber())
-                {
-                    return ErrorReplies.NOT_AN_INTEGER;
-                }
-                if (value < 1)
-                {
-                    return ErrorReplies.SYNTAX_ERROR;
-                }
-            }
-            else if (!hasValue || !(args.argEqualsIgnoreCase(i, MATCH) || args.argEqualsIgnoreCase(i, TYPE)))
-            {
-                return ErrorReplies.SYNTAX_ERROR;
-            }
-        }
-        return null;
+        return null == parseCursor(args.argString(1)) ? INVALID_CURSOR : ScanArguments.error(args, 2, true);
     }
 
     private static void scan(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         final long cursor = parseCursor(args.argString(1));
-        long count = DEFAULT_SCAN_COUNT;
-        int matchArg = 0;
-        String type = null;
-        for (int i = 2; i < args.argCount(); i += 2)
-        {
-            if (args.argEqualsIgnoreCase(i, COUNT))
-            {
-                count = args.argAsLong(i + 1);
-            }
-            else if (args.argEqualsIgnoreCase(i, MATCH))
-            {
-                matchArg = i + 1;
-            }
-            else
-            {
-                type = args.argString(i + 1);
-            }
-        }
-        final DirectBuffer buffer = args.argBuffer();
-        final int patternOffset = 0 == matchArg ? 0 : args.argOffset(matchArg);
-        final int patternLength = 0 == matchArg ? 0 : args.argLength(matchArg);
-        final boolean all = 0 == matchArg || (1 == patternLength && '*' == buffer.getByte(patternOffset));
-        final String wantedType = type;
+        final ScanArguments options = new ScanArguments(args, 2);
         final java.util.ArrayList<byte[]> found = new java.util.ArrayList<>();
-        final long next = keyspace.scan(cursor, (int)Math.min(count, Integer.MAX_VALUE / 10), (key, value) ->
+        final long next = keyspace.scan(cursor, options.count, (key, value) ->
         {
-            if ((all || Glob.matches(buffer, patternOffset, patternLength, key, false)) &&
-                (null == wantedType || wantedType.equalsIgnoreCase(typeName(value))))
+            if (options.matches(key) && (null == options.type || options.type.equalsIgnoreCase(typeName(value))))
             {
                 found.add(key);
             }
         });
-        out.arrayHeader(2);
-        out.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
-        out.arrayHeader(found.size());
-        for (final byte[] key : found)
-        {
-            out.bulk(key);
-        }
+        ScanArguments.reply(out, next, found);
     }
 
     private static void randomKey(final RespParser args, final Keyspace keyspace, final RespWriter out)

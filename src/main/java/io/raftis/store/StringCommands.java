@@ -534,7 +534,8 @@ public final class StringCommands
         final long expireAtMs = expireAtMs(args, options, keyspace);
         if (expireAtMs < 0)
         {
-            out.error(NOT_A_NUMBER == expireAtMs ? ErrorReplies.NOT_AN_INTEGER : ErrorReplies.invalidExpireTime("getex"));
+            out.error(
+                NOT_A_NUMBER == expireAtMs ? ErrorReplies.NOT_AN_INTEGER : ErrorReplies.invalidExpireTime("getex"));
             return;
         }
         out.bulk(value);

@@ -262,7 +262,7 @@ final class CommandStream
         FULL_SCAN,
         /** A reply chosen at random: both nil, or both not. */
         PRESENCE,
-        /** A SCAN from a cursor other than 0, which names different buckets on each: both errors alike, or both pages. */
+        /** A SCAN from a cursor other than 0, which names other buckets on each: both errors alike, or both pages. */
         PAGE
     }
 

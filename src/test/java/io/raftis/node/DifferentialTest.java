@@ -159,7 +159,8 @@ class DifferentialTest
             case PAGE:
                 return tree instanceof List ? "(a page)" : RespConnection.render(tree);
             case PRESENCE:
-                return "(nil)".equals(tree) ? "(nil)" : tree instanceof byte[] ? "(a key)" : RespConnection.render(tree);
+                return "(nil)".equals(tree) ? "(nil)" :
+                    tree instanceof byte[] ? "(a key)" : RespConnection.render(tree);
             case FULL_SCAN:
             {
                 if (!(tree instanceof List))

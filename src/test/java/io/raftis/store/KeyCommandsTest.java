@@ -288,7 +288,8 @@ class KeyCommandsTest
         assertEquals(integer(0), driver.call("COPY", "k", "k", "DB", "4"));
         assertEquals(integer(1), driver.call("COPY", "k", "k", "DB", "4", "REPLACE"));
         assertEquals(error("ERR DB index is out of range"), driver.call("COPY", "k", "j", "DB", "16"));
-        assertEquals(error("ERR source and destination objects are the same"), driver.call("COPY", "k", "k", "DB", "0"));
+        assertEquals(error("ERR source and destination objects are the same"),
+            driver.call("COPY", "k", "k", "DB", "0"));
 
         assertEquals(error("ERR invalid first DB index"), driver.call("SWAPDB", "a", "1"));
         assertEquals(error("ERR invalid second DB index"), driver.call("SWAPDB", "1", "b"));
