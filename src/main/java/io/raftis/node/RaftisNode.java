@@ -14,6 +14,7 @@ import io.raftis.store.Databases;
 import io.raftis.store.DebugCommands;
 import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
+import io.raftis.store.ListCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
 import org.agrona.CloseHelper;
@@ -104,6 +105,7 @@ public final class RaftisNode implements Agent
             StringCommands.register(commands);
             KeyCommands.register(commands);
             HashCommands.register(commands);
+            ListCommands.register(commands);
             DebugCommands.register(commands);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
             dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);

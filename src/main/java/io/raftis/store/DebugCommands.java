@@ -27,6 +27,8 @@ public final class DebugCommands
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
     /** Redis's OBJ_STRING. */
     private static final int TYPE_STRING = 0;
+    /** Redis's OBJ_LIST. */
+    private static final int TYPE_LIST = 1;
     /** Redis's OBJ_HASH. */
     private static final int TYPE_HASH = 4;
     private static final int DIGEST_LENGTH = 20;
@@ -110,6 +112,15 @@ public final class DebugCommands
         {
             mix(digest, int32(TYPE_STRING));
             mix(digest, (byte[])value);
+        }
+        else if (value instanceof ListValue)
+        {
+            mix(digest, int32(TYPE_LIST));
+            final ListValue list = (ListValue)value;
+            for (int i = 0; i < list.size(); i++)
+            {
+                mix(digest, list.get(i));
+            }
         }
         else if (value instanceof HashValue)
         {

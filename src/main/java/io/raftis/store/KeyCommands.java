@@ -114,6 +114,10 @@ public final class KeyCommands
         {
             return "hash";
         }
+        if (value instanceof ListValue)
+        {
+            return "list";
+        }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }
 

@@ -305,6 +305,10 @@ public final class Keyspace
         {
             return ((HashValue)value).heapBytes();
         }
+        if (value instanceof ListValue)
+        {
+            return ((ListValue)value).heapBytes();
+        }
         return OBJECT_HEADER_BYTES;
     }
 
@@ -538,6 +542,10 @@ public final class Keyspace
         if (value instanceof HashValue)
         {
             return ((HashValue)value).copy();
+        }
+        if (value instanceof ListValue)
+        {
+            return ((ListValue)value).copy();
         }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }

@@ -19,7 +19,7 @@ import java.util.Random;
 final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
-    static final List<String> FAMILIES = List.of("strings", "keys", "hashes");
+    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -49,6 +49,7 @@ final class CommandStream
             case "strings" -> strings();
             case "keys" -> keys();
             case "hashes" -> hashes();
+            case "lists" -> lists();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -196,6 +197,69 @@ final class CommandStream
             case 22 -> cmd("HSET", key, "long-field-" + "f".repeat(60), value()); // past 64 bytes: the table form
             default -> cmd("HSCAN", key, pick("x", "-1", "1.5")); // invalid cursors
         };
+    }
+
+    private List<String> lists()
+    {
+        final String key = key();
+        return switch (random.nextInt(26))
+        {
+            case 0, 1, 2 -> cmd(pick("LPUSH", "RPUSH"), key, element(), element());
+            case 3 -> cmd(pick("LPUSHX", "RPUSHX"), key, element());
+            case 4 -> cmd(pick("LPOP", "RPOP"), key);
+            case 5 -> cmd(pick("LPOP", "RPOP"), key, pick("0", "1", "2", "10", "-1", "x"));
+            case 6 -> cmd("LLEN", key);
+            case 7 -> cmd("LINDEX", key, index());
+            case 8 -> cmd("LSET", key, index(), element());
+            case 9, 10 -> cmd("LRANGE", key, index(), index());
+            case 11 -> cmd("LTRIM", key, index(), index());
+            case 12 -> cmd("LINSERT", key, pick("BEFORE", "AFTER", "after", "MIDDLE"), element(), element());
+            case 13 -> cmd("LREM", key, pick("0", "1", "-1", "2", "-2", "x"), element());
+            case 14 -> lpos(key);
+            case 15 -> cmd("LMOVE", key, key(), pick("LEFT", "RIGHT", "left", "UP"), pick("LEFT", "RIGHT"));
+            case 16 -> cmd("RPOPLPUSH", key, pick(key(), key));
+            case 17 -> lmpop();
+            case 18 -> cmd("LPOP", key, "1", "2"); // wrong arity
+            case 19 -> cmd("LPUSH", key); // wrong arity
+            case 20 -> cmd(pick("GET", "HGET", "TYPE", "APPEND"), key, "x"); // other types' commands on a list
+            case 21 -> cmd("SET", key, value());
+            case 22 -> cmd("HSET", key, field(), value());
+            case 23 -> cmd("DEL", key);
+            case 24 -> cmd("LRANGE", key, "0", "-1");
+            default -> cmd("LRANGE", key, pick("x", "0"), pick("-1", "1.5"));
+        };
+    }
+
+    private List<String> lpos(final String key)
+    {
+        final List<String> args = cmd("LPOS", key, element());
+        final int options = random.nextInt(3);
+        for (int i = 0; i < options; i++)
+        {
+            Collections.addAll(args, pick("RANK", "COUNT", "MAXLEN", "BAD"), pick("1", "2", "-1", "0", "-2", "x"));
+        }
+        return args;
+    }
+
+    private List<String> lmpop()
+    {
+        final List<String> args = cmd("LMPOP", pick("1", "2", "0", "x", "5"));
+        Collections.addAll(args, key(), key(), pick("LEFT", "RIGHT", "MIDDLE"));
+        if (random.nextBoolean())
+        {
+            Collections.addAll(args, pick("COUNT", "BAD"), pick("1", "3", "0", "-1"));
+        }
+        return args;
+    }
+
+    private String element()
+    {
+        return pick("a", "b", "c", "a", "", "1", "x".repeat(70));
+    }
+
+    private String index()
+    {
+        return pick("0", "1", "2", "-1", "-2", "5", "-10", "100");
     }
 
     private List<String> manyFields(final String key)

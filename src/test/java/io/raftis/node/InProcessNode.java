@@ -17,6 +17,7 @@ import io.raftis.store.Keyspace;
 import io.raftis.store.DebugCommands;
 import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
+import io.raftis.store.ListCommands;
 import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -96,6 +97,7 @@ public final class InProcessNode implements ClientConnections
         StringCommands.register(commands);
         KeyCommands.register(commands);
         HashCommands.register(commands);
+        ListCommands.register(commands);
         DebugCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);

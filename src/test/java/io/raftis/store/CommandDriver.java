@@ -35,6 +35,7 @@ final class CommandDriver
         StringCommands.register(table, maxStringLength);
         KeyCommands.register(table);
         HashCommands.register(table);
+        ListCommands.register(table);
         DebugCommands.register(table);
     }
 

@@ -95,6 +95,23 @@ class StringCommandsTest
             { "hexists", "3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
             { "hrandfield", "-2", "readonly", "1,1,1", "@read,@hash,@slow" },
             { "hscan", "-3", "readonly", "1,1,1", "@read,@hash,@slow" },
+            { "lpush", "-3", "write,denyoom,fast", "1,1,1", "@write,@list,@fast" },
+            { "rpush", "-3", "write,denyoom,fast", "1,1,1", "@write,@list,@fast" },
+            { "lpushx", "-3", "write,denyoom,fast", "1,1,1", "@write,@list,@fast" },
+            { "rpushx", "-3", "write,denyoom,fast", "1,1,1", "@write,@list,@fast" },
+            { "lpop", "-2", "write,fast", "1,1,1", "@write,@list,@fast" },
+            { "rpop", "-2", "write,fast", "1,1,1", "@write,@list,@fast" },
+            { "llen", "2", "readonly,fast", "1,1,1", "@read,@list,@fast" },
+            { "lindex", "3", "readonly", "1,1,1", "@read,@list,@slow" },
+            { "lset", "4", "write,denyoom", "1,1,1", "@write,@list,@slow" },
+            { "lrange", "4", "readonly", "1,1,1", "@read,@list,@slow" },
+            { "ltrim", "4", "write", "1,1,1", "@write,@list,@slow" },
+            { "linsert", "5", "write,denyoom", "1,1,1", "@write,@list,@slow" },
+            { "lrem", "4", "write", "1,1,1", "@write,@list,@slow" },
+            { "lpos", "-3", "readonly", "1,1,1", "@read,@list,@slow" },
+            { "lmove", "5", "write,denyoom", "1,2,1", "@write,@list,@slow" },
+            { "rpoplpush", "3", "write,denyoom", "1,2,1", "@write,@list,@slow" },
+            { "lmpop", "-4", "write,movablekeys", "0,0,0", "@write,@list,@slow" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
         };
 
@@ -570,7 +587,7 @@ class StringCommandsTest
     void shouldAnswerUnknownCommandForCommandsNotRegistered()
     {
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
-        assertEquals(error("ERR unknown command 'lpush', with args beginning with: 'k' 'v' "),
-            driver.call("lpush", "k", "v"));
+        assertEquals(error("ERR unknown command 'sadd', with args beginning with: 'k' 'v' "),
+            driver.call("sadd", "k", "v"));
     }
 }

@@ -1,0 +1,609 @@
+package io.raftis.store;
+
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.raftis.store.Command.CATEGORY_LIST;
+import static io.raftis.store.Command.FLAG_DENYOOM;
+import static io.raftis.store.Command.FLAG_FAST;
+import static io.raftis.store.Command.FLAG_MOVABLE_KEYS;
+import static io.raftis.store.Command.FLAG_READONLY;
+import static io.raftis.store.Command.FLAG_WRITE;
+
+/**
+ * Redis's list commands that do not block, with Redis 7's replies and errors, checked in Redis's order: LPUSH, RPUSH,
+ * LPUSHX, RPUSHX, LPOP and RPOP (with a count), LLEN, LINDEX, LSET, LRANGE, LTRIM, LINSERT, LREM, LPOS, LMOVE,
+ * RPOPLPUSH and LMPOP. A list left empty is removed, as in Redis.
+ */
+public final class ListCommands
+{
+    private static final byte[] LEFT = "LEFT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RIGHT = "RIGHT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BEFORE = "BEFORE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AFTER = "AFTER".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RANK = "RANK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAXLEN = "MAXLEN".getBytes(StandardCharsets.US_ASCII);
+    private static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+    private static final int NO_POSITION = -1;
+
+    private ListCommands()
+    {
+    }
+
+    /**
+     * Register the commands.
+     *
+     * @param table to register with.
+     */
+    public static void register(final CommandTable table)
+    {
+        final int fastWrite = FLAG_WRITE | FLAG_DENYOOM | FLAG_FAST;
+        table.register(new Command("lpush", -3, fastWrite, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> push(args, keyspace, out, true, false)));
+        table.register(new Command("rpush", -3, fastWrite, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> push(args, keyspace, out, false, false)));
+        table.register(new Command("lpushx", -3, fastWrite, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> push(args, keyspace, out, true, true)));
+        table.register(new Command("rpushx", -3, fastWrite, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> push(args, keyspace, out, false, true)));
+        table.register(new Command("lpop", -2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> pop(args, keyspace, out, true)));
+        table.register(new Command("rpop", -2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> pop(args, keyspace, out, false)));
+        table.register(new Command("llen", 2, FLAG_READONLY | FLAG_FAST, 1, 1, 1, CATEGORY_LIST, ListCommands::llen));
+        table.register(new Command("lindex", 3, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lindex));
+        table.register(new Command("lset", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_LIST, ListCommands::lset));
+        table.register(new Command("lrange", 4, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lrange));
+        table.register(new Command("ltrim", 4, FLAG_WRITE, 1, 1, 1, CATEGORY_LIST, ListCommands::ltrim));
+        table.register(new Command("linsert", 5, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_LIST,
+            ListCommands::linsert));
+        table.register(new Command("lrem", 4, FLAG_WRITE, 1, 1, 1, CATEGORY_LIST, ListCommands::lrem));
+        table.register(new Command("lpos", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lpos));
+        table.register(new Command("lmove", 5, FLAG_WRITE | FLAG_DENYOOM, 1, 2, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> lmove(args, keyspace, out, position(args, 3), position(args, 4))));
+        table.register(new Command("rpoplpush", 3, FLAG_WRITE | FLAG_DENYOOM, 1, 2, 1, CATEGORY_LIST,
+            (args, keyspace, out) -> lmove(args, keyspace, out, 1, 0))); // from the right, to the left
+        table.register(new Command("lmpop", -4, FLAG_WRITE | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_LIST,
+            ListCommands::lmpop));
+    }
+
+    /**
+     * @return the list the key holds, or null.
+     * @throws WrongTypeException if it holds another type.
+     */
+    private static ListValue list(final Keyspace keyspace, final RespParser args, final int keyArg)
+    {
+        final Object value = keyspace.get(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
+        if (null == value || value instanceof ListValue)
+        {
+            return (ListValue)value;
+        }
+        throw WrongTypeException.INSTANCE;
+    }
+
+    /**
+     * After a change in place: count its memory, and remove the key if the list is left empty.
+     */
+    private static void changed(
+        final Keyspace keyspace, final RespParser args, final int keyArg, final ListValue list, final long before)
+    {
+        keyspace.changedInPlace(list.heapBytes() - before);
+        if (0 == list.size())
+        {
+            keyspace.remove(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
+        }
+    }
+
+    private static void push(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final boolean left, final boolean xx)
+    {
+        ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            if (xx)
+            {
+                out.integer(0);
+                return;
+            }
+            list = new ListValue();
+            keyspace.put(args.argBuffer(), args.argOffset(1), args.argLength(1), list);
+        }
+        final long before = list.heapBytes();
+        for (int i = 2; i < args.argCount(); i++)
+        {
+            list.push(args.argBytes(i), left);
+        }
+        changed(keyspace, args, 1, list, before);
+        out.integer(list.size());
+    }
+
+    private static void pop(final RespParser args, final Keyspace keyspace, final RespWriter out, final boolean left)
+    {
+        if (args.argCount() > 3)
+        {
+            out.error("ERR wrong number of arguments for '" + (left ? "lpop" : "rpop") + "' command");
+            return;
+        }
+        final boolean hasCount = 3 == args.argCount();
+        long count = 0;
+        if (hasCount)
+        {
+            count = args.argAsLong(2);
+            if (!args.lastArgWasNumber() || count < 0)
+            {
+                out.error(MUST_BE_POSITIVE);
+                return;
+            }
+        }
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            if (hasCount)
+            {
+                out.nullArray();
+            }
+            else
+            {
+                out.nullBulk();
+            }
+            return;
+        }
+        if (hasCount && 0 == count)
+        {
+            out.arrayHeader(0);
+            return;
+        }
+        final long before = list.heapBytes();
+        if (!hasCount)
+        {
+            out.bulk(list.pop(left));
+        }
+        else
+        {
+            final int popped = (int)Math.min(count, list.size());
+            out.arrayHeader(popped);
+            for (int i = 0; i < popped; i++)
+            {
+                out.bulk(list.pop(left));
+            }
+        }
+        changed(keyspace, args, 1, list, before);
+    }
+
+    private static void llen(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final ListValue list = list(keyspace, args, 1);
+        out.integer(null == list ? 0 : list.size());
+    }
+
+    private static void lindex(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            out.nullBulk();
+            return;
+        }
+        long index = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return;
+        }
+        index = index < 0 ? list.size() + index : index;
+        if (index < 0 || index >= list.size())
+        {
+            out.nullBulk();
+        }
+        else
+        {
+            out.bulk(list.get((int)index));
+        }
+    }
+
+    private static void lset(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            out.error("ERR no such key");
+            return;
+        }
+        long index = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return;
+        }
+        index = index < 0 ? list.size() + index : index;
+        if (index < 0 || index >= list.size())
+        {
+            out.error("ERR index out of range");
+            return;
+        }
+        final long before = list.heapBytes();
+        list.set((int)index, args.argBytes(3));
+        changed(keyspace, args, 1, list, before);
+        out.ok();
+    }
+
+    /**
+     * Redis's range rules for LRANGE and LTRIM: negative indexes count from the end, the start is clamped to 0 and the
+     * end to the last element.
+     *
+     * @return {start, end}, with start greater than end for an empty range.
+     */
+    private static long[] range(final long startArg, final long endArg, final int length)
+    {
+        long start = startArg < 0 ? length + startArg : startArg;
+        long end = endArg < 0 ? length + endArg : endArg;
+        start = Math.max(0, start);
+        if (start > end || start >= length)
+        {
+            return new long[]{ 1, 0 };
+        }
+        end = Math.min(end, length - 1);
+        return new long[]{ start, end };
+    }
+
+    private static void lrange(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long start = args.argAsLong(2);
+        final boolean startValid = args.lastArgWasNumber();
+        final long end = args.argAsLong(3);
+        if (!startValid || !args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return;
+        }
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            out.arrayHeader(0);
+            return;
+        }
+        final long[] range = range(start, end, list.size());
+        if (range[0] > range[1])
+        {
+            out.arrayHeader(0);
+            return;
+        }
+        out.arrayHeader((int)(range[1] - range[0] + 1));
+        for (long i = range[0]; i <= range[1]; i++)
+        {
+            out.bulk(list.get((int)i));
+        }
+    }
+
+    private static void ltrim(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long start = args.argAsLong(2);
+        final boolean startValid = args.lastArgWasNumber();
+        final long end = args.argAsLong(3);
+        if (!startValid || !args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return;
+        }
+        final ListValue list = list(keyspace, args, 1);
+        if (null != list)
+        {
+            final long before = list.heapBytes();
+            final long[] range = range(start, end, list.size());
+            list.trim((int)range[0], (int)range[1]);
+            changed(keyspace, args, 1, list, before);
+        }
+        out.ok();
+    }
+
+    private static void linsert(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final boolean after = args.argEqualsIgnoreCase(2, AFTER);
+        if (!after && !args.argEqualsIgnoreCase(2, BEFORE))
+        {
+            out.error(ErrorReplies.SYNTAX_ERROR);
+            return;
+        }
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            out.integer(0);
+            return;
+        }
+        final int pivot = indexOf(list, args, 3, 0);
+        if (pivot < 0)
+        {
+            out.integer(-1);
+            return;
+        }
+        final long before = list.heapBytes();
+        list.insert(after ? pivot + 1 : pivot, args.argBytes(4));
+        changed(keyspace, args, 1, list, before);
+        out.integer(list.size());
+    }
+
+    private static int indexOf(final ListValue list, final RespParser args, final int elementArg, final int from)
+    {
+        for (int i = from; i < list.size(); i++)
+        {
+            if (equal(list.get(i), args, elementArg))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean equal(final byte[] element, final RespParser args, final int arg)
+    {
+        if (element.length != args.argLength(arg))
+        {
+            return false;
+        }
+        final DirectBuffer buffer = args.argBuffer();
+        final int offset = args.argOffset(arg);
+        for (int i = 0; i < element.length; i++)
+        {
+            if (element[i] != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void lrem(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long count = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return;
+        }
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            out.integer(0);
+            return;
+        }
+        final long before = list.heapBytes();
+        final long limit = 0 == count ? Long.MAX_VALUE : Math.abs(count);
+        long removed = 0;
+        if (count >= 0)
+        {
+            for (int i = 0; i < list.size() && removed < limit; )
+            {
+                if (equal(list.get(i), args, 3))
+                {
+                    list.remove(i);
+                    removed++;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+        }
+        else
+        {
+            for (int i = list.size() - 1; i >= 0 && removed < limit; i--)
+            {
+                if (equal(list.get(i), args, 3))
+                {
+                    list.remove(i);
+                    removed++;
+                }
+            }
+        }
+        changed(keyspace, args, 1, list, before);
+        out.integer(removed);
+    }
+
+    private static void lpos(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        long rank = 1;
+        long count = -1;
+        long maxlen = 0;
+        for (int j = 3; j < args.argCount(); j++)
+        {
+            final boolean more = j < args.argCount() - 1;
+            if (more && args.argEqualsIgnoreCase(j, RANK))
+            {
+                rank = args.argAsLong(++j);
+                if (!args.lastArgWasNumber())
+                {
+                    out.error(ErrorReplies.NOT_AN_INTEGER);
+                    return;
+                }
+                if (0 == rank)
+                {
+                    out.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... " +
+                        "or use negative to start from the end of the list");
+                    return;
+                }
+            }
+            else if (more && (args.argEqualsIgnoreCase(j, COUNT) || args.argEqualsIgnoreCase(j, MAXLEN)))
+            {
+                final boolean isCount = args.argEqualsIgnoreCase(j, COUNT);
+                final long value = args.argAsLong(++j);
+                if (!args.lastArgWasNumber() || value < 0)
+                {
+                    out.error(isCount ? "ERR COUNT can't be negative" : "ERR MAXLEN can't be negative");
+                    return;
+                }
+                if (isCount)
+                {
+                    count = value;
+                }
+                else
+                {
+                    maxlen = value;
+                }
+            }
+            else
+            {
+                out.error(ErrorReplies.SYNTAX_ERROR);
+                return;
+            }
+        }
+        final boolean fromTail = rank < 0;
+        final long wantedRank = Math.abs(rank);
+        final ListValue list = list(keyspace, args, 1);
+        if (null == list)
+        {
+            if (-1 != count)
+            {
+                out.arrayHeader(0);
+            }
+            else
+            {
+                out.nullBulk();
+            }
+            return;
+        }
+        final int length = list.size();
+        final long[] found = new long[(int)Math.min(length, -1 == count || 0 == count ? length : count)];
+        int foundCount = 0;
+        long matches = 0;
+        for (int scanned = 0; scanned < length && (0 == maxlen || scanned < maxlen); scanned++)
+        {
+            final int index = fromTail ? length - 1 - scanned : scanned;
+            if (equal(list.get(index), args, 2) && ++matches >= wantedRank)
+            {
+                found[foundCount++] = index;
+                if (-1 == count || (0 != count && foundCount >= count) || foundCount == found.length)
+                {
+                    break;
+                }
+            }
+        }
+        if (-1 != count)
+        {
+            out.arrayHeader(foundCount);
+            for (int i = 0; i < foundCount; i++)
+            {
+                out.integer(found[i]);
+            }
+        }
+        else if (foundCount > 0)
+        {
+            out.integer(found[0]);
+        }
+        else
+        {
+            out.nullBulk();
+        }
+    }
+
+    /**
+     * @return 0 for LEFT, 1 for RIGHT, {@link #NO_POSITION} for anything else.
+     */
+    private static int position(final RespParser args, final int arg)
+    {
+        if (args.argEqualsIgnoreCase(arg, LEFT))
+        {
+            return 0;
+        }
+        return args.argEqualsIgnoreCase(arg, RIGHT) ? 1 : NO_POSITION;
+    }
+
+    private static void lmove(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final int from, final int to)
+    {
+        if (NO_POSITION == from || NO_POSITION == to)
+        {
+            out.error(ErrorReplies.SYNTAX_ERROR);
+            return;
+        }
+        final ListValue source = list(keyspace, args, 1);
+        if (null == source)
+        {
+            out.nullBulk();
+            return;
+        }
+        ListValue destination = list(keyspace, args, 2);
+        final long sourceBefore = source.heapBytes();
+        final byte[] element = source.pop(0 == from);
+        if (null == destination)
+        {
+            destination = new ListValue();
+            keyspace.put(args.argBuffer(), args.argOffset(2), args.argLength(2), destination);
+        }
+        final long destinationBefore = destination == source ? source.heapBytes() : destination.heapBytes();
+        destination.push(element, 0 == to);
+        if (destination != source)
+        {
+            keyspace.changedInPlace(destination.heapBytes() - destinationBefore);
+            changed(keyspace, args, 1, source, sourceBefore);
+        }
+        else
+        {
+            changed(keyspace, args, 1, source, sourceBefore);
+        }
+        out.bulk(element);
+    }
+
+    private static void lmpop(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long numkeys = args.argAsLong(1);
+        if (!args.lastArgWasNumber() || numkeys < 1)
+        {
+            out.error("ERR numkeys should be greater than 0");
+            return;
+        }
+        final long whereArg = 2 + numkeys;
+        if (whereArg >= args.argCount())
+        {
+            out.error(ErrorReplies.SYNTAX_ERROR);
+            return;
+        }
+        final int where = position(args, (int)whereArg);
+        if (NO_POSITION == where)
+        {
+            out.error(ErrorReplies.SYNTAX_ERROR);
+            return;
+        }
+        long count = -1;
+        for (int j = (int)whereArg + 1; j < args.argCount(); j++)
+        {
+            if (-1 == count && args.argEqualsIgnoreCase(j, COUNT) && j < args.argCount() - 1)
+            {
+                count = args.argAsLong(++j);
+                if (!args.lastArgWasNumber() || count < 1)
+                {
+                    out.error("ERR count should be greater than 0");
+                    return;
+                }
+            }
+            else
+            {
+                out.error(ErrorReplies.SYNTAX_ERROR);
+                return;
+            }
+        }
+        count = -1 == count ? 1 : count;
+        for (int k = 2; k < whereArg; k++)
+        {
+            final ListValue list = list(keyspace, args, k);
+            if (null != list)
+            {
+                final long before = list.heapBytes();
+                final int popped = (int)Math.min(count, list.size());
+                out.arrayHeader(2);
+                out.bulk(args.argBuffer(), args.argOffset(k), args.argLength(k));
+                out.arrayHeader(popped);
+                for (int i = 0; i < popped; i++)
+                {
+                    out.bulk(list.pop(0 == where));
+                }
+                changed(keyspace, args, k, list, before);
+                return;
+            }
+        }
+        out.nullArray();
+    }
+}
