@@ -15,6 +15,7 @@ import io.raftis.store.DebugCommands;
 import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.ListCommands;
+import io.raftis.store.SetCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
 import org.agrona.CloseHelper;
@@ -106,6 +107,7 @@ public final class RaftisNode implements Agent
             KeyCommands.register(commands);
             HashCommands.register(commands);
             ListCommands.register(commands);
+            SetCommands.register(commands);
             DebugCommands.register(commands);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
             dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);

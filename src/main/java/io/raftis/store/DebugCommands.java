@@ -29,6 +29,8 @@ public final class DebugCommands
     private static final int TYPE_STRING = 0;
     /** Redis's OBJ_LIST. */
     private static final int TYPE_LIST = 1;
+    /** Redis's OBJ_SET. */
+    private static final int TYPE_SET = 2;
     /** Redis's OBJ_HASH. */
     private static final int TYPE_HASH = 4;
     private static final int DIGEST_LENGTH = 20;
@@ -121,6 +123,11 @@ public final class DebugCommands
             {
                 mix(digest, list.get(i));
             }
+        }
+        else if (value instanceof SetValue)
+        {
+            mix(digest, int32(TYPE_SET));
+            ((SetValue)value).forEach(member -> xor(digest, member));
         }
         else if (value instanceof HashValue)
         {

@@ -217,7 +217,7 @@ public final class HashValue
         for (int i = 0; i < size; i++)
         {
             final byte[] field = pairs[2 * i];
-            if (field.length == length && equal(field, buffer, offset))
+            if (sameBytes(field, buffer, offset, length))
             {
                 return 2 * i;
             }
@@ -225,11 +225,18 @@ public final class HashValue
         return -1;
     }
 
-    private static boolean equal(final byte[] field, final DirectBuffer buffer, final int offset)
+    /**
+     * @return whether the array holds the same bytes as the buffer's range.
+     */
+    static boolean sameBytes(final byte[] bytes, final DirectBuffer buffer, final int offset, final int length)
     {
-        for (int i = 0; i < field.length; i++)
+        if (bytes.length != length)
         {
-            if (field[i] != buffer.getByte(offset + i))
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (bytes[i] != buffer.getByte(offset + i))
             {
                 return false;
             }

@@ -118,6 +118,10 @@ public final class KeyCommands
         {
             return "list";
         }
+        if (value instanceof SetValue)
+        {
+            return "set";
+        }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }
 

@@ -309,6 +309,10 @@ public final class Keyspace
         {
             return ((ListValue)value).heapBytes();
         }
+        if (value instanceof SetValue)
+        {
+            return ((SetValue)value).heapBytes();
+        }
         return OBJECT_HEADER_BYTES;
     }
 
@@ -546,6 +550,10 @@ public final class Keyspace
         if (value instanceof ListValue)
         {
             return ((ListValue)value).copy();
+        }
+        if (value instanceof SetValue)
+        {
+            return ((SetValue)value).copy();
         }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }

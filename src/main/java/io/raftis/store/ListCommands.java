@@ -2,7 +2,6 @@ package io.raftis.store;
 
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
-import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -340,20 +339,7 @@ public final class ListCommands
 
     private static boolean equal(final byte[] element, final RespParser args, final int arg)
     {
-        if (element.length != args.argLength(arg))
-        {
-            return false;
-        }
-        final DirectBuffer buffer = args.argBuffer();
-        final int offset = args.argOffset(arg);
-        for (int i = 0; i < element.length; i++)
-        {
-            if (element[i] != buffer.getByte(offset + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return HashValue.sameBytes(element, args.argBuffer(), args.argOffset(arg), args.argLength(arg));
     }
 
     private static void lrem(final RespParser args, final Keyspace keyspace, final RespWriter out)

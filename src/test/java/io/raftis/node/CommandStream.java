@@ -19,7 +19,7 @@ import java.util.Random;
 final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
-    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists");
+    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists", "sets");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -50,6 +50,7 @@ final class CommandStream
             case "keys" -> keys();
             case "hashes" -> hashes();
             case "lists" -> lists();
+            case "sets" -> sets();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -230,6 +231,52 @@ final class CommandStream
         };
     }
 
+    private List<String> sets()
+    {
+        final String key = key();
+        return switch (random.nextInt(22))
+        {
+            case 0, 1, 2 -> cmd("SADD", key, member(), member(), member());
+            case 3 -> cmd("SREM", key, member(), member());
+            case 4 -> cmd("SMOVE", key, pick(key(), key), member());
+            case 5 -> cmd("SISMEMBER", key, member());
+            case 6 -> cmd("SMISMEMBER", key, member(), member());
+            case 7 -> cmd("SCARD", key);
+            case 8 -> cmd("SMEMBERS", key);
+            case 9 -> cmd(pick("SINTER", "SUNION", "SDIFF"), key, key(), key());
+            case 10 -> cmd(pick("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), key, key(), key());
+            case 11 -> cmd("SINTERCARD", pick("1", "2", "3", "0", "x"), key, key(), pick("LIMIT", "BAD", key()),
+                pick("0", "1", "-1", "x"));
+            case 12 -> random.nextBoolean() ? cmd("SRANDMEMBER", key) :
+                cmd("SRANDMEMBER", key, pick("0", "1", "3", "-4", "100", "x"));
+            case 13 -> random.nextBoolean() ? cmd("SSCAN", key, "0") :
+                cmd("SSCAN", key, "0", pick("MATCH", "COUNT", "BAD"), pick("m*", "2", "0", "x"));
+            case 14 -> cmd("SADD", key); // wrong arity
+            case 15 -> cmd(pick("GET", "HGET", "LPUSH", "TYPE"), key, "x"); // other types' commands on a set
+            case 16 -> cmd("SET", key, value());
+            case 17 -> cmd("DEL", key);
+            case 18 -> manyMembers(key);
+            case 19 -> cmd("SADD", key, "long-member-" + "m".repeat(60));
+            case 20 -> cmd("SRANDMEMBER", key, "1", "2"); // syntax error
+            default -> cmd("SINTERCARD", "5", key, key());
+        };
+    }
+
+    private List<String> manyMembers(final String key)
+    {
+        final List<String> args = cmd("SADD", key);
+        for (int i = 0; i < 130; i++)
+        {
+            args.add(pick("m", "n") + i);
+        }
+        return args;
+    }
+
+    private String member()
+    {
+        return pick("m0", "m1", "m2", "m3", "1", "2", "", "m7");
+    }
+
     private List<String> lpos(final String key)
     {
         final List<String> args = cmd("LPOS", key, element());
@@ -338,8 +385,10 @@ final class CommandStream
             case "keys", "hkeys", "hvals" -> Comparison.UNORDERED;
             case "hgetall" -> Comparison.UNORDERED_PAIRS;
             case "scan" -> "0".equals(command.get(1)) ? Comparison.FULL_SCAN : Comparison.PAGE;
-            case "hscan" -> command.size() > 2 && "0".equals(command.get(2)) ? Comparison.FULL_SCAN : Comparison.PAGE;
-            case "hrandfield" -> command.size() > 2 ? Comparison.SIZE : Comparison.PRESENCE;
+            case "hscan", "sscan" -> command.size() > 2 && "0".equals(command.get(2)) ? Comparison.FULL_SCAN :
+                Comparison.PAGE;
+            case "hrandfield", "srandmember" -> command.size() > 2 ? Comparison.SIZE : Comparison.PRESENCE;
+            case "smembers", "sinter", "sunion", "sdiff" -> Comparison.UNORDERED;
             case "randomkey" -> Comparison.PRESENCE;
             default -> Comparison.EXACT;
         };

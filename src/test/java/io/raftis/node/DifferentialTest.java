@@ -169,6 +169,7 @@ class DifferentialTest
                 }
                 final java.util.TreeSet<String> keys = new java.util.TreeSet<>();
                 final boolean hscan = "hscan".equalsIgnoreCase(command.get(0));
+                final int cursorArg = "scan".equalsIgnoreCase(command.get(0)) ? 1 : 2; // HSCAN, SSCAN: after the key
                 Object step = tree;
                 for (int steps = 0; steps < 100_000; steps++)
                 {
@@ -180,7 +181,7 @@ class DifferentialTest
                         return "scanned " + keys;
                     }
                     final List<String> next = new ArrayList<>(command);
-                    next.set(hscan ? 2 : 1, cursor);
+                    next.set(cursorArg, cursor);
                     step = connection.callTree(next);
                 }
                 return "a scan that did not end";

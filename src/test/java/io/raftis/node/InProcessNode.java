@@ -18,6 +18,7 @@ import io.raftis.store.DebugCommands;
 import io.raftis.store.HashCommands;
 import io.raftis.store.KeyCommands;
 import io.raftis.store.ListCommands;
+import io.raftis.store.SetCommands;
 import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -98,6 +99,7 @@ public final class InProcessNode implements ClientConnections
         KeyCommands.register(commands);
         HashCommands.register(commands);
         ListCommands.register(commands);
+        SetCommands.register(commands);
         DebugCommands.register(commands);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);

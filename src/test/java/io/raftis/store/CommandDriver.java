@@ -36,6 +36,7 @@ final class CommandDriver
         KeyCommands.register(table);
         HashCommands.register(table);
         ListCommands.register(table);
+        SetCommands.register(table);
         DebugCommands.register(table);
     }
 

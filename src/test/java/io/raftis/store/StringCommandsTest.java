@@ -112,6 +112,22 @@ class StringCommandsTest
             { "lmove", "5", "write,denyoom", "1,2,1", "@write,@list,@slow" },
             { "rpoplpush", "3", "write,denyoom", "1,2,1", "@write,@list,@slow" },
             { "lmpop", "-4", "write,movablekeys", "0,0,0", "@write,@list,@slow" },
+            { "sadd", "-3", "write,denyoom,fast", "1,1,1", "@write,@set,@fast" },
+            { "srem", "-3", "write,fast", "1,1,1", "@write,@set,@fast" },
+            { "smove", "4", "write,fast", "1,2,1", "@write,@set,@fast" },
+            { "sismember", "3", "readonly,fast", "1,1,1", "@read,@set,@fast" },
+            { "smismember", "-3", "readonly,fast", "1,1,1", "@read,@set,@fast" },
+            { "scard", "2", "readonly,fast", "1,1,1", "@read,@set,@fast" },
+            { "srandmember", "-2", "readonly", "1,1,1", "@read,@set,@slow" },
+            { "sinter", "-2", "readonly", "1,-1,1", "@read,@set,@slow" },
+            { "sintercard", "-3", "readonly,movablekeys", "0,0,0", "@read,@set,@slow" },
+            { "sinterstore", "-3", "write,denyoom", "1,-1,1", "@write,@set,@slow" },
+            { "sunion", "-2", "readonly", "1,-1,1", "@read,@set,@slow" },
+            { "sunionstore", "-3", "write,denyoom", "1,-1,1", "@write,@set,@slow" },
+            { "sdiff", "-2", "readonly", "1,-1,1", "@read,@set,@slow" },
+            { "sdiffstore", "-3", "write,denyoom", "1,-1,1", "@write,@set,@slow" },
+            { "smembers", "2", "readonly", "1,1,1", "@read,@set,@slow" },
+            { "sscan", "-3", "readonly", "1,1,1", "@read,@set,@slow" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
         };
 
@@ -587,7 +603,7 @@ class StringCommandsTest
     void shouldAnswerUnknownCommandForCommandsNotRegistered()
     {
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
-        assertEquals(error("ERR unknown command 'sadd', with args beginning with: 'k' 'v' "),
-            driver.call("sadd", "k", "v"));
+        assertEquals(error("ERR unknown command 'zadd', with args beginning with: 'k' '1' 'v' "),
+            driver.call("zadd", "k", "1", "v"));
     }
 }

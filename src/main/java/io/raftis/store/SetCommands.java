@@ -1,0 +1,424 @@
+package io.raftis.store;
+
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static io.raftis.store.Command.CATEGORY_SET;
+import static io.raftis.store.Command.FLAG_DENYOOM;
+import static io.raftis.store.Command.FLAG_FAST;
+import static io.raftis.store.Command.FLAG_MOVABLE_KEYS;
+import static io.raftis.store.Command.FLAG_READONLY;
+import static io.raftis.store.Command.FLAG_WRITE;
+
+/**
+ * Redis's set commands with Redis 7's replies and errors: SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD,
+ * SMOVE, SINTER, SINTERCARD, SINTERSTORE, SUNION, SUNIONSTORE, SDIFF, SDIFFSTORE, SSCAN and SRANDMEMBER. A set left
+ * empty is removed, as in Redis. SRANDMEMBER and SSCAN are reads: the leader picks at random for the client alone.
+ */
+public final class SetCommands
+{
+    private static final Random RANDOM = new Random();
+    private static final byte[] LIMIT = "LIMIT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
+    private static final int INTER = 0;
+    private static final int UNION = 1;
+    private static final int DIFF = 2;
+
+    private SetCommands()
+    {
+    }
+
+    /**
+     * Register the commands.
+     *
+     * @param table to register with.
+     */
+    public static void register(final CommandTable table)
+    {
+        final int fastWrite = FLAG_WRITE | FLAG_DENYOOM | FLAG_FAST;
+        final int fastRead = FLAG_READONLY | FLAG_FAST;
+        table.register(new Command("sadd", -3, fastWrite, 1, 1, 1, CATEGORY_SET, SetCommands::sadd));
+        table.register(new Command("srem", -3, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_SET, SetCommands::srem));
+        table.register(new Command("smove", 4, FLAG_WRITE | FLAG_FAST, 1, 2, 1, CATEGORY_SET, SetCommands::smove));
+        table.register(new Command("sismember", 3, fastRead, 1, 1, 1, CATEGORY_SET, SetCommands::sismember));
+        table.register(new Command("smismember", -3, fastRead, 1, 1, 1, CATEGORY_SET, SetCommands::smismember));
+        table.register(new Command("scard", 2, fastRead, 1, 1, 1, CATEGORY_SET, SetCommands::scard));
+        table.register(new Command("srandmember", -2, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::srandmember));
+        table.register(new Command("sinter", -2, FLAG_READONLY, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, INTER, 1, false)));
+        table.register(new Command("sintercard", -3, FLAG_READONLY | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_SET,
+            SetCommands::sintercard));
+        table.register(new Command("sinterstore", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, INTER, 2, true)));
+        table.register(new Command("sunion", -2, FLAG_READONLY, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, UNION, 1, false)));
+        table.register(new Command("sunionstore", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, UNION, 2, true)));
+        table.register(new Command("sdiff", -2, FLAG_READONLY, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, DIFF, 1, false)));
+        table.register(new Command("sdiffstore", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 1, CATEGORY_SET,
+            (args, keyspace, out) -> combine(args, keyspace, out, DIFF, 2, true)));
+        table.register(new Command("smembers", 2, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::smembers));
+        table.register(new Command("sscan", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::sscan,
+            args -> null == KeyCommands.parseCursor(args.argString(2)) ? "ERR invalid cursor" : null));
+    }
+
+    /**
+     * @return the set the key at argument keyArg holds, or null.
+     * @throws WrongTypeException if it holds another type.
+     */
+    private static SetValue set(final Keyspace keyspace, final RespParser args, final int keyArg)
+    {
+        final Object value = keyspace.get(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
+        if (null == value || value instanceof SetValue)
+        {
+            return (SetValue)value;
+        }
+        throw WrongTypeException.INSTANCE;
+    }
+
+    private static void changed(
+        final Keyspace keyspace, final RespParser args, final int keyArg, final SetValue set, final long before)
+    {
+        keyspace.changedInPlace(set.heapBytes() - before);
+        if (0 == set.size())
+        {
+            keyspace.remove(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
+        }
+    }
+
+    private static void sadd(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        SetValue set = set(keyspace, args, 1);
+        if (null == set)
+        {
+            set = new SetValue();
+            keyspace.put(args.argBuffer(), args.argOffset(1), args.argLength(1), set);
+        }
+        final long before = set.heapBytes();
+        long added = 0;
+        for (int i = 2; i < args.argCount(); i++)
+        {
+            added += set.add(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
+        }
+        changed(keyspace, args, 1, set, before);
+        out.integer(added);
+    }
+
+    private static void srem(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        if (null == set)
+        {
+            out.integer(0);
+            return;
+        }
+        final long before = set.heapBytes();
+        long removed = 0;
+        for (int i = 2; i < args.argCount(); i++)
+        {
+            removed += set.remove(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
+        }
+        changed(keyspace, args, 1, set, before);
+        out.integer(removed);
+    }
+
+    private static void smove(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue source = set(keyspace, args, 1);
+        if (null == source)
+        {
+            // Redis checks the destination's type only once the source exists
+            out.integer(0);
+            return;
+        }
+        SetValue destination = set(keyspace, args, 2);
+        if (source == destination)
+        {
+            out.integer(source.contains(args.argBuffer(), args.argOffset(3), args.argLength(3)) ? 1 : 0);
+            return;
+        }
+        final long sourceBefore = source.heapBytes();
+        if (!source.remove(args.argBuffer(), args.argOffset(3), args.argLength(3)))
+        {
+            out.integer(0);
+            return;
+        }
+        changed(keyspace, args, 1, source, sourceBefore);
+        if (null == destination)
+        {
+            destination = new SetValue();
+            keyspace.put(args.argBuffer(), args.argOffset(2), args.argLength(2), destination);
+        }
+        final long destinationBefore = destination.heapBytes();
+        destination.add(args.argBuffer(), args.argOffset(3), args.argLength(3));
+        changed(keyspace, args, 2, destination, destinationBefore);
+        out.integer(1);
+    }
+
+    private static void sismember(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        out.integer(null != set && set.contains(args.argBuffer(), args.argOffset(2), args.argLength(2)) ? 1 : 0);
+    }
+
+    private static void smismember(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        out.arrayHeader(args.argCount() - 2);
+        for (int i = 2; i < args.argCount(); i++)
+        {
+            out.integer(null != set && set.contains(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0);
+        }
+    }
+
+    private static void scard(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        out.integer(null == set ? 0 : set.size());
+    }
+
+    private static void smembers(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        if (null == set)
+        {
+            out.arrayHeader(0);
+            return;
+        }
+        out.arrayHeader(set.size());
+        set.forEach(out::bulk);
+    }
+
+    /**
+     * SINTER, SUNION, SDIFF and their STORE forms: every key is looked up (a key of another type is an error) before
+     * anything is computed; the STORE forms replace the destination, or remove it when the result is empty.
+     */
+    private static void combine(
+        final RespParser args,
+        final Keyspace keyspace,
+        final RespWriter out,
+        final int operation,
+        final int firstKey,
+        final boolean store)
+    {
+        final List<SetValue> sets = new ArrayList<>();
+        for (int i = firstKey; i < args.argCount(); i++)
+        {
+            sets.add(set(keyspace, args, i));
+        }
+        final SetValue result = compute(sets, operation, 0);
+        if (!store)
+        {
+            out.arrayHeader(result.size());
+            result.forEach(out::bulk);
+            return;
+        }
+        if (result.size() > 0)
+        {
+            keyspace.put(args.argBuffer(), args.argOffset(1), args.argLength(1), result);
+        }
+        else
+        {
+            keyspace.remove(args.argBuffer(), args.argOffset(1), args.argLength(1));
+        }
+        out.integer(result.size());
+    }
+
+    /**
+     * @param limit for an intersection, stop at this many members; 0 for no limit.
+     * @return a new set: the intersection, union or difference (the first less the others) of the sets, where null
+     * is an empty set.
+     */
+    private static SetValue compute(final List<SetValue> sets, final int operation, final long limit)
+    {
+        final SetValue result = new SetValue();
+        if (INTER == operation)
+        {
+            if (sets.contains(null))
+            {
+                return result;
+            }
+            final List<SetValue> bySize = new ArrayList<>(sets);
+            bySize.sort((a, b) -> Integer.compare(a.size(), b.size()));
+            final SetValue smallest = bySize.get(0);
+            smallest.forEach(member ->
+            {
+                if (0 != limit && result.size() >= limit)
+                {
+                    return;
+                }
+                for (int i = 1; i < bySize.size(); i++)
+                {
+                    if (!bySize.get(i).contains(member))
+                    {
+                        return;
+                    }
+                }
+                result.add(member.clone());
+            });
+        }
+        else if (UNION == operation)
+        {
+            for (final SetValue set : sets)
+            {
+                if (null != set)
+                {
+                    set.forEach(member -> result.add(member.clone()));
+                }
+            }
+        }
+        else if (null != sets.get(0))
+        {
+            sets.get(0).forEach(member ->
+            {
+                for (int i = 1; i < sets.size(); i++)
+                {
+                    if (null != sets.get(i) && sets.get(i).contains(member))
+                    {
+                        return;
+                    }
+                }
+                result.add(member.clone());
+            });
+        }
+        return result;
+    }
+
+    private static void sintercard(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final long numkeys = args.argAsLong(1);
+        if (!args.lastArgWasNumber() || numkeys < 1)
+        {
+            out.error("ERR numkeys should be greater than 0");
+            return;
+        }
+        if (numkeys > args.argCount() - 2)
+        {
+            out.error("ERR Number of keys can't be greater than number of args");
+            return;
+        }
+        long limit = 0;
+        for (int j = 2 + (int)numkeys; j < args.argCount(); j++)
+        {
+            if (args.argEqualsIgnoreCase(j, LIMIT) && j < args.argCount() - 1)
+            {
+                limit = args.argAsLong(++j);
+                if (!args.lastArgWasNumber() || limit < 0)
+                {
+                    out.error("ERR LIMIT can't be negative");
+                    return;
+                }
+            }
+            else
+            {
+                out.error(ErrorReplies.SYNTAX_ERROR);
+                return;
+            }
+        }
+        final List<SetValue> sets = new ArrayList<>();
+        for (int i = 2; i < 2 + numkeys; i++)
+        {
+            sets.add(set(keyspace, args, i));
+        }
+        out.integer(compute(sets, INTER, limit).size());
+    }
+
+    /**
+     * SRANDMEMBER: as HRANDFIELD, one member, or with a count that many distinct ones (all when the count is larger),
+     * or with a negative count that many picks that may repeat.
+     */
+    private static void srandmember(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        if (args.argCount() > 3)
+        {
+            out.error(ErrorReplies.SYNTAX_ERROR);
+            return;
+        }
+        long count = 0;
+        if (3 == args.argCount())
+        {
+            count = args.argAsLong(2);
+            if (!args.lastArgWasNumber())
+            {
+                out.error(ErrorReplies.NOT_AN_INTEGER);
+                return;
+            }
+            if (Long.MIN_VALUE == count)
+            {
+                out.error("ERR value is out of range, value must between -9223372036854775807 and " +
+                    "9223372036854775807");
+                return;
+            }
+        }
+        final SetValue set = set(keyspace, args, 1);
+        if (args.argCount() < 3)
+        {
+            if (null == set)
+            {
+                out.nullBulk();
+            }
+            else
+            {
+                out.bulk(set.randomMember(RANDOM));
+            }
+            return;
+        }
+        if (null == set || 0 == count)
+        {
+            out.arrayHeader(0);
+            return;
+        }
+        final List<byte[]> picked = new ArrayList<>();
+        if (count < 0)
+        {
+            for (long i = 0; i < -count; i++)
+            {
+                picked.add(set.randomMember(RANDOM));
+            }
+        }
+        else
+        {
+            set.forEach(picked::add);
+            if (count < picked.size())
+            {
+                Collections.shuffle(picked, RANDOM);
+                picked.subList((int)count, picked.size()).clear();
+            }
+        }
+        out.arrayHeader(picked.size());
+        picked.forEach(out::bulk);
+    }
+
+    private static void sscan(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        if (null == set)
+        {
+            out.arrayHeader(2).bulk(ZERO).arrayHeader(0); // Redis's empty scan, before it reads the options
+            return;
+        }
+        final String optionsError = ScanArguments.error(args, 3, false);
+        if (null != optionsError)
+        {
+            out.error(optionsError);
+            return;
+        }
+        final ScanArguments options = new ScanArguments(args, 3);
+        final List<byte[]> found = new ArrayList<>();
+        final long next = set.scan(KeyCommands.parseCursor(args.argString(2)), options.count, member ->
+        {
+            if (options.matches(member))
+            {
+                found.add(member);
+            }
+        });
+        ScanArguments.reply(out, next, found);
+    }
+}
