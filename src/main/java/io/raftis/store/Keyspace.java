@@ -207,14 +207,6 @@ public final class Keyspace
     }
 
     /**
-     * @return whether a lookup that finds a key expired removes it, see {@link #clock(long, boolean)}.
-     */
-    public boolean expiresOnAccess()
-    {
-        return clock.expireOnAccess;
-    }
-
-    /**
      * @return the databases this keyspace is one of, or null for a keyspace on its own.
      */
     public Databases databases()
