@@ -25,7 +25,6 @@ public final class HashCommands
 {
     private static final byte[] WITHVALUES = "WITHVALUES".getBytes(StandardCharsets.US_ASCII);
     private static final Random RANDOM = new Random();
-    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
     private HashCommands()
     {
@@ -62,7 +61,7 @@ public final class HashCommands
         table.register(new Command("hrandfield", -2, FLAG_READONLY, 1, 1, 1, CATEGORY_HASH, HashCommands::hrandfield,
             HashCommands::validateHrandfield));
         table.register(new Command("hscan", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_HASH, HashCommands::hscan,
-            HashCommands::validateHscan));
+            ScanArguments::validateCollectionCursor));
     }
 
     /**
@@ -350,31 +349,16 @@ public final class HashCommands
         }
     }
 
-    /**
-     * HSCAN checks its cursor first; its options only once it has found the hash, as Redis does.
-     */
-    private static String validateHscan(final RespParser args)
-    {
-        return null == KeyCommands.parseCursor(args.argString(2)) ? "ERR invalid cursor" : null;
-    }
-
     private static void hscan(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         final HashValue hash = hash(args, keyspace);
-        if (null == hash)
+        final ScanArguments options = ScanArguments.ofCollection(args, null != hash, out);
+        if (null == options)
         {
-            out.arrayHeader(2).bulk(ZERO).arrayHeader(0); // Redis's empty scan, before it reads the options
             return;
         }
-        final String optionsError = ScanArguments.error(args, 3, false);
-        if (null != optionsError)
-        {
-            out.error(optionsError);
-            return;
-        }
-        final ScanArguments options = new ScanArguments(args, 3);
         final List<byte[]> found = new ArrayList<>();
-        final long next = hash.scan(KeyCommands.parseCursor(args.argString(2)), options.count, (field, value) ->
+        final long next = hash.scan(ScanArguments.collectionCursor(args), options.count, (field, value) ->
         {
             if (options.matches(field))
             {

@@ -56,8 +56,10 @@ public final class ListCommands
         table.register(new Command("llen", 2, FLAG_READONLY | FLAG_FAST, 1, 1, 1, CATEGORY_LIST, ListCommands::llen));
         table.register(new Command("lindex", 3, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lindex));
         table.register(new Command("lset", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_LIST, ListCommands::lset));
-        table.register(new Command("lrange", 4, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lrange));
-        table.register(new Command("ltrim", 4, FLAG_WRITE, 1, 1, 1, CATEGORY_LIST, ListCommands::ltrim));
+        table.register(new Command("lrange", 4, FLAG_READONLY, 1, 1, 1, CATEGORY_LIST, ListCommands::lrange,
+            ListCommands::validateRange));
+        table.register(new Command("ltrim", 4, FLAG_WRITE, 1, 1, 1, CATEGORY_LIST, ListCommands::ltrim,
+            ListCommands::validateRange));
         table.register(new Command("linsert", 5, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_LIST,
             ListCommands::linsert));
         table.register(new Command("lrem", 4, FLAG_WRITE, 1, 1, 1, CATEGORY_LIST, ListCommands::lrem));
@@ -234,10 +236,13 @@ public final class ListCommands
      * Redis's range rules for LRANGE and LTRIM: negative indexes count from the end, the start is clamped to 0 and the
      * end to the last element.
      *
-     * @return {start, end}, with start greater than end for an empty range.
+     * @return {start, end} of arguments 2 and 3, checked by {@link #validateRange(RespParser)}, with start greater
+     * than end for an empty range.
      */
-    private static long[] range(final long startArg, final long endArg, final int length)
+    private static long[] range(final RespParser args, final int length)
     {
+        final long startArg = args.argAsLong(2);
+        final long endArg = args.argAsLong(3);
         long start = startArg < 0 ? length + startArg : startArg;
         long end = endArg < 0 ? length + endArg : endArg;
         start = Math.max(0, start);
@@ -249,23 +254,26 @@ public final class ListCommands
         return new long[]{ start, end };
     }
 
+    /**
+     * LRANGE's and LTRIM's start and stop, which Redis reads before it looks the key up.
+     */
+    private static String validateRange(final RespParser args)
+    {
+        args.argAsLong(2);
+        final boolean startValid = args.lastArgWasNumber();
+        args.argAsLong(3);
+        return startValid && args.lastArgWasNumber() ? null : ErrorReplies.NOT_AN_INTEGER;
+    }
+
     private static void lrange(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        final long start = args.argAsLong(2);
-        final boolean startValid = args.lastArgWasNumber();
-        final long end = args.argAsLong(3);
-        if (!startValid || !args.lastArgWasNumber())
-        {
-            out.error(ErrorReplies.NOT_AN_INTEGER);
-            return;
-        }
         final ListValue list = list(keyspace, args, 1);
         if (null == list)
         {
             out.arrayHeader(0);
             return;
         }
-        final long[] range = range(start, end, list.size());
+        final long[] range = range(args, list.size());
         if (range[0] > range[1])
         {
             out.arrayHeader(0);
@@ -280,19 +288,11 @@ public final class ListCommands
 
     private static void ltrim(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        final long start = args.argAsLong(2);
-        final boolean startValid = args.lastArgWasNumber();
-        final long end = args.argAsLong(3);
-        if (!startValid || !args.lastArgWasNumber())
-        {
-            out.error(ErrorReplies.NOT_AN_INTEGER);
-            return;
-        }
         final ListValue list = list(keyspace, args, 1);
         if (null != list)
         {
             final long before = list.heapBytes();
-            final long[] range = range(start, end, list.size());
+            final long[] range = range(args, list.size());
             list.trim((int)range[0], (int)range[1]);
             changed(keyspace, args, 1, list, before);
         }

@@ -17,6 +17,7 @@ final class ScanArguments
     private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TYPE = "TYPE".getBytes(StandardCharsets.US_ASCII);
     private static final int DEFAULT_COUNT = 10;
+    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
     private final RespParser args;
     private final int patternOffset;
@@ -90,6 +91,45 @@ final class ScanArguments
             }
         }
         return null;
+    }
+
+    /**
+     * HSCAN's and SSCAN's check before the command runs: the cursor, the argument after the key.
+     */
+    static String validateCollectionCursor(final RespParser args)
+    {
+        return null == KeyCommands.parseCursor(args.argString(2)) ? "ERR invalid cursor" : null;
+    }
+
+    /**
+     * HSCAN's and SSCAN's start, in Redis's order: a missing collection answers the empty scan before the options
+     * are read; then bad options answer their error.
+     *
+     * @param exists whether the key holds the collection.
+     * @return the options, or null when the reply is already written.
+     */
+    static ScanArguments ofCollection(final RespParser args, final boolean exists, final RespWriter out)
+    {
+        if (!exists)
+        {
+            out.arrayHeader(2).bulk(ZERO).arrayHeader(0);
+            return null;
+        }
+        final String error = error(args, 3, false);
+        if (null != error)
+        {
+            out.error(error);
+            return null;
+        }
+        return new ScanArguments(args, 3);
+    }
+
+    /**
+     * @return the cursor the scan starts from, the argument after the key of HSCAN and SSCAN.
+     */
+    static long collectionCursor(final RespParser args)
+    {
+        return KeyCommands.parseCursor(args.argString(2));
     }
 
     /**

@@ -25,7 +25,6 @@ public final class SetCommands
 {
     private static final Random RANDOM = new Random();
     private static final byte[] LIMIT = "LIMIT".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
     private static final int INTER = 0;
     private static final int UNION = 1;
     private static final int DIFF = 2;
@@ -66,7 +65,7 @@ public final class SetCommands
             (args, keyspace, out) -> combine(args, keyspace, out, DIFF, 2, true)));
         table.register(new Command("smembers", 2, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::smembers));
         table.register(new Command("sscan", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::sscan,
-            args -> null == KeyCommands.parseCursor(args.argString(2)) ? "ERR invalid cursor" : null));
+            ScanArguments::validateCollectionCursor));
     }
 
     /**
@@ -399,20 +398,13 @@ public final class SetCommands
     private static void sscan(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         final SetValue set = set(keyspace, args, 1);
-        if (null == set)
+        final ScanArguments options = ScanArguments.ofCollection(args, null != set, out);
+        if (null == options)
         {
-            out.arrayHeader(2).bulk(ZERO).arrayHeader(0); // Redis's empty scan, before it reads the options
             return;
         }
-        final String optionsError = ScanArguments.error(args, 3, false);
-        if (null != optionsError)
-        {
-            out.error(optionsError);
-            return;
-        }
-        final ScanArguments options = new ScanArguments(args, 3);
         final List<byte[]> found = new ArrayList<>();
-        final long next = set.scan(KeyCommands.parseCursor(args.argString(2)), options.count, member ->
+        final long next = set.scan(ScanArguments.collectionCursor(args), options.count, member ->
         {
             if (options.matches(member))
             {
