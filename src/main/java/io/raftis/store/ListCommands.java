@@ -28,6 +28,7 @@ public final class ListCommands
     private static final byte[] MAXLEN = "MAXLEN".getBytes(StandardCharsets.US_ASCII);
     private static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     private static final int NO_POSITION = -1;
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
     private ListCommands()
     {
@@ -189,14 +190,12 @@ public final class ListCommands
             out.nullBulk();
             return;
         }
-        long index = args.argAsLong(2);
-        if (!args.lastArgWasNumber())
+        final long index = index(args, list, out);
+        if (NOT_A_NUMBER == index)
         {
-            out.error(ErrorReplies.NOT_AN_INTEGER);
             return;
         }
-        index = index < 0 ? list.size() + index : index;
-        if (index < 0 || index >= list.size())
+        if (index < 0)
         {
             out.nullBulk();
         }
@@ -204,6 +203,23 @@ public final class ListCommands
         {
             out.bulk(list.get((int)index));
         }
+    }
+
+    /**
+     * LINDEX's and LSET's index, read once the list is found, as Redis does: negative counts from the end.
+     *
+     * @return the position in the list, -1 when there is none, or {@link #NOT_A_NUMBER} once the error is written.
+     */
+    private static long index(final RespParser args, final ListValue list, final RespWriter out)
+    {
+        final long index = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            out.error(ErrorReplies.NOT_AN_INTEGER);
+            return NOT_A_NUMBER;
+        }
+        final long position = index < 0 ? list.size() + index : index;
+        return position < 0 || position >= list.size() ? -1 : position;
     }
 
     private static void lset(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -214,14 +230,12 @@ public final class ListCommands
             out.error("ERR no such key");
             return;
         }
-        long index = args.argAsLong(2);
-        if (!args.lastArgWasNumber())
+        final long index = index(args, list, out);
+        if (NOT_A_NUMBER == index)
         {
-            out.error(ErrorReplies.NOT_AN_INTEGER);
             return;
         }
-        index = index < 0 ? list.size() + index : index;
-        if (index < 0 || index >= list.size())
+        if (index < 0)
         {
             out.error("ERR index out of range");
             return;
