@@ -281,7 +281,9 @@ class ClusterTest
                 final String earlyReply = early;
                 assertFalse(null != earlyReply && earlyReply.startsWith("+OK"),
                     () -> "the leader acknowledged a write while both followers were paused: " + quote(earlyReply) +
-                    "\n" + cluster.logTail(leader));
+                    "\nthread states of the paused members: " +
+                    TestCluster.threadStates(cluster.pid(followers[0])) + ", " +
+                    TestCluster.threadStates(cluster.pid(followers[1])) + "\n" + cluster.diagnostics());
 
                 cluster.resume(followers[0]);
                 cluster.resume(followers[1]);

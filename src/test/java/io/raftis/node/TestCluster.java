@@ -339,6 +339,55 @@ final class TestCluster implements AutoCloseable
     {
         signal(id, "STOP");
         paused[id] = true;
+        // kill(2) returns once SIGSTOP is queued; each thread stops when it next leaves the kernel. Wait until all
+        // have, so that nothing the caller does next can reach a member that still runs.
+        final long pid = pid(id);
+        await(STOP_TIMEOUT_MS, () -> allThreadsStopped(pid), () -> "member " + id + " (pid " + pid +
+            ") has threads still running after SIGSTOP: " + threadStates(pid));
+    }
+
+    /**
+     * @return true if every thread of the process is stopped, or if /proc cannot tell (not Linux).
+     */
+    private static boolean allThreadsStopped(final long pid)
+    {
+        final String states = threadStates(pid);
+        return null == states || states.chars().allMatch(state -> 'T' == state || 't' == state || 'Z' == state || 'X' == state);
+    }
+
+    /**
+     * @return each thread's state letter from /proc/pid/task/tid/stat, or null where /proc cannot tell.
+     */
+    static String threadStates(final long pid)
+    {
+        final File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        if (null == tasks)
+        {
+            return null;
+        }
+        final StringBuilder states = new StringBuilder();
+        for (final File task : tasks)
+        {
+            try
+            {
+                final String stat = Files.readString(task.toPath().resolve("stat"), StandardCharsets.US_ASCII);
+                final int afterName = stat.lastIndexOf(')');
+                states.append(stat.charAt(afterName + 2));
+            }
+            catch (final IOException ex)
+            {
+                // the thread exited while listing: it runs nothing
+            }
+        }
+        return states.toString();
+    }
+
+    /**
+     * @return the process id of a running member.
+     */
+    long pid(final int id)
+    {
+        return runningProcess(id).pid();
     }
 
     /**
