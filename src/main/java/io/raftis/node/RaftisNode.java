@@ -10,12 +10,8 @@ import io.raftis.raft.RaftNode;
 import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientPoller;
 import io.raftis.store.CommandTable;
+import io.raftis.store.DataCommands;
 import io.raftis.store.Databases;
-import io.raftis.store.DebugCommands;
-import io.raftis.store.HashCommands;
-import io.raftis.store.KeyCommands;
-import io.raftis.store.ListCommands;
-import io.raftis.store.SetCommands;
 import io.raftis.store.StringCommands;
 import io.raftis.transport.ClusterTransport;
 import org.agrona.CloseHelper;
@@ -103,12 +99,7 @@ public final class RaftisNode implements Agent
 
             final Databases databases = new Databases();
             final CommandTable commands = new CommandTable();
-            StringCommands.register(commands);
-            KeyCommands.register(commands);
-            HashCommands.register(commands);
-            ListCommands.register(commands);
-            SetCommands.register(commands);
-            DebugCommands.register(commands);
+            DataCommands.register(commands, StringCommands.DEFAULT_MAX_STRING_LENGTH);
             final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases);
             dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errorHandler);
 

@@ -10,16 +10,12 @@ import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
+import io.raftis.store.DataCommands;
 import io.raftis.store.Databases;
+import io.raftis.store.Keyspace;
+import io.raftis.store.StringCommands;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
-import io.raftis.store.Keyspace;
-import io.raftis.store.DebugCommands;
-import io.raftis.store.HashCommands;
-import io.raftis.store.KeyCommands;
-import io.raftis.store.ListCommands;
-import io.raftis.store.SetCommands;
-import io.raftis.store.StringCommands;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -95,12 +91,7 @@ public final class InProcessNode implements ClientConnections
         p.setProperty(Configuration.READ_CONSISTENCY_PROP_NAME, readConsistency.text());
         p.setProperty(Configuration.MAX_PENDING_WRITES_PROP_NAME, Integer.toString(maxPendingWrites));
         final Context ctx = Context.fromProperties(p).conclude();
-        StringCommands.register(commands);
-        KeyCommands.register(commands);
-        HashCommands.register(commands);
-        ListCommands.register(commands);
-        SetCommands.register(commands);
-        DebugCommands.register(commands);
+        DataCommands.register(commands, StringCommands.DEFAULT_MAX_STRING_LENGTH);
         final ServerCommands serverCommands = new ServerCommands(ctx, commands, databases, (line) -> {});
         dispatcher = new CommandDispatcher(ctx, databases, commands, serverCommands, errors::accept, epochClock);
     }

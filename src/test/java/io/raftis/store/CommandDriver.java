@@ -32,12 +32,7 @@ final class CommandDriver
     CommandDriver(final Keyspace keyspace, final long maxStringLength)
     {
         this.keyspace = keyspace;
-        StringCommands.register(table, maxStringLength);
-        KeyCommands.register(table);
-        HashCommands.register(table);
-        ListCommands.register(table);
-        SetCommands.register(table);
-        DebugCommands.register(table);
+        DataCommands.register(table, maxStringLength);
     }
 
     String call(final String... args)

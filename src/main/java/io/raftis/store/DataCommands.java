@@ -1,0 +1,29 @@
+package io.raftis.store;
+
+/**
+ * Every data command raftis serves, by family: the one place a family is added, so that a node, the in-process
+ * test node and the store's test driver serve the same set.
+ */
+public final class DataCommands
+{
+    private DataCommands()
+    {
+    }
+
+    /**
+     * Register every family's commands.
+     *
+     * @param table           to register with.
+     * @param maxStringLength longest string a command may build (Redis's proto-max-bulk-len): see
+     *                        {@link StringCommands#register(CommandTable, long)}.
+     */
+    public static void register(final CommandTable table, final long maxStringLength)
+    {
+        StringCommands.register(table, maxStringLength);
+        KeyCommands.register(table);
+        HashCommands.register(table);
+        ListCommands.register(table);
+        SetCommands.register(table);
+        DebugCommands.register(table);
+    }
+}
