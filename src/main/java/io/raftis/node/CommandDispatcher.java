@@ -102,6 +102,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final int maxPendingWrites;
     private final long maxMemory;
     private final PendingWrites pending = new PendingWrites();
+    private final Watches watches;
+    /**
+     * A connection whose command must be decided against everything proposed before it (an EXEC with watched keys):
+     * it waits until the log is applied to its end, and holds back every other proposal meanwhile.
+     */
+    private Session exclusive;
+    long transactionsProposed;
+    long transactionsAborted;
     final LatencyStats latency = new LatencyStats();
     private long commandStartNs;
     private Command dispatchedCommand;
@@ -134,6 +142,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      * each of which still sends its heartbeats in time. A pass goes on past it only to finish a command.
      */
     static final int PASS_ARGUMENT_BUDGET = 32 * 1024;
+
+    /** More commands than one transaction entry can hold: beyond what a leader would propose. */
+    private static final int MAX_TRANSACTION_COMMANDS = 100_000_000;
 
     /** Redis's reply, word for word. */
     static final String OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -173,6 +184,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final EpochClock epochClock)
     {
         this.databases = databases;
+        this.watches = new Watches(databases);
         this.epochClock = epochClock;
         this.acl = new Acl(dataCommands, serverCommands.commands());
         if (null != ctx.requirePass())
@@ -233,6 +245,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             session.awaitingRead = false;
             readWaiters.remove(session);
         }
+        if (null != session && null != session.transaction)
+        {
+            watches.unwatchAll(session.transaction);
+        }
+        if (null != session && exclusive == session)
+        {
+            exclusive = null;
+        }
     }
 
     /**
@@ -261,7 +281,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 queueResume(session);
             }
         }
-        if (pending.size() < maxPendingWrites && !roomWaiters.isEmpty())
+        if (null != exclusive && (!raft.isLeader() || raft.lastApplied() >= raft.lastIndex()))
+        {
+            queueResume(exclusive); // what it waited for is applied, or it is no longer the leader's to decide
+        }
+        if (pending.size() < maxPendingWrites && null == exclusive && !roomWaiters.isEmpty())
         {
             // in the order they began to wait; one that finds no room again waits again, at the back
             for (int i = 0, size = roomWaiters.size(); i < size; i++)
@@ -398,6 +422,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             return false; // its reply must follow the replies of the writes before it
         }
+        final Transaction transaction = session.transaction;
+        if (null != transaction && transaction.active && (null == server || !runsInMulti(server)))
+        {
+            return queue(session, transaction, null != data ? data : server, length);
+        }
 
         if (null == data && null == server)
         {
@@ -413,6 +442,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 return false; // a write's error waits for the replies of the writes before it too
             }
             reply(session, length).error(command.arityError());
+            abortQueueing(session); // as Redis: any command refused between MULTI and EXEC aborts the transaction
             return true;
         }
         if (!command.hasFlag(Command.FLAG_NO_AUTH))
@@ -427,6 +457,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 }
                 deniedCommands++;
                 reply(session, length).error(denied);
+                abortQueueing(session);
                 return true;
             }
         }
@@ -435,6 +466,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (isAclChange(command))
             {
                 return proposeAclChange(session, length);
+            }
+            if (ServerCommands.isTransactionCommand(command))
+            {
+                return transactionCommand(session, command, length);
             }
             databases.clock(timeNowMs(), false);
             serverCommands.execute(session, command, parser, reply(session, length));
@@ -445,6 +480,334 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return proposeWrite(session, data, length);
         }
         return read(session, data, length);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Transactions
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * @return whether a server command runs at once between MULTI and EXEC rather than being queued, as in Redis.
+     */
+    private static boolean runsInMulti(final Command server)
+    {
+        final String name = server.name();
+        return "exec".equals(name) || "discard".equals(name) || "multi".equals(name) || "watch".equals(name) ||
+            "quit".equals(name);
+    }
+
+    /**
+     * Queue a command between MULTI and EXEC, or refuse it as Redis does while queueing: the refusal makes EXEC
+     * answer EXECABORT.
+     */
+    private boolean queue(final Session session, final Transaction transaction, final Command command, final int length)
+    {
+        if (session.pendingWrites > 0)
+        {
+            return false;
+        }
+        final String refusal = queueRefusal(session, command);
+        if (null != refusal)
+        {
+            transaction.aborted = true;
+            reply(session, length).error(refusal);
+            return true;
+        }
+        if (!transaction.aborted)
+        {
+            // as Redis, nothing more is kept once the transaction is bound to abort
+            transaction.queuedLength = encodeAsArray(parser, 0, transaction.queued, transaction.queuedLength);
+            transaction.count++;
+            if ("select".equals(command.name()))
+            {
+                final long db = parser.argAsLong(1);
+                if (parser.lastArgWasNumber() && Databases.exists(db))
+                {
+                    transaction.finalDb = (int)db;
+                }
+            }
+        }
+        reply(session, length).simpleString("QUEUED");
+        return true;
+    }
+
+    /**
+     * @return why a command may not be queued, as Redis checks before queueing, or null.
+     */
+    private String queueRefusal(final Session session, final Command command)
+    {
+        if (null == command)
+        {
+            return CommandTable.unknownCommandError(parser);
+        }
+        if (!command.checkArity(parser.argCount()))
+        {
+            return command.arityError();
+        }
+        if (!command.hasFlag(Command.FLAG_NO_AUTH))
+        {
+            final String denied = denied(session, command);
+            if (null != denied)
+            {
+                deniedCommands++;
+                return denied;
+            }
+        }
+        if (command.hasFlag(Command.FLAG_NO_MULTI))
+        {
+            return "ERR Command not allowed inside a transaction";
+        }
+        if (isAclChange(command))
+        {
+            // their passwords are hashed before they reach the log, which a queued command's are not
+            return "ERR ACL SETUSER and ACL DELUSER cannot be queued in a transaction on raftis: run them on their own";
+        }
+        if (maxMemory > 0 && command.isDenyOom() && usedMemory() > maxMemory)
+        {
+            writesRefusedForMemory++;
+            return OOM_ERROR;
+        }
+        return null;
+    }
+
+    private boolean transactionCommand(final Session session, final Command command, final int length)
+    {
+        if (null == session.transaction)
+        {
+            session.transaction = new Transaction();
+        }
+        final Transaction transaction = session.transaction;
+        switch (command.name())
+        {
+            case "multi" ->
+            {
+                if (transaction.active)
+                {
+                    reply(session, length).error("ERR MULTI calls can not be nested");
+                    return true;
+                }
+                transaction.active = true;
+                transaction.finalDb = session.db;
+                reply(session, length).ok();
+                return true;
+            }
+            case "discard" ->
+            {
+                if (!transaction.active)
+                {
+                    reply(session, length).error("ERR DISCARD without MULTI");
+                    return true;
+                }
+                discardTransaction(transaction);
+                reply(session, length).ok();
+                return true;
+            }
+            case "watch" ->
+            {
+                if (transaction.active)
+                {
+                    reply(session, length).error("ERR WATCH inside MULTI is not allowed");
+                    return true;
+                }
+                if (!transaction.dirty) // as Redis: once dirty, there is no point watching more
+                {
+                    databases.clock(timeNowMs(), false);
+                    for (int i = 1; i < parser.argCount(); i++)
+                    {
+                        watches.watch(
+                            transaction, session.db, parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
+                    }
+                }
+                reply(session, length).ok();
+                return true;
+            }
+            case "unwatch" ->
+            {
+                watches.unwatchAll(transaction);
+                transaction.dirty = false;
+                reply(session, length).ok();
+                return true;
+            }
+            default ->
+            {
+                return exec(session, transaction, length);
+            }
+        }
+    }
+
+    /**
+     * EXEC: the queued commands go into the log as one entry, applied as one by every member. With keys watched, the
+     * leader first waits until everything proposed before is applied, holding back other proposals, so that what it
+     * checks is what the transaction would run against.
+     */
+    private boolean exec(final Session session, final Transaction transaction, final int length)
+    {
+        if (!transaction.active)
+        {
+            reply(session, length).error("ERR EXEC without MULTI");
+            return true;
+        }
+        if (transaction.aborted)
+        {
+            transactionsAborted++;
+            discardTransaction(transaction);
+            reply(session, length).error("EXECABORT Transaction discarded because of previous errors.");
+            return true;
+        }
+        if (!transaction.watched.isEmpty() && !transaction.dirty)
+        {
+            if (!raft.isLeader())
+            {
+                releaseExclusive(session);
+                discardTransaction(transaction);
+                redirect(reply(session, length));
+                return true;
+            }
+            if (raft.lastApplied() < raft.lastIndex())
+            {
+                exclusive = session;
+                return false;
+            }
+            databases.clock(timeNowMs(), false);
+            transaction.dirty = watches.expiredSinceWatched(transaction);
+        }
+        if (transaction.dirty)
+        {
+            releaseExclusive(session);
+            transactionsAborted++;
+            discardTransaction(transaction);
+            reply(session, length).nullArray();
+            return true;
+        }
+        if (0 == transaction.count)
+        {
+            releaseExclusive(session);
+            discardTransaction(transaction);
+            reply(session, length).arrayHeader(0);
+            return true;
+        }
+        if (!raft.isLeader())
+        {
+            releaseExclusive(session);
+            discardTransaction(transaction);
+            redirect(reply(session, length));
+            return true;
+        }
+
+        encoded.putByte(0, EntryHeader.TRANSACTION);
+        encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+        final int position = putArrayHeader(encoded, EntryHeader.LENGTH, transaction.count);
+        encoded.putBytes(position, transaction.queued, 0, transaction.queuedLength);
+        proposed = false;
+        if (!propose(session, length, encoded, 0, position + transaction.queuedLength))
+        {
+            return false; // it waits for room, still exclusive if it was
+        }
+        releaseExclusive(session);
+        if (proposed)
+        {
+            transactionsProposed++;
+            session.db = transaction.finalDb; // the commands after it are stamped with the database it leaves
+        }
+        discardTransaction(transaction);
+        return true;
+    }
+
+    private static void abortQueueing(final Session session)
+    {
+        if (null != session.transaction && session.transaction.active)
+        {
+            session.transaction.aborted = true;
+        }
+    }
+
+    private void releaseExclusive(final Session session)
+    {
+        if (exclusive == session)
+        {
+            exclusive = null;
+        }
+    }
+
+    private void discardTransaction(final Transaction transaction)
+    {
+        transaction.clearQueue();
+        transaction.dirty = false;
+        watches.unwatchAll(transaction);
+    }
+
+    /**
+     * Apply a committed transaction: each command in turn, against the database its SELECTs leave, their replies
+     * one array. Server commands (PING, ECHO, INFO, ...) run only where the client is, as they change no data.
+     */
+    private void applyTransaction(
+        final long index, final long term, final DirectBuffer buffer, final int start, final int limit,
+        final int firstDb, final Session target, final RespWriter out)
+    {
+        final RespParser parser = applyParser;
+        // "*<count>\r\n", as the leader wrote it
+        int count = 0;
+        int position = start + 1;
+        while (position < limit && buffer.getByte(position) >= '0' && buffer.getByte(position) <= '9' &&
+            count < MAX_TRANSACTION_COMMANDS)
+        {
+            count = count * 10 + buffer.getByte(position++) - '0';
+        }
+        if (start >= limit || '*' != buffer.getByte(start) || count <= 0 || position + 2 > limit ||
+            '\r' != buffer.getByte(position) || '\n' != buffer.getByte(position + 1))
+        {
+            errorHandler.onError(new IllegalStateException("entry " + index + " of term " + term +
+                " is not a transaction this node can apply; skipped"));
+            out.error("ERR internal error: the replicated transaction could not be applied");
+            return;
+        }
+        out.arrayHeader(count);
+        int db = firstDb;
+        position += 2;
+        for (int i = 0; i < count; i++)
+        {
+            parser.reset();
+            final int consumed = position < limit ? parser.parse(buffer, position, limit) : RespParser.INCOMPLETE;
+            if (consumed <= 0 || 0 == parser.argCount())
+            {
+                errorHandler.onError(new IllegalStateException("command " + i + " of the transaction in entry " +
+                    index + " of term " + term + " cannot be parsed; the rest is skipped"));
+                for (int j = i; j < count; j++)
+                {
+                    out.error("ERR internal error: the replicated command could not be applied");
+                }
+                return;
+            }
+            position += consumed;
+            final Command data = dataCommands.lookup(parser);
+            if (null != data)
+            {
+                applyCommand(index, term, true, databases.get(db), out);
+                continue;
+            }
+            final Command server = serverCommands.lookup(parser);
+            if (null != server && "select".equals(server.name()))
+            {
+                final int selected = ServerCommands.select(parser, out);
+                db = selected >= 0 ? selected : db;
+            }
+            else if (null != server && "unwatch".equals(server.name()))
+            {
+                out.ok(); // EXEC released the watches already
+            }
+            else if (null != server && null != target)
+            {
+                final int connectionDb = target.db;
+                target.db = db;
+                serverCommands.execute(target, server, parser, out);
+                target.db = connectionDb;
+            }
+            else if (null != target)
+            {
+                out.error("ERR internal error: the replicated command could not be applied");
+            }
+        }
     }
 
     /**
@@ -602,9 +965,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
-        if (pending.size() >= maxPendingWrites)
+        if (pending.size() >= maxPendingWrites || (null != exclusive && exclusive != session))
         {
-            // followers lag: the write stays in the connection's input, and its client waits, until commits make room
+            // followers lag, or a transaction waits to be decided against all before it: the write stays in the
+            // connection's input, and its client waits, until commits make room
             if (!session.awaitingRoom)
             {
                 session.awaitingRoom = true;
@@ -696,7 +1060,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     private int sweepExpired()
     {
-        if (!leader || null == raft || raft.lastApplied() < sweepIndex || pending.size() >= maxPendingWrites)
+        if (!leader || null == raft || raft.lastApplied() < sweepIndex || pending.size() >= maxPendingWrites ||
+            null != exclusive)
         {
             return 0;
         }
@@ -951,9 +1316,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final Keyspace keyspace = Databases.exists(db) ? databases.get(db) : null;
         final RespParser parser = applyParser;
         parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
-        final int parsed = parser.parse(buffer, start, offset + length);
+        final boolean transaction = EntryHeader.TRANSACTION == kind && null != keyspace;
+        final int parsed = transaction ? 0 : parser.parse(buffer, start, offset + length);
         final boolean whole = parsed == offset + length - start && null != keyspace;
-        if (whole && EntryHeader.EXPIRED == kind)
+        if (transaction)
+        {
+            applyTransaction(index, term, buffer, start, offset + length, db, target, out);
+        }
+        else if (whole && EntryHeader.EXPIRED == kind)
         {
             for (int i = 0; i < parser.argCount(); i++)
             {

@@ -13,6 +13,11 @@ public final class EntryHeader
     public static final byte STAMPED = 1;
     /** The kind of the leader's expiry sweep: its array holds the keys found expired. */
     public static final byte EXPIRED = 2;
+    /**
+     * The kind of an EXEC: after the header, the RESP array header of the number of commands, then each queued
+     * command as a RESP array; applied as one, its replies one array.
+     */
+    public static final byte TRANSACTION = 3;
     /** Where the time is. */
     public static final int TIME_OFFSET = 1;
     /** Where the database is. */
@@ -34,6 +39,6 @@ public final class EntryHeader
             return false;
         }
         final byte kind = buffer.getByte(offset);
-        return STAMPED == kind || EXPIRED == kind;
+        return STAMPED == kind || EXPIRED == kind || TRANSACTION == kind;
     }
 }

@@ -130,7 +130,33 @@ final class ServerCommands
         register("info", -1, stale, Command.CATEGORY_DANGEROUS, this::info);
         register("role", 1, fast | stale, Command.CATEGORY_ADMIN, this::role);
         register("cluster", -2, stale, 0, this::cluster);
+        // MULTI, EXEC, DISCARD, WATCH and UNWATCH keep per-connection state the dispatcher owns: it runs them itself
+        final int transaction = Command.FLAG_NOSCRIPT | stale;
+        register("multi", 1, transaction | fast | Command.FLAG_ALLOW_BUSY, Command.CATEGORY_TRANSACTION,
+            ServerCommands::runByDispatcher);
+        register("exec", 1, transaction | Command.FLAG_SKIP_SLOWLOG, Command.CATEGORY_TRANSACTION,
+            ServerCommands::runByDispatcher);
+        register("discard", 1, transaction | fast | Command.FLAG_ALLOW_BUSY, Command.CATEGORY_TRANSACTION,
+            ServerCommands::runByDispatcher);
+        table.register(new Command("watch", -2, transaction | fast | Command.FLAG_ALLOW_BUSY, 1, -1, 1,
+            Command.CATEGORY_TRANSACTION, ServerCommands::runByDispatcher));
+        register("unwatch", 1, transaction | fast | Command.FLAG_ALLOW_BUSY, Command.CATEGORY_TRANSACTION,
+            ServerCommands::runByDispatcher);
     }
+
+    /**
+     * @return whether the command is one of the transaction commands the dispatcher runs itself.
+     */
+    static boolean isTransactionCommand(final Command command)
+    {
+        return Command.CATEGORY_TRANSACTION == (command.categories() & Command.CATEGORY_TRANSACTION);
+    }
+
+    private static void runByDispatcher(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        throw new IllegalStateException(args.argString(0) + " is run by the dispatcher, with the connection's state");
+    }
+
 
     private void register(
         final String name, final int arity, final int flags, final long categories,
@@ -223,20 +249,33 @@ final class ServerCommands
 
     private void select(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
+        final int db = select(args, out);
+        if (db >= 0)
+        {
+            current.db = db;
+        }
+    }
+
+    /**
+     * Answer SELECT, as Redis does, for a connection or inside a transaction being applied.
+     *
+     * @return the database it selects, or -1 if it answered an error.
+     */
+    static int select(final RespParser args, final RespWriter out)
+    {
         final long db = args.argAsLong(1);
         if (!args.lastArgWasNumber() || db < Integer.MIN_VALUE || db > Integer.MAX_VALUE)
         {
             out.error("ERR value is not an integer or out of range");
+            return -1;
         }
-        else if (!Databases.exists(db))
+        if (!Databases.exists(db))
         {
             out.error("ERR DB index is out of range");
+            return -1;
         }
-        else
-        {
-            current.db = (int)db;
-            out.ok();
-        }
+        out.ok();
+        return (int)db;
     }
 
     private void hello(final RespParser args, final Keyspace keyspace, final RespWriter out)

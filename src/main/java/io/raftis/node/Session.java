@@ -37,6 +37,8 @@ final class Session
     String user;
     /** The database SELECT chose: the one its commands read and write. */
     int db;
+    /** MULTI and WATCH state, made on first use. */
+    Transaction transaction;
 
     Session(final ClientConnection connection)
     {

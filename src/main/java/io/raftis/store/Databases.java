@@ -13,6 +13,7 @@ public final class Databases
     public static final int COUNT = 16;
 
     private final Keyspace[] keyspaces = new Keyspace[COUNT];
+    private KeyspaceListener listener;
 
     public Databases()
     {
@@ -21,6 +22,18 @@ public final class Databases
         {
             keyspaces[id] = new Keyspace(Keyspace.DEFAULT_INITIAL_CAPACITY, clock);
             keyspaces[id].joined(this, id);
+        }
+    }
+
+    /**
+     * @param listener told of every change to the keys of every database from now on, or null for none.
+     */
+    public void listener(final KeyspaceListener listener)
+    {
+        this.listener = listener;
+        for (final Keyspace keyspace : keyspaces)
+        {
+            keyspace.listener(listener);
         }
     }
 
@@ -54,6 +67,14 @@ public final class Databases
      */
     public void swap(final int a, final int b)
     {
+        if (a == b)
+        {
+            return; // as Redis: nothing changes, and a WATCH sees no change
+        }
+        if (null != listener)
+        {
+            listener.swapping(keyspaces[a], keyspaces[b]);
+        }
         final Keyspace first = keyspaces[a];
         keyspaces[a] = keyspaces[b];
         keyspaces[b] = first;

@@ -104,7 +104,7 @@ public final class HashCommands
         {
             created += hash.put(args.argBuffer(), args.argOffset(i), args.argLength(i), args.argBytes(i + 1)) ? 1 : 0;
         }
-        keyspace.changedInPlace(hash.heapBytes() - before);
+        keyspace.changedInPlace(args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
         if (hmset)
         {
             out.ok();
@@ -125,7 +125,7 @@ public final class HashCommands
         }
         final long before = hash.heapBytes();
         hash.put(args.argBuffer(), args.argOffset(2), args.argLength(2), args.argBytes(3));
-        keyspace.changedInPlace(hash.heapBytes() - before);
+        keyspace.changedInPlace(args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
         out.integer(1);
     }
 
@@ -194,7 +194,7 @@ public final class HashCommands
         final HashValue hash = hashToWrite(args, keyspace);
         final long before = hash.heapBytes();
         hash.put(buffer, args.argOffset(2), args.argLength(2), StringCommands.formatLong(result));
-        keyspace.changedInPlace(hash.heapBytes() - before);
+        keyspace.changedInPlace(args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
         out.integer(result);
     }
 
@@ -212,7 +212,11 @@ public final class HashCommands
         {
             removed += hash.remove(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
         }
-        keyspace.changedInPlace(hash.heapBytes() - before);
+        if (removed > 0) // as Redis, a WATCH of the key sees only a change
+        {
+            keyspace.changedInPlace(
+                args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
+        }
         if (0 == hash.size())
         {
             keyspace.remove(args.argBuffer(), args.argOffset(1), args.argLength(1));

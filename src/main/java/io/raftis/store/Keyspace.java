@@ -151,6 +151,7 @@ public final class Keyspace
     private int id;
     private int sweepCursor;
     private int oldSweepCursor;
+    private KeyspaceListener listener;
 
     /**
      * A keyspace of {@link #DEFAULT_INITIAL_CAPACITY} slots.
@@ -226,6 +227,14 @@ public final class Keyspace
     {
         this.databases = databases;
         this.id = id;
+    }
+
+    /**
+     * @param listener told of every change to the keys from now on, or null for none.
+     */
+    void listener(final KeyspaceListener listener)
+    {
+        this.listener = listener;
     }
 
     /**
@@ -356,6 +365,29 @@ public final class Keyspace
             return expiring.value;
         }
         return stored;
+    }
+
+    /**
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return whether the table holds the key, expired or not: what FLUSHDB and SWAPDB show a WATCH of it.
+     */
+    public boolean holds(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return null != stored(buffer, offset, length);
+    }
+
+    /**
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @return whether the table holds the key and its time has passed at the keyspace's clock.
+     */
+    public boolean isExpired(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Object stored = stored(buffer, offset, length);
+        return stored instanceof Expiring && ((Expiring)stored).expireAtMs <= clock.nowMs;
     }
 
     /**
@@ -554,12 +586,19 @@ public final class Keyspace
      * Account for a value changed in place, as a hash's HSET changes it: what {@link #usedMemory()} counts moves by
      * the change in the value's {@link #sizeOf(Object)}.
      *
-     * @param delta the value's size after the change less its size before.
+     * @param buffer holding the key whose value changed.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
+     * @param delta  the value's size after the change less its size before.
      */
-    public void changedInPlace(final long delta)
+    public void changedInPlace(final DirectBuffer buffer, final int offset, final int length, final long delta)
     {
         entryBytes += delta;
         version++;
+        if (null != listener)
+        {
+            listener.modified(this, buffer, offset, length, false);
+        }
     }
 
     /**
@@ -905,6 +944,10 @@ public final class Keyspace
         {
             startResize(capacity() >>> 1);
         }
+        if (null != listener)
+        {
+            listener.modified(this, buffer, offset, length, expired);
+        }
         if (expired)
         {
             expiredKeys++;
@@ -930,6 +973,10 @@ public final class Keyspace
      */
     public void clear()
     {
+        if (null != listener && size > 0)
+        {
+            listener.emptying(this);
+        }
         dropOldTable();
         dropNextTable();
         if (capacity() == initialCapacity)
@@ -1198,6 +1245,10 @@ public final class Keyspace
         final int hash = hash(buffer, offset, length);
         final int slot = find(buffer, offset, length, hash);
         version++;
+        if (null != listener)
+        {
+            listener.modified(this, buffer, offset, length, false);
+        }
 
         if (slot >= 0)
         {

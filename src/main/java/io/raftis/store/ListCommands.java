@@ -93,7 +93,8 @@ public final class ListCommands
     private static void changed(
         final Keyspace keyspace, final RespParser args, final int keyArg, final ListValue list, final long before)
     {
-        keyspace.changedInPlace(list.heapBytes() - before);
+        keyspace.changedInPlace(
+            args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg), list.heapBytes() - before);
         if (0 == list.size())
         {
             keyspace.remove(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
@@ -399,7 +400,10 @@ public final class ListCommands
                 }
             }
         }
-        changed(keyspace, args, 1, list, before);
+        if (removed > 0) // as Redis, a WATCH of the key sees only a change
+        {
+            changed(keyspace, args, 1, list, before);
+        }
         out.integer(removed);
     }
 
@@ -537,7 +541,8 @@ public final class ListCommands
         destination.push(element, 0 == to);
         if (destination != source)
         {
-            keyspace.changedInPlace(destination.heapBytes() - destinationBefore);
+            keyspace.changedInPlace(
+                args.argBuffer(), args.argOffset(2), args.argLength(2), destination.heapBytes() - destinationBefore);
             changed(keyspace, args, 1, source, sourceBefore);
         }
         else

@@ -85,7 +85,8 @@ public final class SetCommands
     private static void changed(
         final Keyspace keyspace, final RespParser args, final int keyArg, final SetValue set, final long before)
     {
-        keyspace.changedInPlace(set.heapBytes() - before);
+        keyspace.changedInPlace(
+            args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg), set.heapBytes() - before);
         if (0 == set.size())
         {
             keyspace.remove(args.argBuffer(), args.argOffset(keyArg), args.argLength(keyArg));
@@ -106,7 +107,10 @@ public final class SetCommands
         {
             added += set.add(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
         }
-        changed(keyspace, args, 1, set, before);
+        if (added > 0) // as Redis, a WATCH of the key sees only a change
+        {
+            changed(keyspace, args, 1, set, before);
+        }
         out.integer(added);
     }
 
@@ -124,7 +128,10 @@ public final class SetCommands
         {
             removed += set.remove(args.argBuffer(), args.argOffset(i), args.argLength(i)) ? 1 : 0;
         }
-        changed(keyspace, args, 1, set, before);
+        if (removed > 0)
+        {
+            changed(keyspace, args, 1, set, before);
+        }
         out.integer(removed);
     }
 

@@ -19,7 +19,7 @@ import java.util.Random;
 final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
-    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists", "sets");
+    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists", "sets", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -30,6 +30,7 @@ final class CommandStream
 
     private final Random random;
     private final long nowSeconds;
+    private boolean inTransaction;
 
     CommandStream(final long seed, final long nowMs)
     {
@@ -43,9 +44,12 @@ final class CommandStream
      */
     List<String> next(final String family)
     {
-        final String chosen = null == family ? FAMILIES.get(random.nextInt(FAMILIES.size())) : family;
+        // between MULTI and EXEC only commands whose replies compare exactly inside EXEC's array
+        final String chosen = inTransaction ? "transactions" :
+            null == family ? FAMILIES.get(random.nextInt(FAMILIES.size())) : family;
         return switch (chosen)
         {
+            case "transactions" -> transactions();
             case "strings" -> strings();
             case "keys" -> keys();
             case "hashes" -> hashes();
@@ -166,6 +170,89 @@ final class CommandStream
             case 13 -> cmd("TTL", key, key()); // wrong arity
             case 14 -> cmd("SET", key, value(), "EX", seconds());
             default -> cmd("DEL", key);
+        };
+    }
+
+    /**
+     * @return whether the stream has sent MULTI and not yet EXEC or DISCARD: a command sent now is queued.
+     */
+    boolean inTransaction()
+    {
+        return inTransaction;
+    }
+
+    /**
+     * MULTI, EXEC, DISCARD, WATCH and UNWATCH, with the commands queued between them, and writes that change watched
+     * keys (or do not, as an SADD of a member already there) between WATCH and EXEC.
+     */
+    private List<String> transactions()
+    {
+        final String key = key();
+        if (!inTransaction)
+        {
+            return switch (random.nextInt(12))
+            {
+                case 0, 1, 2, 3 ->
+                {
+                    inTransaction = true;
+                    yield cmd("MULTI");
+                }
+                case 4, 5 -> random.nextBoolean() ? cmd("WATCH", key) : cmd("WATCH", key, key(), key());
+                case 6 -> cmd("UNWATCH");
+                case 7 -> cmd(pick("EXEC", "DISCARD"));
+                case 8 -> cmd("WATCH"); // wrong arity
+                default -> queueable(key);
+            };
+        }
+        return switch (random.nextInt(24))
+        {
+            case 0, 1, 2, 3 ->
+            {
+                inTransaction = false;
+                yield cmd("EXEC");
+            }
+            case 4 ->
+            {
+                inTransaction = false;
+                yield cmd("DISCARD");
+            }
+            case 5 -> cmd("SELECT", pick("0", "1", "0", "99", "x"));
+            case 6 -> cmd(pick("MULTI", "WATCH"), key); // WATCH inside MULTI, MULTI with an argument
+            case 7 -> cmd("MULTI"); // nested
+            case 8 -> random.nextInt(4) == 0 ? cmd("NOSUCHCOMMAND", key) : cmd("GET"); // refused: EXEC aborts
+            case 9 -> cmd("UNWATCH");
+            default -> queueable(key);
+        };
+    }
+
+    /**
+     * @return a command whose reply two servers must give alike, to queue or to change a watched key.
+     */
+    private List<String> queueable(final String key)
+    {
+        return switch (random.nextInt(22))
+        {
+            case 0, 1 -> cmd("SET", key, value());
+            case 2 -> cmd("GET", key);
+            case 3 -> cmd("INCR", key);
+            case 4 -> cmd("APPEND", key, value());
+            case 5 -> cmd("DEL", key);
+            case 6 -> cmd("EXISTS", key, key());
+            case 7 -> cmd("MSET", key, value(), key(), value());
+            case 8 -> cmd("SETNX", key, value());
+            case 9 -> cmd("LPUSH", key, element());
+            case 10 -> cmd("RPOP", key);
+            case 11 -> cmd("LRANGE", key, "0", "-1");
+            case 12 -> cmd("HSET", key, field(), value());
+            case 13 -> cmd("HDEL", key, field());
+            case 14 -> cmd("HGET", key, field());
+            case 15 -> cmd("SADD", key, member());
+            case 16 -> cmd("SREM", key, member());
+            case 17 -> cmd("SCARD", key);
+            case 18 -> cmd("TYPE", key);
+            case 19 -> cmd("LREM", key, "0", element());
+            case 20 -> cmd("PERSIST", key);
+            default -> cmd("INCRBY", key, pick("1", "x"));
         };
     }
 

@@ -5,8 +5,6 @@ import io.raftis.raft.EntryFrame;
 import io.raftis.raft.MemoryLog;
 import io.raftis.raft.MemoryState;
 import io.raftis.raft.RaftNode;
-import io.raftis.raft.RaftTransport;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -84,43 +82,5 @@ class PassBudgetTest
         }
         // each client's reads bring a MGET or two a pass; forty of them together pass the budget
         assertTrue(node.passesOverBudget() > 0, node.passesOverBudget() + " passes over the budget in " + passes);
-    }
-
-    /**
-     * A member alone: it sends nothing.
-     */
-    private static final class NoPeers implements RaftTransport
-    {
-        public boolean sendRequestVote(
-            final int to, final long term, final long lastLogIndex, final long lastLogTerm, final boolean preVote,
-            final boolean transfer)
-        {
-            return true;
-        }
-
-        public boolean sendVoteResponse(final int to, final long term, final boolean granted, final boolean preVote)
-        {
-            return true;
-        }
-
-        public boolean sendTimeoutNow(final int to, final long term)
-        {
-            return true;
-        }
-
-        public boolean sendAppendEntries(
-            final int to, final long term, final long prevLogIndex, final long prevLogTerm, final long leaderCommit,
-            final long sequence, final DirectBuffer frames, final int offset, final int length, final int entryCount,
-            final boolean awaited)
-        {
-            return true;
-        }
-
-        public boolean sendAppendEntriesResponse(
-            final int to, final long term, final boolean success, final long lastLogIndex, final long conflictTerm,
-            final long sequence)
-        {
-            return true;
-        }
     }
 }
