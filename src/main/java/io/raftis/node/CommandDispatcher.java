@@ -10,11 +10,13 @@ import io.raftis.raft.StateMachine;
 import io.raftis.resp.ClientConnection;
 import io.raftis.resp.ClientConnections;
 import io.raftis.resp.ConnectionHandler;
+import io.raftis.resp.RespEncoding;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Acl;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
+import io.raftis.store.DataCommands;
 import io.raftis.store.Databases;
 import io.raftis.store.Keyspace;
 import org.agrona.DirectBuffer;
@@ -84,6 +86,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long expirySweeps;
     private final Acl acl;
     private final CommandTable dataCommands;
+    private final CommandTable internalCommands = new CommandTable();
     private final ServerCommands serverCommands;
     private final ErrorHandler errorHandler;
     private final ReadConsistency readConsistency;
@@ -185,6 +188,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         this.databases = databases;
         this.watches = new Watches(databases);
+        DataCommands.registerInternal(internalCommands);
         this.epochClock = epochClock;
         this.acl = new Acl(dataCommands, serverCommands.commands());
         if (null != ctx.requirePass())
@@ -697,7 +701,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         encoded.putByte(0, EntryHeader.TRANSACTION);
         encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
         encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
-        final int position = putArrayHeader(encoded, EntryHeader.LENGTH, transaction.count);
+        final int position = RespEncoding.putArrayHeader(encoded, EntryHeader.LENGTH, transaction.count);
         encoded.putBytes(position, transaction.queued, 0, transaction.queuedLength);
         proposed = false;
         if (!propose(session, length, encoded, 0, position + transaction.queuedLength))
@@ -865,6 +869,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
+        if (null != command.rewriter())
+        {
+            return proposeDecided(session, command, length);
+        }
+
         // the leader's time goes into the entry, so every member applies it at the same time
         encoded.putByte(0, EntryHeader.STAMPED);
         encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
@@ -880,6 +889,43 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             payloadLength = EntryHeader.LENGTH + length;
         }
         return propose(session, length, encoded, 0, payloadLength);
+    }
+
+    /**
+     * A write whose effect is random (SPOP): the leader decides it against its keyspace once everything proposed
+     * before is applied, holding back other proposals meanwhile, and logs the deterministic form of its decision, so
+     * every member applies the same effect.
+     */
+    private boolean proposeDecided(final Session session, final Command command, final int length)
+    {
+        if (null != exclusive && exclusive != session)
+        {
+            return awaitRoom(session);
+        }
+        if (raft.lastApplied() < raft.lastIndex())
+        {
+            exclusive = session;
+            return false;
+        }
+        final long nowMs = timeNowMs();
+        databases.clock(nowMs, false);
+        encoded.putByte(0, EntryHeader.DECIDED);
+        encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+        final RespWriter out = session.connection.out();
+        final int end = command.rewriter().rewrite(parser, databases.get(session.db), encoded, EntryHeader.LENGTH, out);
+        if (end < 0)
+        {
+            releaseExclusive(session);
+            reply(session, length); // answered already: nothing to log
+            return true;
+        }
+        final boolean answered = propose(session, length, encoded, 0, end);
+        if (answered)
+        {
+            releaseExclusive(session);
+        }
+        return answered;
     }
 
     /**
@@ -942,11 +988,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
     static int encodeAsArray(final List<String> args, final MutableDirectBuffer dst)
     {
-        int position = putArrayHeader(dst, 0, args.size());
+        int position = RespEncoding.putArrayHeader(dst, 0, args.size());
         for (final String arg : args)
         {
             final byte[] bytes = arg.getBytes(StandardCharsets.ISO_8859_1);
-            position = putBulk(dst, position, new UnsafeBuffer(bytes), 0, bytes.length);
+            position = RespEncoding.putBulk(dst, position, new UnsafeBuffer(bytes), 0, bytes.length);
         }
         return position;
     }
@@ -967,15 +1013,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
         if (pending.size() >= maxPendingWrites || (null != exclusive && exclusive != session))
         {
-            // followers lag, or a transaction waits to be decided against all before it: the write stays in the
+            // followers lag, or a write waits to be decided against all before it: the write stays in the
             // connection's input, and its client waits, until commits make room
-            if (!session.awaitingRoom)
-            {
-                session.awaitingRoom = true;
-                roomWaiters.add(session);
-                writesWaitedForRoom++;
-            }
-            return false;
+            return awaitRoom(session);
         }
         final long index = raft.propose(payload, offset, payloadLength);
         if (RaftNode.APPEND_REFUSED == index)
@@ -1007,6 +1047,17 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         writesProposed++;
         consume(session, length);
         return true;
+    }
+
+    private boolean awaitRoom(final Session session)
+    {
+        if (!session.awaitingRoom)
+        {
+            session.awaitingRoom = true;
+            roomWaiters.add(session);
+            writesWaitedForRoom++;
+        }
+        return false;
     }
 
     private boolean read(final Session session, final Command command, final int length)
@@ -1094,11 +1145,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         encoded.putByte(0, EntryHeader.EXPIRED);
         encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
         encoded.putByte(EntryHeader.DB_OFFSET, (byte)db);
-        int position = putArrayHeader(encoded, EntryHeader.LENGTH, found);
+        int position = RespEncoding.putArrayHeader(encoded, EntryHeader.LENGTH, found);
         for (int i = 0; i < found; i++)
         {
             final byte[] key = sweepKeys.get(i);
-            position = putBulk(encoded, position, new UnsafeBuffer(key), 0, key.length);
+            position = RespEncoding.putBulk(encoded, position, new UnsafeBuffer(key), 0, key.length);
         }
         sweepKeys.clear();
         if (position > maxPayloadLength)
@@ -1226,36 +1277,12 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     static int encodeAsArray(final RespParser parser, final int from, final MutableDirectBuffer dst, final int at)
     {
-        int position = putArrayHeader(dst, at, parser.argCount() - from);
+        int position = RespEncoding.putArrayHeader(dst, at, parser.argCount() - from);
         for (int i = from; i < parser.argCount(); i++)
         {
-            position = putBulk(dst, position, parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
+            position = RespEncoding.putBulk(
+                dst, position, parser.argBuffer(), parser.argOffset(i), parser.argLength(i));
         }
-        return position;
-    }
-
-    private static int putArrayHeader(final MutableDirectBuffer dst, final int at, final int count)
-    {
-        int position = at;
-        dst.putByte(position++, (byte)'*');
-        position += dst.putIntAscii(position, count);
-        dst.putByte(position++, (byte)'\r');
-        dst.putByte(position++, (byte)'\n');
-        return position;
-    }
-
-    private static int putBulk(
-        final MutableDirectBuffer dst, final int at, final DirectBuffer src, final int offset, final int length)
-    {
-        int position = at;
-        dst.putByte(position++, (byte)'$');
-        position += dst.putIntAscii(position, length);
-        dst.putByte(position++, (byte)'\r');
-        dst.putByte(position++, (byte)'\n');
-        dst.putBytes(position, src, offset, length);
-        position += length;
-        dst.putByte(position++, (byte)'\r');
-        dst.putByte(position++, (byte)'\n');
         return position;
     }
 
@@ -1337,7 +1364,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         else
         {
-            applyCommand(index, term, whole, keyspace, out);
+            final CommandTable table = EntryHeader.DECIDED == kind ? internalCommands : dataCommands;
+            applyCommand(index, term, whole, keyspace, out, table);
         }
         if (null != target)
         {
@@ -1352,8 +1380,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private void applyCommand(
         final long index, final long term, final boolean whole, final Keyspace keyspace, final RespWriter out)
     {
+        applyCommand(index, term, whole, keyspace, out, dataCommands);
+    }
+
+    private void applyCommand(
+        final long index, final long term, final boolean whole, final Keyspace keyspace, final RespWriter out,
+        final CommandTable table)
+    {
         final RespParser parser = applyParser;
-        final Command command = whole ? dataCommands.lookup(parser) : null;
+        final Command command = whole ? table.lookup(parser) : null;
         if (null == command || !command.checkArity(parser.argCount()))
         {
             // the leader only proposes whole, known commands: this entry was written by something else

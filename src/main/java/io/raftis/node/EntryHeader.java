@@ -18,6 +18,11 @@ public final class EntryHeader
      * command as a RESP array; applied as one, its replies one array.
      */
     public static final byte TRANSACTION = 3;
+    /**
+     * The kind of a write the leader decided (SPOP): its array names a command of the internal table, the
+     * deterministic form of what the client sent.
+     */
+    public static final byte DECIDED = 4;
     /** Where the time is. */
     public static final int TIME_OFFSET = 1;
     /** Where the database is. */
@@ -39,6 +44,6 @@ public final class EntryHeader
             return false;
         }
         final byte kind = buffer.getByte(offset);
-        return STAMPED == kind || EXPIRED == kind || TRANSACTION == kind;
+        return STAMPED == kind || EXPIRED == kind || TRANSACTION == kind || DECIDED == kind;
     }
 }

@@ -225,7 +225,8 @@ final class Watches implements KeyspaceListener
                 continue;
             }
             final boolean inEmptied = emptied.holds(key.buffer, key.offset, key.length);
-            final boolean inReplacement = null != replacedWith && replacedWith.holds(key.buffer, key.offset, key.length);
+            final boolean inReplacement =
+                null != replacedWith && replacedWith.holds(key.buffer, key.offset, key.length);
             if (!inEmptied && !inReplacement)
             {
                 continue;

@@ -127,6 +127,7 @@ public final class Command
     private final String arityError;
     private final CommandExecutor executor;
     private final CommandValidator validator;
+    private CommandRewriter rewriter;
 
     /**
      * A command without a validator.
@@ -358,6 +359,27 @@ public final class Command
     public String arityError()
     {
         return arityError;
+    }
+
+    /**
+     * Give a write whose effect is random the step that decides it on the leader before it is logged.
+     *
+     * @param rewriter see {@link CommandRewriter}.
+     * @return this command.
+     */
+    public Command rewriter(final CommandRewriter rewriter)
+    {
+        this.rewriter = rewriter;
+        return this;
+    }
+
+    /**
+     * @return the step that turns the command into its deterministic form before it is logged, or null if it is
+     * logged as it is.
+     */
+    public CommandRewriter rewriter()
+    {
+        return rewriter;
     }
 
     /**

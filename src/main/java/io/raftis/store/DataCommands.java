@@ -26,4 +26,15 @@ public final class DataCommands
         SetCommands.register(table);
         DebugCommands.register(table);
     }
+
+    /**
+     * Register the commands no client may send: the deterministic forms that {@link CommandRewriter}s write into
+     * the log, looked up only when applying such an entry.
+     *
+     * @param internal the table of internal commands.
+     */
+    public static void registerInternal(final CommandTable internal)
+    {
+        SetCommands.registerInternal(internal);
+    }
 }

@@ -1,7 +1,11 @@
 package io.raftis.store;
 
+import io.raftis.resp.RespEncoding;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +29,9 @@ public final class SetCommands
 {
     private static final Random RANDOM = new Random();
     private static final byte[] LIMIT = "LIMIT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SPOP_EFFECT = "SPOP-EFFECT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ONE = "ONE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MANY = "MANY".getBytes(StandardCharsets.US_ASCII);
     private static final int INTER = 0;
     private static final int UNION = 1;
     private static final int DIFF = 2;
@@ -66,6 +73,189 @@ public final class SetCommands
         table.register(new Command("smembers", 2, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::smembers));
         table.register(new Command("sscan", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_SET, SetCommands::sscan,
             ScanArguments::validateCollectionCursor));
+        table.register(new Command("spop", -2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_SET, SetCommands::spop,
+            SetCommands::validateSpop).rewriter(SetCommands::decideSpop));
+    }
+
+    /**
+     * Register the deterministic form SPOP is logged as: {@code SPOP-EFFECT key ONE|MANY member...} removes the
+     * members the leader picked and answers as SPOP with or without a count.
+     *
+     * @param internal the table of commands only the log holds.
+     */
+    static void registerInternal(final CommandTable internal)
+    {
+        internal.register(new Command("spop-effect", -4, FLAG_WRITE, 1, 1, 1, CATEGORY_SET, SetCommands::spopEffect));
+    }
+
+    private static String validateSpop(final RespParser args)
+    {
+        if (args.argCount() > 3)
+        {
+            return ErrorReplies.SYNTAX_ERROR;
+        }
+        if (3 == args.argCount())
+        {
+            final long count = args.argAsLong(2);
+            if (!args.lastArgWasNumber() || count < 0)
+            {
+                return "ERR value is out of range, must be positive"; // as Redis, for "x" too
+            }
+        }
+        return null;
+    }
+
+    /**
+     * On the leader, with everything before applied: pick the members at random and log their removal.
+     */
+    private static int decideSpop(
+        final RespParser args, final Keyspace keyspace, final MutableDirectBuffer dst, final int offset,
+        final RespWriter out)
+    {
+        final boolean withCount = 3 == args.argCount();
+        final long count = withCount ? args.argAsLong(2) : 1;
+        final SetValue set;
+        try
+        {
+            set = set(keyspace, args, 1);
+        }
+        catch (final WrongTypeException ex)
+        {
+            out.error(ErrorReplies.WRONG_TYPE);
+            return -1;
+        }
+        if (null == set || 0 == count)
+        {
+            if (withCount)
+            {
+                out.arrayHeader(0);
+            }
+            else
+            {
+                out.nullBulk();
+            }
+            return -1;
+        }
+        final List<byte[]> picked = new ArrayList<>();
+        if (count >= set.size())
+        {
+            set.forEach(picked::add);
+        }
+        else if (count * 4 < set.size())
+        {
+            final java.util.HashSet<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+            while (picked.size() < count)
+            {
+                final byte[] member = set.randomMember(RANDOM);
+                if (seen.add(java.nio.ByteBuffer.wrap(member)))
+                {
+                    picked.add(member);
+                }
+            }
+        }
+        else
+        {
+            set.forEach(picked::add);
+            Collections.shuffle(picked, RANDOM);
+            picked.subList((int)count, picked.size()).clear();
+        }
+        int position = RespEncoding.putArrayHeader(dst, offset, 3 + picked.size());
+        position = RespEncoding.putBulk(dst, position, SPOP_EFFECT);
+        position = RespEncoding.putBulk(dst, position, args.argBuffer(), args.argOffset(1), args.argLength(1));
+        position = RespEncoding.putBulk(dst, position, withCount ? MANY : ONE);
+        for (final byte[] member : picked)
+        {
+            position = RespEncoding.putBulk(dst, position, member);
+        }
+        return position;
+    }
+
+    /**
+     * Apply what the leader decided: remove exactly the members it picked.
+     */
+    private static void spopEffect(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final SetValue set = set(keyspace, args, 1);
+        final boolean withCount = args.argEqualsIgnoreCase(2, MANY);
+        if (null == set)
+        {
+            // the leader saw the set an entry ago: only a log written by something else gets here
+            out.error("ERR internal error: the set the leader popped from is gone");
+            return;
+        }
+        final long before = set.heapBytes();
+        if (withCount)
+        {
+            out.arrayHeader(args.argCount() - 3);
+        }
+        for (int i = 3; i < args.argCount(); i++)
+        {
+            set.remove(args.argBuffer(), args.argOffset(i), args.argLength(i));
+            out.bulk(args.argBuffer(), args.argOffset(i), args.argLength(i));
+        }
+        changed(keyspace, args, 1, set, before);
+    }
+
+    /**
+     * SPOP as applied from the log as it was sent, which happens only inside a transaction: the members are picked
+     * by a rule every member follows alike, the smallest of a hash of each member seeded by the entry's time and the
+     * set's size, so the leader's choice is the same everywhere. It looks at every member: O(N).
+     */
+    private static void spop(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final boolean withCount = 3 == args.argCount();
+        final long count = withCount ? args.argAsLong(2) : 1;
+        final SetValue set = set(keyspace, args, 1);
+        if (null == set || 0 == count)
+        {
+            if (withCount)
+            {
+                out.arrayHeader(0);
+            }
+            else
+            {
+                out.nullBulk();
+            }
+            return;
+        }
+        final long seed = keyspace.nowMs() * 0x9E3779B97F4A7C15L + set.size();
+        final List<byte[]> members = new ArrayList<>(set.size());
+        set.forEach(members::add);
+        if (count < members.size())
+        {
+            final java.util.Map<byte[], Long> ranks = new java.util.IdentityHashMap<>();
+            members.forEach(member -> ranks.put(member, mix(seed, member)));
+            members.sort((a, b) ->
+            {
+                final int byRank = Long.compareUnsigned(ranks.get(a), ranks.get(b));
+                return 0 != byRank ? byRank : java.util.Arrays.compareUnsigned(a, b);
+            });
+            members.subList((int)count, members.size()).clear();
+        }
+        final long before = set.heapBytes();
+        if (withCount)
+        {
+            out.arrayHeader(members.size());
+        }
+        for (final byte[] member : members)
+        {
+            set.remove(new UnsafeBuffer(member), 0, member.length);
+            out.bulk(member);
+        }
+        changed(keyspace, args, 1, set, before);
+    }
+
+    private static long mix(final long seed, final byte[] member)
+    {
+        long h = seed ^ member.length;
+        for (final byte b : member)
+        {
+            h = (h ^ (b & 0xFF)) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h;
     }
 
     /**

@@ -31,9 +31,23 @@ final class CommandStream
     private final Random random;
     private final long nowSeconds;
     private boolean inTransaction;
+    private final boolean randomWrites;
 
+    /**
+     * A stream whose replies two servers must give alike: no write with a random effect.
+     */
     CommandStream(final long seed, final long nowMs)
     {
+        this(seed, nowMs, false);
+    }
+
+    /**
+     * @param randomWrites whether to send writes whose effect is random (SPOP of fewer members than the set holds),
+     *                     for a test that compares members of one cluster, not servers.
+     */
+    CommandStream(final long seed, final long nowMs, final boolean randomWrites)
+    {
+        this.randomWrites = randomWrites;
         this.random = new Random(seed);
         this.nowSeconds = nowMs / 1000;
     }
@@ -230,8 +244,15 @@ final class CommandStream
      */
     private List<String> queueable(final String key)
     {
-        return switch (random.nextInt(22))
+        if (randomWrites && random.nextInt(3) == 0)
         {
+            // sets with members to pop, and pops that the members of one cluster must decide alike
+            return random.nextBoolean() ? cmd("SADD", key, member(), member(), member()) :
+                cmd("SPOP", key, pick("1", "2"));
+        }
+        return switch (random.nextInt(23))
+        {
+            case 22 -> cmd("SPOP", key, randomWrites ? pick("1", "2") : "0"); // inside EXEC: decided as it applies
             case 0, 1 -> cmd("SET", key, value());
             case 2 -> cmd("GET", key);
             case 3 -> cmd("INCR", key);
@@ -321,9 +342,12 @@ final class CommandStream
     private List<String> sets()
     {
         final String key = key();
-        return switch (random.nextInt(22))
+        return switch (random.nextInt(24))
         {
             case 0, 1, 2 -> cmd("SADD", key, member(), member(), member());
+            case 22 -> randomWrites ? cmd("SPOP", key, pick("1", "2", "5")) :
+                cmd("SPOP", key, pick("1000", "0", "-1", "x", "1.5")); // all of it: the same members either way
+            case 23 -> randomWrites ? cmd("SPOP", key) : cmd("SPOP", key, "1", pick("2", "COUNT"));
             case 3 -> cmd("SREM", key, member(), member());
             case 4 -> cmd("SMOVE", key, pick(key(), key), member());
             case 5 -> cmd("SISMEMBER", key, member());
@@ -475,7 +499,7 @@ final class CommandStream
             case "hscan", "sscan" -> command.size() > 2 && "0".equals(command.get(2)) ? Comparison.FULL_SCAN :
                 Comparison.PAGE;
             case "hrandfield", "srandmember" -> command.size() > 2 ? Comparison.SIZE : Comparison.PRESENCE;
-            case "smembers", "sinter", "sunion", "sdiff" -> Comparison.UNORDERED;
+            case "smembers", "sinter", "sunion", "sdiff", "spop" -> Comparison.UNORDERED;
             case "randomkey" -> Comparison.PRESENCE;
             default -> Comparison.EXACT;
         };

@@ -99,10 +99,15 @@ class ExpiryClusterTest
         try (RespConnection connection = new RespConnection(TestCluster.HOST, cluster.clientPort(leader)))
         {
             connection.call(List.of("FLUSHALL"));
-            final CommandStream stream = new CommandStream(seed, System.currentTimeMillis());
+            // every family, expiries, databases, transactions, and SPOPs whose members the leader picks at random
+            final CommandStream stream = new CommandStream(seed, System.currentTimeMillis(), true);
             for (int i = 0; i < 3_000; i++)
             {
-                connection.call(stream.next(null)); // every family, expiries, databases
+                connection.call(stream.next(null));
+            }
+            if (stream.inTransaction())
+            {
+                connection.call(List.of("DISCARD"));
             }
             final String digest = connection.call(List.of("DEBUG", "DIGEST"));
             assertTrue(!digest.equals("+" + "0".repeat(40)), "the stream left data behind: " + digest);
@@ -114,6 +119,46 @@ class ExpiryClusterTest
                     TestCluster.await(30_000, () -> digest.equals(other.call(List.of("DEBUG", "DIGEST"))),
                         () -> "member " + member + " holds " + other.call(List.of("DEBUG", "DIGEST")) +
                         ", the leader " + digest + " (seed " + seed + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldPopTheSameMembersOnEveryMember()
+    {
+        final int leader = cluster.awaitLeader();
+        try (RespConnection connection = new RespConnection(TestCluster.HOST, cluster.clientPort(leader)))
+        {
+            for (final String key : List.of("compact", "table"))
+            {
+                final List<String> sadd = new java.util.ArrayList<>(List.of("SADD", key));
+                for (int i = 0; i < ("compact".equals(key) ? 100 : 1_000); i++)
+                {
+                    sadd.add("member-" + i);
+                }
+                connection.call(sadd);
+                for (int i = 0; i < 10; i++)
+                {
+                    connection.call(List.of("SPOP", key, "3"));
+                    connection.call(List.of("SPOP", key));
+                    connection.call(List.of("MULTI"));
+                    connection.call(List.of("SPOP", key, "2"));
+                    connection.call(List.of("SPOP", key));
+                    connection.call(List.of("EXEC"));
+                }
+                final String members = connection.call(List.of("DEBUG", "DIGEST-VALUE", key));
+                for (int id = 1; id <= cluster.memberCount(); id++)
+                {
+                    final int member = id;
+                    try (RespConnection other = new RespConnection(TestCluster.HOST, cluster.clientPort(member)))
+                    {
+                        TestCluster.await(30_000,
+                            () -> members.equals(other.call(List.of("DEBUG", "DIGEST-VALUE", key))),
+                            () -> "member " + member + " holds " + other.call(List.of("SCARD", key)) + " members of " +
+                            key + " with digest " + other.call(List.of("DEBUG", "DIGEST-VALUE", key)) +
+                            ", the leader " + connection.call(List.of("SCARD", key)) + " with " + members);
+                    }
                 }
             }
         }

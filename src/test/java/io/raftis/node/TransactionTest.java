@@ -25,6 +25,7 @@ class TransactionTest
     private static final long T = TimeUnit.MILLISECONDS.toNanos(150);
 
     private InProcessNode node;
+    private MemoryLog log;
     private RaftNode raft;
     private long nowNs;
 
@@ -32,7 +33,8 @@ class TransactionTest
     void startLeader()
     {
         node = new InProcessNode(1, 1, Configuration.ReadConsistency.LINEARIZABLE, 1024, ex -> fail(ex));
-        raft = new RaftNode(1, new int[]{ 1 }, new MemoryLog(), new MemoryState(), new NoPeers(),
+        log = new MemoryLog();
+        raft = new RaftNode(1, new int[]{ 1 }, log, new MemoryState(), new NoPeers(),
             node.stateMachine(), new Random(1), T, T / 4, 64 * 1024, 256 * 1024, 0);
         node.bind(raft, 64 * 1024 - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
         nowNs = 2 * T;
@@ -129,6 +131,39 @@ class TransactionTest
         assertEquals(":1\r\n+OK\r\n:0\r\n:0\r\n+OK\r\n+QUEUED\r\n*1\r\n:1\r\n",
             call(watcher, cmd("SADD", "s", "a"), cmd("WATCH", "s"), cmd("SADD", "s", "a"), cmd("SREM", "s", "b"),
             cmd("MULTI"), cmd("SADD", "s", "b"), cmd("EXEC")));
+    }
+
+    @Test
+    void shouldDecideSpopOnTheLeaderAndLogTheMembersItPicked()
+    {
+        final InProcessNode.Link client = node.connect();
+        assertEquals(":5\r\n", call(client, cmd("SADD", "s", "a", "b", "c", "d", "e")));
+        final String popped = call(client, cmd("SPOP", "s", "2"));
+        assertTrue(popped.startsWith("*2\r\n"), popped);
+        final String entry = log.payload(raft.lastIndex());
+        assertTrue(entry.contains("SPOP-EFFECT") && entry.contains("MANY"), "the log holds the effect: " + entry);
+        for (final String member : popped.substring(4).split("\r\n"))
+        {
+            if (!member.startsWith("$"))
+            {
+                assertTrue(entry.contains("\r\n" + member + "\r\n"), member + " is in the entry " + entry);
+                assertEquals(":0\r\n", call(client, cmd("SISMEMBER", "s", member)));
+            }
+        }
+        assertEquals(":3\r\n", call(client, cmd("SCARD", "s")));
+
+        // nothing to pick, or nothing valid: answered at once, nothing logged
+        assertEquals("+OK\r\n", call(client, cmd("SET", "k", "v")));
+        final long before = raft.lastIndex();
+        assertEquals("$-1\r\n*0\r\n*0\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n" +
+            "-ERR value is out of range, must be positive\r\n-ERR syntax error\r\n",
+            call(client, cmd("SPOP", "nothing"), cmd("SPOP", "nothing", "3"), cmd("SPOP", "s", "0"),
+            cmd("SPOP", "k"), cmd("SPOP", "s", "-1"), cmd("SPOP", "s", "1", "2")));
+        assertEquals(before, raft.lastIndex());
+
+        // the rest, in one pop of more than the set holds: the key goes
+        final String rest = call(client, cmd("SPOP", "s", "10"), cmd("EXISTS", "s"));
+        assertTrue(rest.startsWith("*3\r\n") && rest.endsWith(":0\r\n"), rest);
     }
 
     private String call(final InProcessNode.Link client, final String... commands)

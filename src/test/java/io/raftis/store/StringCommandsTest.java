@@ -128,6 +128,7 @@ class StringCommandsTest
             { "sdiffstore", "-3", "write,denyoom", "1,-1,1", "@write,@set,@slow" },
             { "smembers", "2", "readonly", "1,1,1", "@read,@set,@slow" },
             { "sscan", "-3", "readonly", "1,1,1", "@read,@set,@slow" },
+            { "spop", "-2", "write,fast", "1,1,1", "@write,@set,@fast" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
         };
 
