@@ -18,6 +18,7 @@ import io.raftis.store.Keyspace;
 import io.raftis.transport.TransportCounters;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,8 @@ final class ServerCommands
     private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DOCS = "DOCS".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GETKEYS = "GETKEYS".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HELP = "HELP".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESETSTAT = "RESETSTAT".getBytes(StandardCharsets.US_ASCII);
@@ -130,6 +133,7 @@ final class ServerCommands
         register("info", -1, stale, Command.CATEGORY_DANGEROUS, this::info);
         register("role", 1, fast | stale, Command.CATEGORY_ADMIN, this::role);
         register("cluster", -2, stale, 0, this::cluster);
+        register("time", 1, fast | stale, 0, ServerCommands::time);
         // MULTI, EXEC, DISCARD, WATCH and UNWATCH keep per-connection state the dispatcher owns: it runs them itself
         final int transaction = Command.FLAG_NOSCRIPT | stale;
         register("multi", 1, transaction | fast | Command.FLAG_ALLOW_BUSY, Command.CATEGORY_TRANSACTION,
@@ -245,6 +249,17 @@ final class ServerCommands
     {
         out.ok();
         current.connection.closeAfterFlush(true);
+    }
+
+    /**
+     * TIME: the serving member's clock, seconds and microseconds, as Redis answers it.
+     */
+    private static void time(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final java.time.Instant now = java.time.Instant.now();
+        out.arrayHeader(2);
+        out.bulkLong(now.getEpochSecond());
+        out.bulkLong(now.getNano() / 1_000);
     }
 
     private void select(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -654,10 +669,141 @@ final class ServerCommands
         {
             out.arrayHeader(0); // no documentation to give: redis-cli falls back to its own hints
         }
+        else if (args.argEqualsIgnoreCase(1, GETKEYS))
+        {
+            if (count < 4)
+            {
+                out.error("ERR wrong number of arguments for 'command|getkeys' command");
+            }
+            else
+            {
+                getKeys(args, out);
+            }
+        }
+        else if (args.argEqualsIgnoreCase(1, LIST))
+        {
+            list(args, out);
+        }
+        else if (args.argEqualsIgnoreCase(1, HELP) && count == 2)
+        {
+            final String[] lines =
+            {
+                "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "(no subcommand)",
+                "    Return details about all commands raftis serves.",
+                "COUNT",
+                "    Return the number of commands raftis serves.",
+                "GETKEYS <full-command>",
+                "    Return the keys from a full command.",
+                "INFO [<command-name> ...]",
+                "    Return details about the given commands, or all of them.",
+                "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+                "    Return the names of the commands raftis serves, filtered if asked.",
+                "DOCS [<command-name> ...]",
+                "    Answers with no documentation: raftis keeps none.",
+                "HELP",
+                "    Print this help.",
+            };
+            out.arrayHeader(lines.length);
+            for (final String line : lines)
+            {
+                out.simpleString(line);
+            }
+        }
         else
         {
             out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
                 "'. Try COMMAND HELP.");
+        }
+    }
+
+    /**
+     * COMMAND GETKEYS: the keys of a full command, as Redis finds them, by key positions or the command's own
+     * finder when its keys move.
+     */
+    private void getKeys(final RespParser args, final RespWriter out)
+    {
+        final int count = args.argCount() - 2;
+        Command command = dataCommands.lookup(args.argBuffer(), args.argOffset(2), args.argLength(2));
+        command = null != command ? command : table.lookup(args.argBuffer(), args.argOffset(2), args.argLength(2));
+        if (null == command)
+        {
+            out.error("ERR Invalid command specified");
+            return;
+        }
+        if (!command.checkArity(count))
+        {
+            out.error("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        final int[] keys = command.keyPositions(args, 2, count);
+        if (null == keys)
+        {
+            out.error("ERR Invalid arguments specified for command");
+        }
+        else if (0 == keys.length)
+        {
+            out.error("ERR The command has no key arguments");
+        }
+        else
+        {
+            out.arrayHeader(keys.length);
+            for (final int key : keys)
+            {
+                out.bulk(args.argBuffer(), args.argOffset(2 + key), args.argLength(2 + key));
+            }
+        }
+    }
+
+    /**
+     * COMMAND LIST, with Redis's FILTERBY MODULE, ACLCAT or PATTERN.
+     */
+    private void list(final RespParser args, final RespWriter out)
+    {
+        final int count = args.argCount();
+        final java.util.function.Predicate<Command> filter;
+        if (2 == count)
+        {
+            filter = command -> true;
+        }
+        else if (5 == count && "filterby".equalsIgnoreCase(args.argString(2)))
+        {
+            final String by = args.argString(3).toLowerCase(Locale.ROOT);
+            final String value = args.argString(4);
+            switch (by)
+            {
+                case "module" -> filter = command -> false; // no modules
+                case "aclcat" -> filter = command -> java.util.Arrays.stream(command.categoryNames())
+                    .anyMatch(category -> category.equalsIgnoreCase("@" + value));
+                case "pattern" ->
+                {
+                    filter = command -> io.raftis.store.Glob.matches(value, command.name(), true);
+                }
+                default ->
+                {
+                    out.error("ERR syntax error");
+                    return;
+                }
+            }
+        }
+        else
+        {
+            out.error("ERR syntax error");
+            return;
+        }
+        final List<String> names = new ArrayList<>();
+        dataCommands.forEach(command -> addIf(filter, command, names));
+        table.forEach(command -> addIf(filter, command, names));
+        out.arrayHeader(names.size());
+        names.forEach(out::bulkString);
+    }
+
+    private static void addIf(
+        final java.util.function.Predicate<Command> filter, final Command command, final List<String> names)
+    {
+        if (filter.test(command))
+        {
+            names.add(command.name());
         }
     }
 
@@ -856,7 +1002,8 @@ final class ServerCommands
                 final Keyspace db = databases.get(id);
                 if (db.size() > 0)
                 {
-                    line(sb, "db" + id, "keys=" + db.size() + ",expires=" + db.expires() + ",avg_ttl=0");
+                    line(sb, "db" + id, "keys=" + db.size() + ",expires=" + db.expires() + ",avg_ttl=" +
+                        db.averageTtlMs());
                 }
             }
         }

@@ -128,6 +128,7 @@ public final class Command
     private final CommandExecutor executor;
     private final CommandValidator validator;
     private CommandRewriter rewriter;
+    private KeyFinder keyFinder;
 
     /**
      * A command without a validator.
@@ -359,6 +360,49 @@ public final class Command
     public String arityError()
     {
         return arityError;
+    }
+
+    /**
+     * Give a command with movable keys the way to find them.
+     *
+     * @param keyFinder see {@link KeyFinder}.
+     * @return this command.
+     */
+    public Command keyFinder(final KeyFinder keyFinder)
+    {
+        this.keyFinder = keyFinder;
+        return this;
+    }
+
+    /**
+     * The positions of the command's keys, as COMMAND GETKEYS gives them: from first key, last key and step, or from
+     * its {@link KeyFinder} when its keys move.
+     *
+     * @param args  holding the command, its name at base.
+     * @param base  where the command's name is among args.
+     * @param count how many arguments the command has, its name included.
+     * @return the positions counted from the name, empty if it takes no key, or null if the arguments name no valid
+     * keys.
+     */
+    public int[] keyPositions(final RespParser args, final int base, final int count)
+    {
+        if (null != keyFinder)
+        {
+            return keyFinder.keys(args, base, count);
+        }
+        if (0 == firstKey)
+        {
+            return new int[0];
+        }
+        final int last = lastKey < 0 ? count + lastKey : Math.min(lastKey, count - 1);
+        final int stride = Math.max(1, step);
+        final int n = last < firstKey ? 0 : (last - firstKey) / stride + 1;
+        final int[] keys = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            keys[i] = firstKey + i * stride;
+        }
+        return keys;
     }
 
     /**

@@ -145,6 +145,8 @@ public final class Keyspace
     private long version;
     private long entryBytes;
     private int expires;
+    /** The sum of the expiry times of the keys with one, for their average time to live. */
+    private double expireAtSumMs;
     private long expiredKeys;
     private final Clock clock;
     private Databases databases;
@@ -243,6 +245,19 @@ public final class Keyspace
     public int expires()
     {
         return expires;
+    }
+
+    /**
+     * @return the average time to live of the keys that have one, in milliseconds at the keyspace's clock, 0 if
+     * none has, as INFO keyspace's avg_ttl (which Redis estimates by sampling).
+     */
+    public long averageTtlMs()
+    {
+        if (0 == expires)
+        {
+            return 0;
+        }
+        return Math.max(0, Math.round(expireAtSumMs / expires) - clock.nowMs);
     }
 
     /**
@@ -920,7 +935,7 @@ public final class Keyspace
             final int at = slot & CHUNK_MASK;
             expired = expired(values[chunk][at]);
             entryBytes -= arrayBytes(keys[chunk][at].length) + sizeOf(values[chunk][at]);
-            expires -= values[chunk][at] instanceof Expiring ? 1 : 0;
+            counted(values[chunk][at], -1);
             deleteSlot(slot);
         }
         else
@@ -934,7 +949,7 @@ public final class Keyspace
             final int at = oldSlot & CHUNK_MASK;
             expired = expired(oldValues[chunk][at]);
             entryBytes -= arrayBytes(oldKeys[chunk][at].length) + sizeOf(oldValues[chunk][at]);
-            expires -= oldValues[chunk][at] instanceof Expiring ? 1 : 0;
+            counted(oldValues[chunk][at], -1);
             oldKeys[chunk][at] = MOVED;
             oldValues[chunk][at] = null;
         }
@@ -995,6 +1010,7 @@ public final class Keyspace
         size = 0;
         entryBytes = 0;
         expires = 0;
+        expireAtSumMs = 0;
         version++;
     }
 
@@ -1298,10 +1314,7 @@ public final class Keyspace
         values[chunk][at] = value;
         hashes[chunk][at] = hash;
         entryBytes += arrayBytes(key.length) + sizeOf(value);
-        if (value instanceof Expiring)
-        {
-            expires++;
-        }
+        counted(value, 1);
 
         if (++size > growThreshold && capacity() < MAX_CAPACITY)
         {
@@ -1320,9 +1333,22 @@ public final class Keyspace
      *
      * @return the value the slot held, as callers see it: null if it had expired.
      */
+    /**
+     * Count a stored value in, or out, of the keys with a time to live.
+     */
+    private void counted(final Object stored, final int sign)
+    {
+        if (stored instanceof Expiring)
+        {
+            expires += sign;
+            expireAtSumMs += sign * (double)((Expiring)stored).expireAtMs;
+        }
+    }
+
     private Object replaced(final Object previous, final Object value)
     {
-        expires += (value instanceof Expiring ? 1 : 0) - (previous instanceof Expiring ? 1 : 0);
+        counted(value, 1);
+        counted(previous, -1);
         if (previous instanceof Expiring)
         {
             final Expiring expiring = (Expiring)previous;

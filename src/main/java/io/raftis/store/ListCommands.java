@@ -70,7 +70,7 @@ public final class ListCommands
         table.register(new Command("rpoplpush", 3, FLAG_WRITE | FLAG_DENYOOM, 1, 2, 1, CATEGORY_LIST,
             (args, keyspace, out) -> lmove(args, keyspace, out, 1, 0))); // from the right, to the left
         table.register(new Command("lmpop", -4, FLAG_WRITE | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_LIST,
-            ListCommands::lmpop));
+            ListCommands::lmpop).keyFinder(KeyFinder.numKeysAt(1)));
     }
 
     /**

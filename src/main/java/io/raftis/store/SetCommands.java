@@ -59,7 +59,7 @@ public final class SetCommands
         table.register(new Command("sinter", -2, FLAG_READONLY, 1, -1, 1, CATEGORY_SET,
             (args, keyspace, out) -> combine(args, keyspace, out, INTER, 1, false)));
         table.register(new Command("sintercard", -3, FLAG_READONLY | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_SET,
-            SetCommands::sintercard));
+            SetCommands::sintercard).keyFinder(KeyFinder.numKeysAt(1)));
         table.register(new Command("sinterstore", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 1, CATEGORY_SET,
             (args, keyspace, out) -> combine(args, keyspace, out, INTER, 2, true)));
         table.register(new Command("sunion", -2, FLAG_READONLY, 1, -1, 1, CATEGORY_SET,

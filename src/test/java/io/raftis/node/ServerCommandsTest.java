@@ -214,9 +214,62 @@ class ServerCommandsTest
             assertEquals(1, unknown.size());
             assertNull(unknown.get(0), "COMMAND INFO of an unknown command is nil");
 
+            // GETKEYS by key positions and by a command's own finder, with Redis's errors
+            assertEquals("[a, b]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "MSET", "a", "1", "b", "2")));
+            assertEquals("[a, b]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "SINTERCARD", "2", "a", "b")));
+            assertEquals("[x]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "LMPOP", "1", "x", "LEFT")));
+            assertEquals("ERR Invalid arguments specified for command", error(jedis, "GETKEYS", "SINTERCARD", "3", "a"));
+            assertEquals("ERR Invalid command specified", error(jedis, "GETKEYS", "NOSUCH", "a"));
+            assertEquals("ERR The command has no key arguments", error(jedis, "GETKEYS", "PING", "x"));
+            assertEquals("ERR wrong number of arguments for 'command|getkeys' command", error(jedis, "GETKEYS", "GET"));
+            final List<?> transaction = (List<?>)jedis.sendCommand(Command.COMMAND, "LIST", "FILTERBY", "ACLCAT",
+                "transaction");
+            assertEquals("[discard, exec, multi, unwatch, watch]",
+                text(transaction.stream().map(TestCluster::text).sorted().toList()));
+            assertEquals(count, ((List<?>)jedis.sendCommand(Command.COMMAND, "LIST")).size());
+            assertEquals("ERR syntax error", error(jedis, "LIST", "FILTERBY", "BOGUS", "x"));
+
             final Object docs = jedis.sendCommand(Command.COMMAND, "DOCS", "GET");
             assertEquals(List.of(), docs, "COMMAND DOCS answers, with no documentation");
             assertEquals("PONG", jedis.ping());
+        }
+    }
+
+    private static String error(final Jedis jedis, final String... args)
+    {
+        try
+        {
+            jedis.sendCommand(Command.COMMAND, args);
+        }
+        catch (final redis.clients.jedis.exceptions.JedisDataException ex)
+        {
+            return ex.getMessage();
+        }
+        throw new AssertionError("COMMAND " + String.join(" ", args) + " did not fail");
+    }
+
+    @Test
+    void shouldAnswerTimeWithTheMembersClockAndInfoKeyspaceWithTheAverageTimeToLive()
+    {
+        try (Jedis jedis = cluster.client(cluster.awaitLeader()))
+        {
+            final long before = System.currentTimeMillis() / 1000;
+            final List<String> time = jedis.time();
+            final long after = System.currentTimeMillis() / 1000;
+            final long seconds = Long.parseLong(time.get(0));
+            assertTrue(seconds >= before && seconds <= after, time + " between " + before + " and " + after);
+            assertTrue(Long.parseLong(time.get(1)) < 1_000_000, time.toString());
+
+            jedis.select(7);
+            jedis.set("short", "v", redis.clients.jedis.params.SetParams.setParams().ex(1_000));
+            jedis.set("long", "v", redis.clients.jedis.params.SetParams.setParams().ex(3_000));
+            jedis.set("none", "v");
+            final String db7 = jedis.info("keyspace").lines().filter(line -> line.startsWith("db7:")).findFirst()
+                .orElseThrow();
+            final long avgTtl = Long.parseLong(db7.substring(db7.indexOf("avg_ttl=") + "avg_ttl=".length()).trim());
+            assertTrue(avgTtl > 1_900_000 && avgTtl <= 2_000_000, db7); // 2,000 s, less the time since the SETs
+            jedis.flushDB();
+            jedis.select(0);
         }
     }
 

@@ -723,6 +723,32 @@ class KeyspaceTest
     }
 
     @Test
+    void shouldAverageTheTimesToLiveOfTheKeysThatHaveOne()
+    {
+        final Keyspace keyspace = new Keyspace();
+        keyspace.clock(10_000, true);
+        assertEquals(0, keyspace.averageTtlMs());
+        keyspace.put(new UnsafeBuffer(bytes("a")), 0, 1, bytes("v"), 11_000);
+        keyspace.put(new UnsafeBuffer(bytes("b")), 0, 1, bytes("v"), 13_000);
+        keyspace.put(bytes("c"), bytes("no ttl"));
+        assertEquals(2_000, keyspace.averageTtlMs());
+        keyspace.persist(new UnsafeBuffer(bytes("a")), 0, 1);
+        assertEquals(3_000, keyspace.averageTtlMs());
+        keyspace.expire(new UnsafeBuffer(bytes("c")), 0, 1, 15_000);
+        assertEquals(4_000, keyspace.averageTtlMs());
+        keyspace.clock(12_000, false);
+        assertEquals(2_000, keyspace.averageTtlMs());
+        keyspace.remove(bytes("b"));
+        keyspace.remove(bytes("c"));
+        assertEquals(0, keyspace.averageTtlMs());
+        keyspace.put(new UnsafeBuffer(bytes("d")), 0, 1, bytes("v"), 20_000);
+        keyspace.clear();
+        assertEquals(0, keyspace.averageTtlMs());
+        keyspace.put(new UnsafeBuffer(bytes("d")), 0, 1, bytes("v"), 20_000);
+        assertEquals(8_000, keyspace.averageTtlMs(), "nothing of what clear() removed is left in the sum");
+    }
+
+    @Test
     void shouldCountTheWrapperOfAKeyWithATimeToLiveAndReleaseItWithTheKey()
     {
         final Keyspace keyspace = new Keyspace();
