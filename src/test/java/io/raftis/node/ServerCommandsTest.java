@@ -218,7 +218,8 @@ class ServerCommandsTest
             assertEquals("[a, b]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "MSET", "a", "1", "b", "2")));
             assertEquals("[a, b]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "SINTERCARD", "2", "a", "b")));
             assertEquals("[x]", text(jedis.sendCommand(Command.COMMAND, "GETKEYS", "LMPOP", "1", "x", "LEFT")));
-            assertEquals("ERR Invalid arguments specified for command", error(jedis, "GETKEYS", "SINTERCARD", "3", "a"));
+            assertEquals("ERR Invalid arguments specified for command",
+                error(jedis, "GETKEYS", "SINTERCARD", "3", "a"));
             assertEquals("ERR Invalid command specified", error(jedis, "GETKEYS", "NOSUCH", "a"));
             assertEquals("ERR The command has no key arguments", error(jedis, "GETKEYS", "PING", "x"));
             assertEquals("ERR wrong number of arguments for 'command|getkeys' command", error(jedis, "GETKEYS", "GET"));

@@ -103,7 +103,8 @@ class TransactionTest
         final InProcessNode.Link watcher = node.connect();
         final InProcessNode.Link other = node.connect();
         final InProcessNode.Link late = node.connect();
-        assertEquals("+OK\r\n+OK\r\n+QUEUED\r\n", call(watcher, cmd("WATCH", "k"), cmd("MULTI"), cmd("SET", "k", "mine")));
+        assertEquals("+OK\r\n+OK\r\n+QUEUED\r\n",
+            call(watcher, cmd("WATCH", "k"), cmd("MULTI"), cmd("SET", "k", "mine")));
 
         // another connection's write to the key is proposed, and not yet applied, when the EXEC comes
         final long before = raft.lastIndex();
