@@ -25,6 +25,7 @@ public final class DataCommands
         ListCommands.register(table);
         SetCommands.register(table);
         DebugCommands.register(table);
+        ObjectCommands.register(table);
     }
 
     /**

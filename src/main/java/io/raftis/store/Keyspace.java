@@ -386,6 +386,22 @@ public final class Keyspace
      * @param buffer holding the key.
      * @param offset of the key in the buffer.
      * @param length of the key.
+     * @return the bytes the key and its value hold, as {@link #usedMemory()} counts them, or -1 if it does not
+     * exist: MEMORY USAGE.
+     */
+    public long memoryUsage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (null == get(buffer, offset, length))
+        {
+            return -1;
+        }
+        return arrayBytes(length) + sizeOf(stored(buffer, offset, length));
+    }
+
+    /**
+     * @param buffer holding the key.
+     * @param offset of the key in the buffer.
+     * @param length of the key.
      * @return whether the table holds the key, expired or not: what FLUSHDB and SWAPDB show a WATCH of it.
      */
     public boolean holds(final DirectBuffer buffer, final int offset, final int length)

@@ -130,6 +130,8 @@ class StringCommandsTest
             { "sscan", "-3", "readonly", "1,1,1", "@read,@set,@slow" },
             { "spop", "-2", "write,fast", "1,1,1", "@write,@set,@fast" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
+            { "object", "-2", "readonly", "2,2,1", "@keyspace,@read,@slow" },
+            { "memory", "-2", "readonly", "2,2,1", "@read,@slow" },
         };
 
         assertEquals(expected.length, driver.table.size());
