@@ -14,11 +14,15 @@ import io.raftis.resp.RespEncoding;
 import io.raftis.resp.RespParser;
 import io.raftis.resp.RespWriter;
 import io.raftis.store.Acl;
+import io.raftis.store.Blocking;
 import io.raftis.store.Command;
 import io.raftis.store.CommandTable;
 import io.raftis.store.DataCommands;
 import io.raftis.store.Databases;
+import io.raftis.store.ErrorReplies;
 import io.raftis.store.Keyspace;
+import io.raftis.store.KeyspaceListener;
+import io.raftis.store.WrongTypeException;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -106,6 +110,13 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final long maxMemory;
     private final PendingWrites pending = new PendingWrites();
     private final Watches watches;
+    private final BlockedClients blocked = new BlockedClients();
+    private final RespParser servingParser = new RespParser();
+    private final UnsafeBuffer servingBuffer = new UnsafeBuffer(0, 0);
+    private long nextBlockedId;
+    private final int memberId;
+    long blockedServed;
+    long blockedTimedOut;
     /**
      * A connection whose command must be decided against everything proposed before it (an EXEC with watched keys):
      * it waits until the log is applied to its end, and holds back every other proposal meanwhile.
@@ -188,6 +199,28 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         this.databases = databases;
         this.watches = new Watches(databases);
+        this.memberId = ctx.memberId();
+        databases.listener(new KeyspaceListener()
+        {
+            public void modified(
+                final Keyspace keyspace, final DirectBuffer key, final int offset, final int length,
+                final boolean expired)
+            {
+                watches.modified(keyspace, key, offset, length, expired);
+                blocked.modified(keyspace, key, offset, length);
+            }
+
+            public void emptying(final Keyspace keyspace)
+            {
+                watches.emptying(keyspace);
+            }
+
+            public void swapping(final Keyspace first, final Keyspace second)
+            {
+                watches.swapping(first, second);
+                blocked.swapping(first.id(), second.id());
+            }
+        });
         DataCommands.registerInternal(internalCommands);
         this.epochClock = epochClock;
         this.acl = new Acl(dataCommands, serverCommands.commands());
@@ -257,6 +290,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             exclusive = null;
         }
+        if (null != session && null != session.blocked)
+        {
+            // a client gone while blocked is served nothing more: its registration goes through the log, so that
+            // no member serves it an element after this
+            final BlockedClients.Blocked gone = session.blocked;
+            session.blocked = null;
+            gone.session = null;
+            proposeUnblock(gone);
+        }
     }
 
     /**
@@ -265,6 +307,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     int afterFlush()
     {
         int work = sweepExpired();
+        work += expireBlocked();
         if (resolveUncertain && raft.lastApplied() >= uncertainAfterIndex)
         {
             work += answerUncertain();
@@ -352,6 +395,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.parser = parser;
         while (!connection.isClosed() && !connection.closeAfterFlush() && connection.unparsedLength() > 0)
         {
+            if (null != session.blocked)
+            {
+                break; // as Redis: a blocked client's next commands wait until it is served or times out
+            }
             if (passArguments >= PASS_ARGUMENT_BUDGET)
             {
                 if (!session.deferred)
@@ -873,22 +920,88 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             return proposeDecided(session, command, length);
         }
+        if (null != command.blocking())
+        {
+            encoded.putByte(0, EntryHeader.BLOCKING);
+            encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+            encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+            encoded.putLong(EntryHeader.CLIENT_ID_OFFSET, nextBlockedId(), ByteOrder.LITTLE_ENDIAN);
+            final int payloadLength = parser.isInline() ?
+                encodeAsArray(parser, 0, encoded, EntryHeader.BLOCKING_LENGTH) :
+                copyInput(session, length, EntryHeader.BLOCKING_LENGTH);
+            return propose(session, length, encoded, 0, payloadLength);
+        }
 
         // the leader's time goes into the entry, so every member applies it at the same time
         encoded.putByte(0, EntryHeader.STAMPED);
         encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
         encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
-        final int payloadLength;
-        if (parser.isInline())
-        {
-            payloadLength = encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH);
-        }
-        else
-        {
-            encoded.putBytes(EntryHeader.LENGTH, connection.input(), connection.readPosition(), length);
-            payloadLength = EntryHeader.LENGTH + length;
-        }
+        final int payloadLength = parser.isInline() ? encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH) :
+            copyInput(session, length, EntryHeader.LENGTH);
         return propose(session, length, encoded, 0, payloadLength);
+    }
+
+    /**
+     * Copy the command as the client sent it, a RESP array, into the proposal after its header.
+     *
+     * @return where it ends.
+     */
+    private int copyInput(final Session session, final int length, final int at)
+    {
+        final ClientConnection connection = session.connection;
+        encoded.putBytes(at, connection.input(), connection.readPosition(), length);
+        return at + length;
+    }
+
+    /**
+     * @return an id for a blocked client, unique to this member as leader: its member id in the top bits.
+     */
+    private long nextBlockedId()
+    {
+        return ((long)memberId << 48) | (++nextBlockedId & 0xFFFF_FFFF_FFFFL);
+    }
+
+    /**
+     * The leader gives up on a blocked client (timeout, disconnection): every member forgets it at that entry, and
+     * its client, if still here, gets the timeout's reply then, unless an entry before served it.
+     */
+    private void proposeUnblock(final BlockedClients.Blocked waiting)
+    {
+        if (!leader || null == raft || waiting.timeoutProposed || null != exclusive)
+        {
+            return;
+        }
+        encoded.putByte(0, EntryHeader.UNBLOCK);
+        encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)waiting.db);
+        encoded.putLong(EntryHeader.CLIENT_ID_OFFSET, waiting.id, ByteOrder.LITTLE_ENDIAN);
+        if (raft.propose(encoded, 0, EntryHeader.BLOCKING_LENGTH) > 0)
+        {
+            waiting.timeoutProposed = true;
+        }
+    }
+
+    /**
+     * The leader's blocked clients whose time is up: propose their timeouts.
+     */
+    private int expireBlocked()
+    {
+        if (!leader || 0 == blocked.size())
+        {
+            return 0;
+        }
+        final long nowMs = epochClock.time();
+        int work = 0;
+        for (final BlockedClients.Blocked waiting : blocked.all())
+        {
+            if (null != waiting.session && 0 != waiting.deadlineMs && nowMs >= waiting.deadlineMs &&
+                !waiting.timeoutProposed)
+            {
+                proposeUnblock(waiting);
+                work++;
+            }
+        }
+        return work;
     }
 
     /**
@@ -1324,6 +1437,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             }
         }
 
+        blocked.enterTerm(term);
         if (EntryFrame.TYPE_COMMAND != type)
         {
             return;
@@ -1344,9 +1458,26 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final RespParser parser = applyParser;
         parser.reset(); // a log entry holds one whole command: nothing of the last one carries over
         final boolean transaction = EntryHeader.TRANSACTION == kind && null != keyspace;
-        final int parsed = transaction ? 0 : parser.parse(buffer, start, offset + length);
+        final boolean blocking = (EntryHeader.BLOCKING == kind || EntryHeader.UNBLOCK == kind) &&
+            length >= EntryHeader.BLOCKING_LENGTH;
+        final long clientId =
+            blocking ? buffer.getLong(offset + EntryHeader.CLIENT_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) : 0;
+        if (blocking)
+        {
+            start = offset + EntryHeader.BLOCKING_LENGTH;
+        }
+        final int parsed =
+            transaction || EntryHeader.UNBLOCK == kind ? 0 : parser.parse(buffer, start, offset + length);
         final boolean whole = parsed == offset + length - start && null != keyspace;
-        if (transaction)
+        if (blocking && EntryHeader.UNBLOCK == kind)
+        {
+            applyUnblock(clientId);
+        }
+        else if (blocking && whole)
+        {
+            applyBlocking(index, term, clientId, db, keyspace, buffer, start, offset + length, target, out);
+        }
+        else if (transaction)
         {
             applyTransaction(index, term, buffer, start, offset + length, db, target, out);
         }
@@ -1375,6 +1506,172 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             discard.reset();
         }
+        if (blocked.hasReady())
+        {
+            serveReady(term);
+        }
+    }
+
+    /**
+     * A blocking command: served now if its keys have what it wants, else registered to wait, on every member alike.
+     */
+    private void applyBlocking(
+        final long index, final long term, final long clientId, final int db, final Keyspace keyspace,
+        final DirectBuffer buffer, final int start, final int limit, final Session target, final RespWriter out)
+    {
+        final RespParser parser = applyParser;
+        final Command command = dataCommands.lookup(parser);
+        final Blocking blocking = null == command ? null : command.blocking();
+        if (null == blocking || null != command.validate(parser))
+        {
+            applyCommand(index, term, true, keyspace, out); // answers as the command would, or as a log it cannot read
+            return;
+        }
+        if (serve(blocking, parser, keyspace, out, -1))
+        {
+            return;
+        }
+        final BlockedClients.Blocked waiting = new BlockedClients.Blocked(
+            clientId, term, db, BlockedClients.bytes(buffer, start, limit - start), command);
+        final int[] positions = blocking.waitKeys(parser);
+        final byte[][] keys = new byte[positions.length][];
+        for (int i = 0; i < positions.length; i++)
+        {
+            keys[i] = parser.argBytes(positions[i]);
+        }
+        blocked.register(waiting, keys);
+        if (null != target)
+        {
+            final long timeoutMs = blocking.timeoutMs(parser);
+            waiting.session = target;
+            waiting.deadlineMs = 0 == timeoutMs ? 0 : epochClock.time() + timeoutMs;
+            target.blocked = waiting;
+        }
+    }
+
+    /**
+     * @return whether the blocking command was answered, WRONGTYPE included.
+     */
+    private static boolean serve(
+        final Blocking blocking, final RespParser parser, final Keyspace keyspace, final RespWriter out,
+        final int readyKey)
+    {
+        try
+        {
+            return blocking.serve(parser, keyspace, out, readyKey);
+        }
+        catch (final WrongTypeException ex)
+        {
+            out.error(ErrorReplies.WRONG_TYPE);
+            return true;
+        }
+    }
+
+    /**
+     * A blocked client's timeout or disconnection: forgotten here, and answered as a timeout where it waits.
+     */
+    private void applyUnblock(final long clientId)
+    {
+        final BlockedClients.Blocked waiting = blocked.get(clientId);
+        if (null == waiting)
+        {
+            return; // served before its timeout came
+        }
+        blocked.remove(waiting);
+        final Session session = waiting.session;
+        if (null != session && session.blocked == waiting)
+        {
+            blockedTimedOut++;
+            waiting.type.blocking().timedOut(session.connection.out());
+            release(session);
+        }
+    }
+
+    /**
+     * Serve the clients waiting on the keys the last entry changed, first blocked first, as Redis serves them once
+     * the command that fed the key is done; serving one may feed another key (BLMOVE), which is served in turn.
+     */
+    private void serveReady(final long term)
+    {
+        BlockedClients.Key key;
+        while (null != (key = blocked.nextReady()))
+        {
+            final java.util.ArrayDeque<BlockedClients.Blocked> waiters = blocked.waiters(key);
+            if (null == waiters)
+            {
+                continue;
+            }
+            for (final BlockedClients.Blocked waiting : waiters.toArray(new BlockedClients.Blocked[0]))
+            {
+                if (waiting.term != term)
+                {
+                    blocked.remove(waiting); // its leader is gone, and answered its client
+                    continue;
+                }
+                servingBuffer.wrap(waiting.command);
+                servingParser.reset();
+                servingParser.parse(servingBuffer, 0, waiting.command.length);
+                final int readyKey = positionOf(waiting, key);
+                final Session session = waiting.session;
+                final boolean here = null != session && session.blocked == waiting && session.isOpen();
+                final RespWriter out = here ? session.connection.out() : discard;
+                if (readyKey > 0 && serve(waiting.type.blocking(), servingParser, databases.get(waiting.db), out,
+                    readyKey))
+                {
+                    blocked.remove(waiting);
+                    blockedServed++;
+                    if (here)
+                    {
+                        release(session);
+                    }
+                    else
+                    {
+                        discard.reset();
+                    }
+                }
+            }
+        }
+    }
+
+    private int positionOf(final BlockedClients.Blocked waiting, final BlockedClients.Key key)
+    {
+        final int[] positions = waiting.type.blocking().waitKeys(servingParser);
+        for (final int position : positions)
+        {
+            if (argEquals(servingParser, position, key.bytes))
+            {
+                return position;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean argEquals(final RespParser parser, final int arg, final byte[] bytes)
+    {
+        if (parser.argLength(arg) != bytes.length)
+        {
+            return false;
+        }
+        final DirectBuffer buffer = parser.argBuffer();
+        final int offset = parser.argOffset(arg);
+        for (int i = 0; i < bytes.length; i++)
+        {
+            if (buffer.getByte(offset + i) != bytes[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A blocked client was answered: it goes on with its next commands.
+     */
+    private void release(final Session session)
+    {
+        session.blocked = null;
+        connections.markDirty(session.connection);
+        queueResume(session);
     }
 
     private void applyCommand(
@@ -1424,6 +1721,20 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         else if (isLeader)
         {
             resolveUncertain = false; // as leader again, this member commits or overwrites them itself
+        }
+        if (leader && !isLeader)
+        {
+            // an entry of this term may still be committed and serve them, or may never be: their outcome is unknown
+            for (final BlockedClients.Blocked waiting : blocked.all())
+            {
+                final Session session = waiting.session;
+                waiting.session = null;
+                if (null != session && session.blocked == waiting)
+                {
+                    session.connection.out().raw(OUTCOME_UNKNOWN);
+                    release(session);
+                }
+            }
         }
         leader = isLeader;
     }

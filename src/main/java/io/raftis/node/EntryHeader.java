@@ -23,12 +23,26 @@ public final class EntryHeader
      * deterministic form of what the client sent.
      */
     public static final byte DECIDED = 4;
+    /**
+     * The kind of a blocking command (BLPOP, ...): after the header, the 8-byte id of the blocked client, then the
+     * command's RESP array. Served at once if it can be, else registered on every member until a later entry of the
+     * same term feeds one of its keys.
+     */
+    public static final byte BLOCKING = 5;
+    /**
+     * The kind of a blocked client's timeout, or of its disconnection: after the header, its 8-byte id.
+     */
+    public static final byte UNBLOCK = 6;
     /** Where the time is. */
     public static final int TIME_OFFSET = 1;
     /** Where the database is. */
     public static final int DB_OFFSET = TIME_OFFSET + Long.BYTES;
     /** The header's length: where the RESP array starts. */
     public static final int LENGTH = DB_OFFSET + 1;
+    /** Where a blocked client's id is, in a {@link #BLOCKING} or {@link #UNBLOCK} entry. */
+    public static final int CLIENT_ID_OFFSET = LENGTH;
+    /** Where the command of a {@link #BLOCKING} entry starts. */
+    public static final int BLOCKING_LENGTH = CLIENT_ID_OFFSET + Long.BYTES;
 
     private EntryHeader()
     {
@@ -44,6 +58,6 @@ public final class EntryHeader
             return false;
         }
         final byte kind = buffer.getByte(offset);
-        return STAMPED == kind || EXPIRED == kind || TRANSACTION == kind || DECIDED == kind;
+        return kind >= STAMPED && kind <= UNBLOCK;
     }
 }

@@ -39,6 +39,8 @@ final class Session
     int db;
     /** MULTI and WATCH state, made on first use. */
     Transaction transaction;
+    /** The blocking command it waits on, on the member that proposed it; it runs nothing else meanwhile. */
+    BlockedClients.Blocked blocked;
 
     Session(final ClientConnection connection)
     {

@@ -98,7 +98,6 @@ final class Watches implements KeyspaceListener
     Watches(final Databases databases)
     {
         this.databases = databases;
-        databases.listener(this);
     }
 
     /**

@@ -129,6 +129,7 @@ public final class Command
     private final CommandValidator validator;
     private CommandRewriter rewriter;
     private KeyFinder keyFinder;
+    private Blocking blocking;
 
     /**
      * A command without a validator.
@@ -360,6 +361,26 @@ public final class Command
     public String arityError()
     {
         return arityError;
+    }
+
+    /**
+     * Make a command blocking: a member serves it when one of its keys has what it wants.
+     *
+     * @param blocking see {@link Blocking}.
+     * @return this command.
+     */
+    public Command blocking(final Blocking blocking)
+    {
+        this.blocking = blocking;
+        return this;
+    }
+
+    /**
+     * @return how the command blocks, or null if it does not.
+     */
+    public Blocking blocking()
+    {
+        return blocking;
     }
 
     /**

@@ -6,9 +6,11 @@ import io.raftis.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
 
 import static io.raftis.store.Command.CATEGORY_LIST;
+import static io.raftis.store.Command.FLAG_BLOCKING;
 import static io.raftis.store.Command.FLAG_DENYOOM;
 import static io.raftis.store.Command.FLAG_FAST;
 import static io.raftis.store.Command.FLAG_MOVABLE_KEYS;
+import static io.raftis.store.Command.FLAG_NOSCRIPT;
 import static io.raftis.store.Command.FLAG_READONLY;
 import static io.raftis.store.Command.FLAG_WRITE;
 
@@ -71,6 +73,38 @@ public final class ListCommands
             (args, keyspace, out) -> lmove(args, keyspace, out, 1, 0))); // from the right, to the left
         table.register(new Command("lmpop", -4, FLAG_WRITE | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_LIST,
             ListCommands::lmpop).keyFinder(KeyFinder.numKeysAt(1)));
+
+        final int blocking = FLAG_WRITE | FLAG_BLOCKING;
+        final Blocking blpop = new BlockingPop(true);
+        final Blocking brpop = new BlockingPop(false);
+        final Blocking blmove = new BlockingMove(false);
+        final Blocking brpoplpush = new BlockingMove(true);
+        final Blocking blmpop = new BlockingMpop();
+        table.register(new Command("blpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST, atOnce(blpop),
+            args -> validateTimeout(args, args.argCount() - 1)).blocking(blpop));
+        table.register(new Command("brpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST, atOnce(brpop),
+            args -> validateTimeout(args, args.argCount() - 1)).blocking(brpop));
+        table.register(new Command("brpoplpush", 4, blocking | FLAG_DENYOOM | FLAG_NOSCRIPT, 1, 2, 1, CATEGORY_LIST,
+            atOnce(brpoplpush), args -> validateTimeout(args, 3)).blocking(brpoplpush));
+        table.register(new Command("blmove", 6, blocking | FLAG_DENYOOM | FLAG_NOSCRIPT, 1, 2, 1, CATEGORY_LIST,
+            atOnce(blmove), ListCommands::validateBlmove).blocking(blmove));
+        table.register(new Command("blmpop", -5, blocking | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_LIST,
+            atOnce(blmpop), ListCommands::validateBlmpop).blocking(blmpop).keyFinder(KeyFinder.numKeysAt(2)));
+    }
+
+    private static String validateBlmove(final RespParser args)
+    {
+        if (NO_POSITION == position(args, 3) || NO_POSITION == position(args, 4))
+        {
+            return ErrorReplies.SYNTAX_ERROR;
+        }
+        return validateTimeout(args, 5);
+    }
+
+    private static String validateBlmpop(final RespParser args)
+    {
+        final String timeout = validateTimeout(args, 1);
+        return null != timeout ? timeout : parseMpop(args, 2, new long[2]);
     }
 
     /**
@@ -554,23 +588,47 @@ public final class ListCommands
 
     private static void lmpop(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        final long numkeys = args.argAsLong(1);
-        if (!args.lastArgWasNumber() || numkeys < 1)
+        final long[] whereAndCount = new long[2];
+        final String error = parseMpop(args, 1, whereAndCount);
+        if (null != error)
         {
-            out.error("ERR numkeys should be greater than 0");
+            out.error(error);
             return;
         }
-        final long whereArg = 2 + numkeys;
+        final int lastKey = 1 + (int)args.argAsLong(1);
+        for (int k = 2; k <= lastKey; k++)
+        {
+            if (popFrom(args, keyspace, out, k, (int)whereAndCount[0], whereAndCount[1]))
+            {
+                return;
+            }
+        }
+        out.nullArray();
+    }
+
+    /**
+     * Check LMPOP's arguments from numkeys on (BLMPOP's come after a timeout): the keys, LEFT or RIGHT, a COUNT.
+     *
+     * @param numKeysAt     where numkeys is.
+     * @param whereAndCount receives 0 for LEFT or 1 for RIGHT, and the count (1 if none is given).
+     * @return null, or the error to answer.
+     */
+    static String parseMpop(final RespParser args, final int numKeysAt, final long[] whereAndCount)
+    {
+        final long numkeys = args.argAsLong(numKeysAt);
+        if (!args.lastArgWasNumber() || numkeys < 1)
+        {
+            return "ERR numkeys should be greater than 0";
+        }
+        final long whereArg = numKeysAt + 1 + numkeys;
         if (whereArg >= args.argCount())
         {
-            out.error(ErrorReplies.SYNTAX_ERROR);
-            return;
+            return ErrorReplies.SYNTAX_ERROR;
         }
         final int where = position(args, (int)whereArg);
         if (NO_POSITION == where)
         {
-            out.error(ErrorReplies.SYNTAX_ERROR);
-            return;
+            return ErrorReplies.SYNTAX_ERROR;
         }
         long count = -1;
         for (int j = (int)whereArg + 1; j < args.argCount(); j++)
@@ -580,35 +638,297 @@ public final class ListCommands
                 count = args.argAsLong(++j);
                 if (!args.lastArgWasNumber() || count < 1)
                 {
-                    out.error("ERR count should be greater than 0");
-                    return;
+                    return "ERR count should be greater than 0";
                 }
             }
             else
             {
-                out.error(ErrorReplies.SYNTAX_ERROR);
-                return;
+                return ErrorReplies.SYNTAX_ERROR;
             }
         }
-        count = -1 == count ? 1 : count;
-        for (int k = 2; k < whereArg; k++)
+        whereAndCount[0] = where;
+        whereAndCount[1] = -1 == count ? 1 : count;
+        return null;
+    }
+
+    /**
+     * Pop up to count elements from the list at key k, answering [key, [elements]] as LMPOP does.
+     *
+     * @return false if the key holds no list (nothing written).
+     * @throws WrongTypeException if it holds another type.
+     */
+    private static boolean popFrom(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final int k, final int where,
+        final long count)
+    {
+        final ListValue list = list(keyspace, args, k);
+        if (null == list)
         {
-            final ListValue list = list(keyspace, args, k);
-            if (null != list)
+            return false;
+        }
+        final long before = list.heapBytes();
+        final int popped = (int)Math.min(count, list.size());
+        out.arrayHeader(2);
+        out.bulk(args.argBuffer(), args.argOffset(k), args.argLength(k));
+        out.arrayHeader(popped);
+        for (int i = 0; i < popped; i++)
+        {
+            out.bulk(list.pop(0 == where));
+        }
+        changed(keyspace, args, k, list, before);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Blocking forms
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The timeout, in seconds as a float, of a blocking command, as Redis reads it.
+     *
+     * @return the milliseconds (0 for ever), or -1 after writing the error into error[0].
+     */
+    static long timeoutMs(final RespParser args, final int arg, final String[] error)
+    {
+        final double seconds;
+        try
+        {
+            final String text = args.argString(arg);
+            if (text.isEmpty() || Character.isWhitespace(text.charAt(0)) ||
+                Character.isWhitespace(text.charAt(text.length() - 1)) || text.endsWith("d") || text.endsWith("D") ||
+                text.endsWith("f") || text.endsWith("F"))
             {
+                throw new NumberFormatException(text);
+            }
+            seconds = parseFloat(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            error[0] = "ERR timeout is not a float or out of range";
+            return -1;
+        }
+        if (Double.isNaN(seconds))
+        {
+            error[0] = "ERR timeout is not a float or out of range";
+            return -1;
+        }
+        final double ms = Math.ceil(seconds * 1000.0);
+        if (ms < 0 || ms >= 0x1p63)
+        {
+            error[0] = "ERR timeout is negative"; // as Redis, whose cast of a value past LLONG_MAX comes out negative
+            return -1;
+        }
+        return (long)ms;
+    }
+
+    /**
+     * strtold's forms that Java's parser spells otherwise: "inf" and "infinity" in any case, hexadecimal without an
+     * exponent.
+     */
+    private static double parseFloat(final String text)
+    {
+        final boolean signed = text.startsWith("-") || text.startsWith("+");
+        final String unsigned = signed ? text.substring(1) : text;
+        final double sign = text.startsWith("-") ? -1 : 1;
+        if ("inf".equalsIgnoreCase(unsigned) || "infinity".equalsIgnoreCase(unsigned))
+        {
+            return sign * Double.POSITIVE_INFINITY;
+        }
+        if (unsigned.regionMatches(true, 0, "0x", 0, 2) && unsigned.indexOf('p') < 0 && unsigned.indexOf('P') < 0)
+        {
+            return sign * Double.parseDouble(unsigned + "p0");
+        }
+        return Double.parseDouble(text);
+    }
+
+    private static String validateTimeout(final RespParser args, final int arg)
+    {
+        final String[] error = new String[1];
+        return timeoutMs(args, arg, error) < 0 ? error[0] : null;
+    }
+
+    /**
+     * BLPOP and BRPOP: pop from the first of the keys holding a list, answering [key, element].
+     */
+    private static final class BlockingPop implements Blocking
+    {
+        private final boolean left;
+
+        BlockingPop(final boolean left)
+        {
+            this.left = left;
+        }
+
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, args.argCount() - 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            final int[] keys = new int[args.argCount() - 2];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = 1 + i;
+            }
+            return keys;
+        }
+
+        public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
+        {
+            for (int k = -1 == readyKey ? 1 : readyKey; k <= (-1 == readyKey ? args.argCount() - 2 : readyKey); k++)
+            {
+                final Object value = keyspace.get(args.argBuffer(), args.argOffset(k), args.argLength(k));
+                if (null == value)
+                {
+                    continue;
+                }
+                if (!(value instanceof ListValue))
+                {
+                    if (-1 == readyKey)
+                    {
+                        out.error(ErrorReplies.WRONG_TYPE);
+                        return true;
+                    }
+                    return false; // as Redis: a key that became another type keeps its waiters waiting
+                }
+                final ListValue list = (ListValue)value;
                 final long before = list.heapBytes();
-                final int popped = (int)Math.min(count, list.size());
                 out.arrayHeader(2);
                 out.bulk(args.argBuffer(), args.argOffset(k), args.argLength(k));
-                out.arrayHeader(popped);
-                for (int i = 0; i < popped; i++)
-                {
-                    out.bulk(list.pop(0 == where));
-                }
+                out.bulk(list.pop(left));
                 changed(keyspace, args, k, list, before);
-                return;
+                return true;
+            }
+            return false;
+        }
+
+        public void timedOut(final RespWriter out)
+        {
+            out.nullArray();
+        }
+    }
+
+    /**
+     * BLMOVE and BRPOPLPUSH: move an element from the source once it holds a list, answering the element.
+     */
+    private static final class BlockingMove implements Blocking
+    {
+        private final boolean rpoplpush;
+
+        BlockingMove(final boolean rpoplpush)
+        {
+            this.rpoplpush = rpoplpush;
+        }
+
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, args.argCount() - 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            return new int[]{ 1 };
+        }
+
+        public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
+        {
+            try
+            {
+                final ListValue source = list(keyspace, args, 1);
+                if (null == source)
+                {
+                    return false;
+                }
+                list(keyspace, args, 2); // the destination's type, checked before anything moves
+                if (rpoplpush)
+                {
+                    lmove(args, keyspace, out, 1, 0);
+                }
+                else
+                {
+                    lmove(args, keyspace, out, position(args, 3), position(args, 4));
+                }
+                return true;
+            }
+            catch (final WrongTypeException ex)
+            {
+                out.error(ErrorReplies.WRONG_TYPE);
+                return true;
             }
         }
-        out.nullArray();
+
+        public void timedOut(final RespWriter out)
+        {
+            out.nullBulk();
+        }
+    }
+
+    /**
+     * BLMPOP: LMPOP once one of the keys holds a list.
+     */
+    private static final class BlockingMpop implements Blocking
+    {
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            final int[] keys = new int[(int)args.argAsLong(2)];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = 3 + i;
+            }
+            return keys;
+        }
+
+        public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
+        {
+            final long[] whereAndCount = new long[2];
+            parseMpop(args, 2, whereAndCount);
+            final int first = -1 == readyKey ? 3 : readyKey;
+            final int last = -1 == readyKey ? 2 + (int)args.argAsLong(2) : readyKey;
+            for (int k = first; k <= last; k++)
+            {
+                try
+                {
+                    if (popFrom(args, keyspace, out, k, (int)whereAndCount[0], whereAndCount[1]))
+                    {
+                        return true;
+                    }
+                }
+                catch (final WrongTypeException ex)
+                {
+                    if (-1 == readyKey)
+                    {
+                        out.error(ErrorReplies.WRONG_TYPE);
+                        return true;
+                    }
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        public void timedOut(final RespWriter out)
+        {
+            out.nullArray();
+        }
+    }
+
+    /**
+     * The executor of a blocking command: serve at once or answer as a timeout, as Redis runs it inside MULTI.
+     */
+    private static CommandExecutor atOnce(final Blocking blocking)
+    {
+        return (args, keyspace, out) ->
+        {
+            if (!blocking.serve(args, keyspace, out, -1))
+            {
+                blocking.timedOut(out);
+            }
+        };
     }
 }

@@ -311,8 +311,10 @@ final class CommandStream
     private List<String> lists()
     {
         final String key = key();
-        return switch (random.nextInt(26))
+        return switch (random.nextInt(28))
         {
+            case 26 -> blocking(key);
+            case 27 -> cmd(pick("BLPOP", "BRPOP"), key, pick("-1", "x", "0x", "1e400", " 1")); // bad timeouts
             case 0, 1, 2 -> cmd(pick("LPUSH", "RPUSH"), key, element(), element());
             case 3 -> cmd(pick("LPUSHX", "RPUSHX"), key, element());
             case 4 -> cmd(pick("LPOP", "RPOP"), key);
@@ -336,6 +338,23 @@ final class CommandStream
             case 23 -> cmd("DEL", key);
             case 24 -> cmd("LRANGE", key, "0", "-1");
             default -> cmd("LRANGE", key, pick("x", "0"), pick("-1", "1.5"));
+        };
+    }
+
+    /**
+     * The blocking list commands with a short timeout: served at once, or nil after it, on both servers alike.
+     */
+    private List<String> blocking(final String key)
+    {
+        final String timeout = pick("0.01", "0.02", "1e-2");
+        return switch (random.nextInt(5))
+        {
+            case 0 -> cmd("BLPOP", key, key(), timeout);
+            case 1 -> cmd("BRPOP", key, timeout);
+            case 2 -> cmd("BLMOVE", key, key(), pick("LEFT", "RIGHT", "UP"), pick("LEFT", "RIGHT"), timeout);
+            case 3 -> cmd("BRPOPLPUSH", key, key(), timeout);
+            default -> cmd("BLMPOP", timeout, pick("1", "2", "0"), key, key(), pick("LEFT", "RIGHT"),
+                pick("COUNT", "BAD"), pick("2", "0"));
         };
     }
 

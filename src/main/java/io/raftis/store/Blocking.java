@@ -1,0 +1,42 @@
+package io.raftis.store;
+
+import io.raftis.resp.RespParser;
+import io.raftis.resp.RespWriter;
+
+/**
+ * What a blocking command (BLPOP and its kin) needs beyond its executor: the keys it waits on, how long, how to serve
+ * it when one of them may have what it wants, and what a timeout answers. The executor itself serves or times out at
+ * once, as Redis runs blocking commands inside MULTI.
+ */
+public interface Blocking
+{
+    /**
+     * @param args the command, validated.
+     * @return how long to wait in milliseconds, 0 for ever.
+     */
+    long timeoutMs(RespParser args);
+
+    /**
+     * @param args the command, validated.
+     * @return the positions of the keys it waits on.
+     */
+    int[] waitKeys(RespParser args);
+
+    /**
+     * Serve the command if the keyspace has what it wants: write its reply and change the keyspace as the
+     * non-blocking form would.
+     *
+     * @param args     the command, validated.
+     * @param keyspace its database.
+     * @param out      for the reply, written only when served.
+     * @param readyKey the position of the key that may have become ready, or -1 on the first try, which also
+     *                 answers a key of the wrong type with WRONGTYPE.
+     * @return true if it was answered, false if it has to wait (nothing written, nothing changed).
+     */
+    boolean serve(RespParser args, Keyspace keyspace, RespWriter out, int readyKey);
+
+    /**
+     * @param out for the reply a timeout gives.
+     */
+    void timedOut(RespWriter out);
+}

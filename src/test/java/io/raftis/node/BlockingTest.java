@@ -1,0 +1,185 @@
+package io.raftis.node;
+
+import io.raftis.config.Configuration;
+import io.raftis.raft.EntryFrame;
+import io.raftis.raft.MemoryLog;
+import io.raftis.raft.MemoryState;
+import io.raftis.raft.RaftNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * BLPOP and its kin on a member alone, pass by pass, against a clock the test moves: a client that finds nothing
+ * waits, a write that feeds its key serves it in the order clients blocked, and its timeout goes through the log.
+ */
+class BlockingTest
+{
+    private static final long T = TimeUnit.MILLISECONDS.toNanos(150);
+
+    private final long[] clockMs = { 1_000_000 };
+    private InProcessNode node;
+    private RaftNode raft;
+    private long nowNs;
+
+    @BeforeEach
+    void startLeader()
+    {
+        node = new InProcessNode(1, 1, Configuration.ReadConsistency.LINEARIZABLE, 1024, ex -> fail(ex),
+            () -> clockMs[0]);
+        raft = new RaftNode(1, new int[]{ 1 }, new MemoryLog(), new MemoryState(), new NoPeers(),
+            node.stateMachine(), new Random(1), T, T / 4, 64 * 1024, 256 * 1024, 0);
+        node.bind(raft, 64 * 1024 - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
+        nowNs = 2 * T;
+        raft.tick(nowNs);
+        assertTrue(raft.isLeader());
+        passes(1);
+    }
+
+    @Test
+    void shouldServeBlockedClientsInTheOrderTheyBlockedOnceAWriteFeedsTheKey()
+    {
+        final InProcessNode.Link first = node.connect();
+        final InProcessNode.Link second = node.connect();
+        final InProcessNode.Link pusher = node.connect();
+        first.send(resp("BLPOP", "nothing", "queue", "0"));
+        passes(10);
+        second.send(resp("BLPOP", "queue", "0"));
+        passes(10);
+        assertEquals("", first.receive() + second.receive(), "both wait");
+
+        pusher.send(resp("LPUSH", "queue", "a", "b"));
+        passes(10);
+        assertEquals(":2\r\n", pusher.receive(), "LPUSH counts what it pushed, before anyone is served");
+        assertEquals("*2\r\n$5\r\nqueue\r\n$1\r\nb\r\n", first.receive());
+        assertEquals("*2\r\n$5\r\nqueue\r\n$1\r\na\r\n", second.receive());
+        assertEquals(":0\r\n", call(pusher, "EXISTS", "queue"));
+    }
+
+    @Test
+    void shouldServeAtOnceWhenTheKeyHoldsAListAndRefuseAnotherType()
+    {
+        final InProcessNode.Link client = node.connect();
+        assertEquals(":1\r\n+OK\r\n*2\r\n$1\r\nl\r\n$1\r\nx\r\n" +
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n-ERR timeout is negative\r\n" +
+            "-ERR timeout is not a float or out of range\r\n",
+            call(client, "RPUSH", "l", "x") + call(client, "SET", "s", "v") + call(client, "BRPOP", "l", "s", "0") +
+            call(client, "BLPOP", "nothing", "s", "0") + call(client, "BLPOP", "l", "-1") +
+            call(client, "BLPOP", "l", "soon"));
+    }
+
+    @Test
+    void shouldHoldABlockedClientsNextCommandsUntilItIsServed()
+    {
+        final InProcessNode.Link client = node.connect();
+        final InProcessNode.Link pusher = node.connect();
+        client.send(resp("BLPOP", "q", "0"));
+        client.send(resp("PING"));
+        passes(10);
+        assertEquals("", client.receive());
+        assertEquals(":1\r\n", call(pusher, "RPUSH", "q", "v"));
+        passes(10);
+        assertEquals("*2\r\n$1\r\nq\r\n$1\r\nv\r\n+PONG\r\n", client.receive());
+    }
+
+    @Test
+    void shouldAnswerATimeoutThroughTheLogAndLeaveLaterElementsAlone()
+    {
+        final InProcessNode.Link client = node.connect();
+        final InProcessNode.Link pusher = node.connect();
+        client.send(resp("BLMOVE", "source", "destination", "LEFT", "RIGHT", "0.5"));
+        passes(10);
+        clockMs[0] += 499;
+        passes(10);
+        assertEquals("", client.receive(), "not before its time");
+        clockMs[0] += 1;
+        passes(10);
+        assertEquals("$-1\r\n", client.receive());
+        assertEquals(":1\r\n$1\r\nv\r\n", call(pusher, "RPUSH", "source", "v") + call(pusher, "LPOP", "source"));
+    }
+
+    @Test
+    void shouldMoveThroughAChainOfBlockedClients()
+    {
+        final InProcessNode.Link mover = node.connect();
+        final InProcessNode.Link popper = node.connect();
+        final InProcessNode.Link pusher = node.connect();
+        mover.send(resp("BLMOVE", "in", "out", "RIGHT", "LEFT", "0"));
+        passes(10);
+        popper.send(resp("BLMPOP", "0", "2", "nothing", "out", "LEFT", "COUNT", "5"));
+        passes(10);
+        assertEquals(":1\r\n", call(pusher, "RPUSH", "in", "job"));
+        assertEquals("$3\r\njob\r\n", mover.receive());
+        assertEquals("*2\r\n$3\r\nout\r\n*1\r\n$3\r\njob\r\n", popper.receive());
+        assertEquals(":0\r\n", call(pusher, "EXISTS", "in", "out"));
+    }
+
+    @Test
+    void shouldNotBlockInsideATransaction()
+    {
+        final InProcessNode.Link client = node.connect();
+        assertEquals("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n*-1\r\n$-1\r\n",
+            call(client, "MULTI") + call(client, "BLPOP", "nothing", "0") +
+            call(client, "BRPOPLPUSH", "nothing", "x", "0") + call(client, "EXEC"));
+    }
+
+    @Test
+    void shouldServeNothingToAClientThatLeft()
+    {
+        final InProcessNode.Link gone = node.connect();
+        final InProcessNode.Link pusher = node.connect();
+        gone.send(resp("BLPOP", "q", "0"));
+        passes(10);
+        gone.close();
+        passes(10);
+        assertEquals(":1\r\n$1\r\nv\r\n", call(pusher, "RPUSH", "q", "v") + call(pusher, "LPOP", "q"));
+    }
+
+    private String call(final InProcessNode.Link client, final String... args)
+    {
+        client.send(resp(args));
+        final StringBuilder received = new StringBuilder();
+        for (int passes = 0; passes < 20; passes++)
+        {
+            pass();
+            received.append(client.receive());
+        }
+        return received.toString();
+    }
+
+    private void passes(final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            pass();
+        }
+    }
+
+    private void pass()
+    {
+        nowNs += 1_000;
+        raft.time(nowNs);
+        node.pollClients();
+        raft.tick(nowNs);
+        raft.replicate();
+        raft.flush();
+        node.afterFlush();
+    }
+
+    private static byte[] resp(final String... args)
+    {
+        final StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+        for (final String arg : args)
+        {
+            sb.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
