@@ -255,6 +255,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.maxPayloadLength = maxPayloadLength;
     }
 
+    /**
+     * @return the clients of this member waiting in a blocking command.
+     */
+    int blockedClients()
+    {
+        int count = 0;
+        for (final BlockedClients.Blocked waiting : blocked.all())
+        {
+            count += null != waiting.session && waiting.session.blocked == waiting ? 1 : 0;
+        }
+        return count;
+    }
+
     int pendingWrites()
     {
         return pending.size();

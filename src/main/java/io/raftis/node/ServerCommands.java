@@ -937,6 +937,7 @@ final class ServerCommands
             section(sb, "Clients");
             line(sb, "connected_clients", "" + connections.connectionCount());
             line(sb, "maxclients", "" + ctx.maxClients());
+            line(sb, "blocked_clients", "" + dispatcher.blockedClients());
             line(sb, "pending_writes", "" + dispatcher.pendingWrites());
         }
         if (all || wanted[6])
