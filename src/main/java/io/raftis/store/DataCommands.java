@@ -24,6 +24,7 @@ public final class DataCommands
         HashCommands.register(table);
         ListCommands.register(table);
         SetCommands.register(table);
+        SortedSetCommands.register(table);
         DebugCommands.register(table);
         ObjectCommands.register(table);
     }

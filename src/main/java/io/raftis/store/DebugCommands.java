@@ -31,6 +31,8 @@ public final class DebugCommands
     private static final int TYPE_LIST = 1;
     /** Redis's OBJ_SET. */
     private static final int TYPE_SET = 2;
+    /** Redis's OBJ_ZSET. */
+    private static final int TYPE_ZSET = 3;
     /** Redis's OBJ_HASH. */
     private static final int TYPE_HASH = 4;
     private static final int DIGEST_LENGTH = 20;
@@ -128,6 +130,20 @@ public final class DebugCommands
         {
             mix(digest, int32(TYPE_SET));
             ((SetValue)value).forEach(member -> xor(digest, member));
+        }
+        else if (value instanceof SortedSetValue)
+        {
+            // each member mixed with its score as "%.17g" prints it, the pairs XORed together
+            mix(digest, int32(TYPE_ZSET));
+            final byte[] element = new byte[DIGEST_LENGTH];
+            ((SortedSetValue)value).forEach((member, score) ->
+            {
+                java.util.Arrays.fill(element, (byte)0);
+                mix(element, member);
+                mix(element, Scores.format(score));
+                xor(digest, element);
+                return true;
+            });
         }
         else if (value instanceof HashValue)
         {

@@ -122,6 +122,10 @@ public final class KeyCommands
         {
             return "set";
         }
+        if (value instanceof SortedSetValue)
+        {
+            return "zset";
+        }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }
 

@@ -329,6 +329,10 @@ public final class Keyspace
         {
             return ((SetValue)value).heapBytes();
         }
+        if (value instanceof SortedSetValue)
+        {
+            return ((SortedSetValue)value).heapBytes();
+        }
         return OBJECT_HEADER_BYTES;
     }
 
@@ -609,6 +613,10 @@ public final class Keyspace
         if (value instanceof SetValue)
         {
             return ((SetValue)value).copy();
+        }
+        if (value instanceof SortedSetValue)
+        {
+            return ((SortedSetValue)value).copy();
         }
         throw new IllegalStateException("a value of an unknown type: " + value.getClass().getName());
     }

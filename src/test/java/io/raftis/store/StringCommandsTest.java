@@ -134,6 +134,38 @@ class StringCommandsTest
             { "smembers", "2", "readonly", "1,1,1", "@read,@set,@slow" },
             { "sscan", "-3", "readonly", "1,1,1", "@read,@set,@slow" },
             { "spop", "-2", "write,fast", "1,1,1", "@write,@set,@fast" },
+            { "zadd", "-4", "write,denyoom,fast", "1,1,1", "@write,@sortedset,@fast" },
+            { "zincrby", "4", "write,denyoom,fast", "1,1,1", "@write,@sortedset,@fast" },
+            { "zrem", "-3", "write,fast", "1,1,1", "@write,@sortedset,@fast" },
+            { "zcard", "2", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zscore", "3", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zmscore", "-3", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zrank", "3", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zrevrank", "3", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zpopmin", "-2", "write,fast", "1,1,1", "@write,@sortedset,@fast" },
+            { "zpopmax", "-2", "write,fast", "1,1,1", "@write,@sortedset,@fast" },
+            { "zmpop", "-4", "write,movablekeys", "0,0,0", "@write,@sortedset,@slow" },
+            { "zrandmember", "-2", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zscan", "-3", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zcount", "4", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zlexcount", "4", "readonly,fast", "1,1,1", "@read,@sortedset,@fast" },
+            { "zrange", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zrangestore", "-5", "write,denyoom", "1,2,1", "@write,@sortedset,@slow" },
+            { "zrevrange", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zrangebyscore", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zrevrangebyscore", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zrangebylex", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zrevrangebylex", "-4", "readonly", "1,1,1", "@read,@sortedset,@slow" },
+            { "zremrangebyrank", "4", "write", "1,1,1", "@write,@sortedset,@slow" },
+            { "zremrangebyscore", "4", "write", "1,1,1", "@write,@sortedset,@slow" },
+            { "zremrangebylex", "4", "write", "1,1,1", "@write,@sortedset,@slow" },
+            { "zunion", "-3", "readonly,movablekeys", "0,0,0", "@read,@sortedset,@slow" },
+            { "zinter", "-3", "readonly,movablekeys", "0,0,0", "@read,@sortedset,@slow" },
+            { "zdiff", "-3", "readonly,movablekeys", "0,0,0", "@read,@sortedset,@slow" },
+            { "zunionstore", "-4", "write,denyoom,movablekeys", "1,1,1", "@write,@sortedset,@slow" },
+            { "zinterstore", "-4", "write,denyoom,movablekeys", "1,1,1", "@write,@sortedset,@slow" },
+            { "zdiffstore", "-4", "write,denyoom,movablekeys", "1,1,1", "@write,@sortedset,@slow" },
+            { "zintercard", "-3", "readonly,movablekeys", "0,0,0", "@read,@sortedset,@slow" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
             { "object", "-2", "readonly", "2,2,1", "@keyspace,@read,@slow" },
             { "memory", "-2", "readonly", "2,2,1", "@read,@slow" },
@@ -611,7 +643,7 @@ class StringCommandsTest
     void shouldAnswerUnknownCommandForCommandsNotRegistered()
     {
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
-        assertEquals(error("ERR unknown command 'zadd', with args beginning with: 'k' '1' 'v' "),
-            driver.call("zadd", "k", "1", "v"));
+        assertEquals(error("ERR unknown command 'xadd', with args beginning with: 'k' '1' 'v' "),
+            driver.call("xadd", "k", "1", "v"));
     }
 }
