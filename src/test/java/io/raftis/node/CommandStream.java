@@ -15,11 +15,15 @@ import java.util.Random;
  * Expiry is generated so that two servers that run the same stream a few milliseconds apart must agree: relative
  * times are long (minutes at least) and absolute ones are well in the past or the future; GT and LT go only with the
  * absolute forms, since two relative expiries given the same time differ by the milliseconds between the servers.
+ * <p>
+ * Scores are ones both servers must read and print alike: integers, decimals, the infinities, 1e308, hexadecimal,
+ * -0, and what is no score ("abc", "nan", "1e400", " 1").
  */
 final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
-    static final List<String> FAMILIES = List.of("strings", "keys", "hashes", "lists", "sets", "transactions");
+    static final List<String> FAMILIES =
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -69,6 +73,7 @@ final class CommandStream
             case "hashes" -> hashes();
             case "lists" -> lists();
             case "sets" -> sets();
+            case "zsets" -> zsets();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -392,6 +397,234 @@ final class CommandStream
         };
     }
 
+    private List<String> zsets()
+    {
+        final String key = key();
+        return switch (random.nextInt(46))
+        {
+            case 0, 1, 2, 3 -> cmd("ZADD", key, score(), zmember(), score(), zmember(), score(), zmember());
+            case 4, 5 -> zadd(key);
+            case 6 -> cmd("ZINCRBY", key, pick("1", "-1", "2.5", "inf", "-inf", "1e308", "abc", "nan", "0x10"),
+                zmember());
+            case 7 -> cmd("ZREM", key, zmember(), zmember());
+            case 8 -> cmd("ZCARD", key);
+            case 9 -> cmd("ZSCORE", key, zmember());
+            case 10 -> cmd("ZMSCORE", key, zmember(), zmember(), zmember());
+            case 11 -> cmd(pick("ZRANK", "ZREVRANK"), key, zmember());
+            case 12 -> cmd("ZCOUNT", key, bound(), bound());
+            case 13 -> cmd("ZLEXCOUNT", key, lexBound(), lexBound());
+            case 14, 15, 16 -> zrange(cmd("ZRANGE", key));
+            case 17 -> zrange(cmd("ZRANGESTORE", key(), key));
+            case 18 -> random.nextBoolean() ? cmd("ZREVRANGE", key, index(), index()) :
+                cmd("ZREVRANGE", key, rank(), rank(), pick("WITHSCORES", "withscores", "LIMIT", "BYSCORE"));
+            case 19, 20 -> limit(withScores(cmd(pick("ZRANGEBYSCORE", "ZREVRANGEBYSCORE"), key, bound(), bound())));
+            case 21 -> limit(cmd(pick("ZRANGEBYLEX", "ZREVRANGEBYLEX"), key, lexBound(), lexBound()));
+            case 22 -> cmd("ZREMRANGEBYRANK", key, rank(), rank());
+            case 23 -> cmd("ZREMRANGEBYSCORE", key, bound(), bound());
+            case 24 -> cmd("ZREMRANGEBYLEX", key, lexBound(), lexBound());
+            case 25, 26 -> algebra(pick("ZUNION", "ZINTER", "ZDIFF"), null);
+            case 27 -> algebra(pick("ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"), key);
+            case 28 -> zintercard();
+            case 29 -> random.nextBoolean() ? cmd(pick("ZPOPMIN", "ZPOPMAX"), key) :
+                cmd(pick("ZPOPMIN", "ZPOPMAX"), key, pick("0", "1", "2", "10", "-1", "x"));
+            case 30 -> zmpop();
+            case 31 -> zrandmember(key);
+            case 32 -> random.nextBoolean() ? cmd("ZSCAN", key, "0") :
+                cmd("ZSCAN", key, pick("0", "0", "x", "-1"), pick("MATCH", "COUNT", "BAD"), pick("m*", "2", "0", "x"));
+            case 33 -> cmd(pick("ZADD", "ZRANGE", "ZSCORE", "ZPOPMIN", "ZINCRBY", "ZRANGESTORE"), key); // wrong arity
+            case 34 -> cmd(pick("GET", "HGET", "LPUSH", "SADD", "TYPE", "SMEMBERS"), key, "x"); // other types' commands
+            case 35 -> cmd(pick("SET", "SADD"), key, zmember());
+            case 36 -> cmd("DEL", key);
+            case 37 -> manyScored(key); // past 128 members: the skip list
+            case 38 -> cmd("ZADD", key, score(), "long-member-" + "z".repeat(60)); // past 64 bytes: the skip list
+            case 39 -> cmd("ZRANGE", key, "0", "-1", "WITHSCORES");
+            case 40 -> cmd(pick("COPY", "RENAME", "RENAMENX"), key, key());
+            case 41 -> cmd("SCAN", "0", "TYPE", pick("zset", "ZSET", "set"));
+            case 42 -> cmd("SADD", key, zmember(), zmember()); // sets as inputs of the set algebra
+            case 43 -> cmd("ZADD", key, "0", zmember(), "0", zmember(), "0", zmember()); // for lexicographical ranges
+            case 44 -> cmd("ZRANGEBYLEX", key, "-", "+");
+            default -> cmd("ZADD", key, pick("NX", "GT", "XX"), score(), zmember(), score(), zmember());
+        };
+    }
+
+    private List<String> zadd(final String key)
+    {
+        final List<String> args = cmd("ZADD", key);
+        final int options = random.nextInt(4);
+        for (int i = 0; i < options; i++)
+        {
+            args.add(pick("NX", "XX", "GT", "LT", "CH", "INCR", "nx", "ch", "incr", "gt"));
+        }
+        final int pairs = random.nextInt(5) == 0 ? 2 : 1;
+        for (int i = 0; i < pairs; i++)
+        {
+            Collections.addAll(args, score(), zmember());
+        }
+        if (random.nextInt(10) == 0)
+        {
+            args.add(score()); // an odd number: syntax error
+        }
+        return args;
+    }
+
+    private List<String> zrange(final List<String> args)
+    {
+        final int kind = random.nextInt(3);
+        if (0 == kind)
+        {
+            Collections.addAll(args, rank(), rank());
+        }
+        else if (1 == kind)
+        {
+            Collections.addAll(args, bound(), bound(), "BYSCORE");
+        }
+        else
+        {
+            Collections.addAll(args, lexBound(), lexBound(), "BYLEX");
+        }
+        final int options = random.nextInt(4);
+        for (int i = 0; i < options; i++)
+        {
+            switch (random.nextInt(6))
+            {
+                case 0 -> args.add(pick("REV", "rev"));
+                case 1 -> args.add(pick("WITHSCORES", "withscores"));
+                case 2 -> Collections.addAll(args, "LIMIT", pick("0", "1", "2", "-1", "5", "x"),
+                    pick("1", "2", "-1", "0", "10", "y"));
+                case 3 -> args.add(pick("BYSCORE", "BYLEX"));
+                case 4 -> args.add("LIMIT");
+                default -> args.add(pick("BAD", "REV"));
+            }
+        }
+        return args;
+    }
+
+    private List<String> withScores(final List<String> args)
+    {
+        if (random.nextBoolean())
+        {
+            args.add(pick("WITHSCORES", "withscores"));
+        }
+        return args;
+    }
+
+    private List<String> limit(final List<String> args)
+    {
+        if (random.nextInt(3) == 0)
+        {
+            Collections.addAll(args, pick("LIMIT", "limit", "BAD"), pick("0", "1", "2", "-1", "x"),
+                pick("1", "2", "-1", "0", "5"));
+        }
+        return args;
+    }
+
+    private List<String> algebra(final String name, final String destination)
+    {
+        final List<String> args = null == destination ? cmd(name) : cmd(name, destination);
+        final int keys = 1 + random.nextInt(3);
+        args.add(random.nextInt(15) == 0 ? pick("0", "x", "-1", "5") : Integer.toString(keys));
+        for (int i = 0; i < keys; i++)
+        {
+            args.add(key());
+        }
+        final int options = random.nextInt(3);
+        for (int i = 0; i < options; i++)
+        {
+            switch (random.nextInt(5))
+            {
+                case 0 ->
+                {
+                    args.add(pick("WEIGHTS", "weights"));
+                    final int weights = random.nextInt(8) == 0 ? keys + 1 : keys;
+                    for (int w = 0; w < weights; w++)
+                    {
+                        args.add(pick("1", "2", "-1", "0", "0.5", "inf", "-inf", "x", "nan"));
+                    }
+                }
+                case 1 -> Collections.addAll(args, "AGGREGATE", pick("SUM", "MIN", "MAX", "max", "AVG"));
+                case 2 -> args.add(pick("WITHSCORES", "withscores"));
+                case 3 -> args.add("AGGREGATE");
+                default -> args.add(pick("BAD", "LIMIT"));
+            }
+        }
+        return args;
+    }
+
+    private List<String> zintercard()
+    {
+        final List<String> args = cmd("ZINTERCARD", pick("1", "2", "3", "0", "x"), key(), key());
+        if (random.nextBoolean())
+        {
+            Collections.addAll(args, pick("LIMIT", "BAD", "limit"), pick("0", "1", "2", "-1", "x"));
+        }
+        return args;
+    }
+
+    private List<String> zmpop()
+    {
+        final List<String> args = cmd("ZMPOP", pick("1", "2", "0", "x", "5"));
+        Collections.addAll(args, key(), key(), pick("MIN", "MAX", "max", "MIDDLE"));
+        if (random.nextBoolean())
+        {
+            Collections.addAll(args, pick("COUNT", "BAD"), pick("1", "3", "0", "-1", "x"));
+        }
+        return args;
+    }
+
+    private List<String> zrandmember(final String key)
+    {
+        return switch (random.nextInt(4))
+        {
+            case 0 -> cmd("ZRANDMEMBER", key);
+            case 1 -> cmd("ZRANDMEMBER", key, pick("0", "1", "3", "-4", "100", "x", "-9223372036854775808"));
+            case 2 -> cmd("ZRANDMEMBER", key, pick("1", "3", "-4", "100", "9223372036854775807"),
+                pick("WITHSCORES", "withscores", "NO"));
+            default -> cmd("ZRANDMEMBER", key, "1", "WITHSCORES", "x");
+        };
+    }
+
+    private List<String> manyScored(final String key)
+    {
+        final List<String> args = cmd("ZADD", key);
+        final boolean sameScore = random.nextBoolean();
+        for (int i = 0; i < 130; i++)
+        {
+            Collections.addAll(args, sameScore ? "0" : Integer.toString(i % 17 - 8), pick("m", "n") + i);
+        }
+        return args;
+    }
+
+    /**
+     * @return a score: integers, decimals, the infinities, the largest magnitudes, and what is not one.
+     */
+    private String score()
+    {
+        return pick("0", "1", "-1", "2", "3", "1.5", "-0.25", "0.1", "inf", "-inf", "+inf", "1e308", "-1e308",
+            "1e3", "0x10", "-0", "abc", "nan", "", " 1", "1e400", "123456789012345678");
+    }
+
+    private String rank()
+    {
+        return random.nextInt(10) == 0 ? pick("x", "1.5", "") : index();
+    }
+
+    private String bound()
+    {
+        return pick("-inf", "+inf", "0", "(0", "1", "(1", "1.5", "(2", "3", "(inf", "inf", "-1", "(-inf", "abc", "",
+            "(", "1e400", "nan", " 1", "(1e3", "0x2");
+    }
+
+    private String lexBound()
+    {
+        return pick("-", "+", "[a", "(a", "[c", "(m0", "[m1", "[", "(", "a", "+x", "-", "+", "[", "[b", "(n1",
+            "[\u00ff", "(a\u0000");
+    }
+
+    private String zmember()
+    {
+        return pick("a", "b", "c", "d", "m0", "m1", "1", "2", "", "m7", "n3", "\u00ffz", "a\u0000");
+    }
+
     private List<String> manyMembers(final String key)
     {
         final List<String> args = cmd("SADD", key);
@@ -515,9 +748,10 @@ final class CommandStream
             case "keys", "hkeys", "hvals" -> Comparison.UNORDERED;
             case "hgetall" -> Comparison.UNORDERED_PAIRS;
             case "scan" -> "0".equals(command.get(1)) ? Comparison.FULL_SCAN : Comparison.PAGE;
-            case "hscan", "sscan" -> command.size() > 2 && "0".equals(command.get(2)) ? Comparison.FULL_SCAN :
-                Comparison.PAGE;
-            case "hrandfield", "srandmember" -> command.size() > 2 ? Comparison.SIZE : Comparison.PRESENCE;
+            case "hscan", "sscan", "zscan" -> command.size() > 2 && "0".equals(command.get(2)) ?
+                Comparison.FULL_SCAN : Comparison.PAGE;
+            case "hrandfield", "srandmember", "zrandmember" -> command.size() > 2 ? Comparison.SIZE :
+                Comparison.PRESENCE;
             case "smembers", "sinter", "sunion", "sdiff", "spop" -> Comparison.UNORDERED;
             case "randomkey" -> Comparison.PRESENCE;
             default -> Comparison.EXACT;
@@ -574,6 +808,31 @@ final class CommandStream
     private static List<String> cmd(final String... args)
     {
         return new ArrayList<>(Arrays.asList(args));
+    }
+
+    /**
+     * @return the key whose members a lexicographical range of this command reads, or null when it reads none.
+     */
+    static String lexSource(final List<String> command)
+    {
+        final String name = command.get(0).toLowerCase(Locale.ROOT);
+        switch (name)
+        {
+            case "zrangebylex", "zrevrangebylex", "zlexcount", "zremrangebylex":
+                return command.size() > 1 ? command.get(1) : null;
+            case "zrange", "zrangestore":
+                final int source = "zrange".equals(name) ? 1 : 2;
+                for (int i = source + 3; i < command.size(); i++)
+                {
+                    if ("bylex".equalsIgnoreCase(command.get(i)))
+                    {
+                        return command.get(source);
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     /**

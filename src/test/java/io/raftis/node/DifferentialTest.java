@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The same seeded random stream of commands ({@link CommandStream}) to a real redis-server and to the leader of a
  * 3-member raftis cluster, reply by reply: every reply must be the same, errors word for word, but for the times to
- * live, which count from when each server ran the command. A difference fails with the seed, the command, both
+ * live, which count from when each server ran the command (and a lexicographical range Redis leaves unspecified, see
+ * {@link #unspecified(RespConnection, List)}, which is not sent). A difference fails with the seed, the command, both
  * replies and the commands before it; {@code -Ddifferential.seeds=1,2,3} replays or explores seeds, and
  * {@code -Ddifferential.commands=N} sets the commands per family.
  */
@@ -108,6 +109,10 @@ class DifferentialTest
             for (int i = 0; i < commands; i++)
             {
                 final List<String> command = stream.next(family);
+                if (unspecified(reference, command))
+                {
+                    continue;
+                }
                 final String expected = reply(reference, command);
                 final String actual = reply(raftis, command);
                 if (!agree(command, expected, actual))
@@ -180,13 +185,14 @@ class DifferentialTest
                     return RespConnection.render(tree);
                 }
                 final java.util.TreeSet<String> keys = new java.util.TreeSet<>();
-                final boolean hscan = "hscan".equalsIgnoreCase(command.get(0));
-                final int cursorArg = "scan".equalsIgnoreCase(command.get(0)) ? 1 : 2; // HSCAN, SSCAN: after the key
+                final String name = command.get(0);
+                final boolean pairs = "hscan".equalsIgnoreCase(name) || "zscan".equalsIgnoreCase(name);
+                final int cursorArg = "scan".equalsIgnoreCase(name) ? 1 : 2; // HSCAN, SSCAN, ZSCAN: after the key
                 Object step = tree;
                 for (int steps = 0; steps < 100_000; steps++)
                 {
                     final List<?> page = (List<?>)step;
-                    keys.addAll(hscan ? pairs((List<?>)page.get(1)) : sortedRenders((List<?>)page.get(1)));
+                    keys.addAll(pairs ? pairs((List<?>)page.get(1)) : sortedRenders((List<?>)page.get(1)));
                     final String cursor = new String((byte[])page.get(0), java.nio.charset.StandardCharsets.US_ASCII);
                     if ("0".equals(cursor))
                     {
@@ -201,6 +207,30 @@ class DifferentialTest
             default:
                 return RespConnection.render(tree);
         }
+    }
+
+    /**
+     * Redis leaves a lexicographical range over members of different scores unspecified, and over a sorted set kept
+     * as a skip list its answer then depends on the list's random heights: such a command (found so by asking
+     * redis-server how it keeps the key and its lowest and highest scores) is sent to neither server. Over a
+     * listpack, Redis's answer follows its linear search, which raftis follows too, so those are compared.
+     */
+    private static boolean unspecified(final RespConnection redis, final List<String> command)
+    {
+        final String key = CommandStream.lexSource(command);
+        if (null == key)
+        {
+            return false;
+        }
+        final Object encoding = redis.callTree(List.of("OBJECT", "ENCODING", key));
+        if (!(encoding instanceof byte[]) ||
+            !"skiplist".equals(new String((byte[])encoding, java.nio.charset.StandardCharsets.US_ASCII)))
+        {
+            return false;
+        }
+        final List<?> lowest = (List<?>)redis.callTree(List.of("ZRANGE", key, "0", "0", "WITHSCORES"));
+        final List<?> highest = (List<?>)redis.callTree(List.of("ZRANGE", key, "-1", "-1", "WITHSCORES"));
+        return !RespConnection.render(lowest.get(1)).equals(RespConnection.render(highest.get(1)));
     }
 
     private static List<String> pairs(final List<?> elements)
