@@ -25,6 +25,7 @@ public final class DataCommands
         ListCommands.register(table);
         SetCommands.register(table);
         SortedSetCommands.register(table);
+        BitCommands.register(table, maxStringLength);
         DebugCommands.register(table);
         ObjectCommands.register(table);
     }

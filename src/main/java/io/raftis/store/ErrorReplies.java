@@ -36,6 +36,16 @@ public final class ErrorReplies
      */
     public static final String STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
+    /**
+     * A stored value or an increment that INCRBYFLOAT cannot read as a float.
+     */
+    public static final String NOT_A_FLOAT = "ERR value is not a valid float";
+
+    /**
+     * INCRBYFLOAT or HINCRBYFLOAT would store NaN or an infinity.
+     */
+    public static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
+
     private ErrorReplies()
     {
     }

@@ -17,7 +17,8 @@ import static io.raftis.store.Command.FLAG_WRITE;
 
 /**
  * Redis's hash commands with Redis 7's replies and errors: HSET, HMSET, HSETNX, HGET, HMGET, HDEL, HLEN, HSTRLEN,
- * HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HRANDFIELD and HSCAN. A hash left without fields is removed, as in Redis.
+ * HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT, HRANDFIELD and HSCAN. A hash left without fields is removed,
+ * as in Redis. HINCRBYFLOAT adds as INCRBYFLOAT does, in Redis's long double ({@link LongDouble}).
  * <p>
  * HRANDFIELD and HSCAN are reads: the leader picks at random for the client alone, and nothing of it enters the log.
  */
@@ -48,6 +49,8 @@ public final class HashCommands
         table.register(new Command("hmget", -3, fastRead, 1, 1, 1, CATEGORY_HASH, HashCommands::hmget));
         table.register(new Command("hincrby", 4, fastWrite, 1, 1, 1, CATEGORY_HASH, HashCommands::hincrby,
             HashCommands::validateHincrby));
+        table.register(new Command("hincrbyfloat", 4, fastWrite, 1, 1, 1, CATEGORY_HASH, HashCommands::hincrbyfloat,
+            HashCommands::validateHincrbyfloat));
         table.register(new Command("hdel", -3, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_HASH, HashCommands::hdel));
         table.register(new Command("hlen", 2, fastRead, 1, 1, 1, CATEGORY_HASH, HashCommands::hlen));
         table.register(new Command("hstrlen", 3, fastRead, 1, 1, 1, CATEGORY_HASH, HashCommands::hstrlen));
@@ -196,6 +199,47 @@ public final class HashCommands
         hash.put(buffer, args.argOffset(2), args.argLength(2), StringCommands.formatLong(result));
         keyspace.changedInPlace(args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
         out.integer(result);
+    }
+
+    private static String validateHincrbyfloat(final RespParser args)
+    {
+        final LongDouble increment = LongDouble.parse(args.argBytes(3));
+        if (null == increment)
+        {
+            return ErrorReplies.NOT_A_FLOAT;
+        }
+        return increment.isInfinite() ? "ERR value is NaN or Infinity" : null;
+    }
+
+    /**
+     * HINCRBYFLOAT: the field's value and the increment read as Redis's long double, added in its extended
+     * precision, the sum stored as the text it replies with. As in Redis the increment is checked first, then the
+     * type; a missing key becomes a hash.
+     */
+    private static void hincrbyfloat(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final LongDouble increment = LongDouble.parse(args.argBytes(3));
+        final HashValue existing = hash(args, keyspace);
+        final DirectBuffer buffer = args.argBuffer();
+        final byte[] current = null == existing ? null : existing.get(buffer, args.argOffset(2), args.argLength(2));
+        final LongDouble value = null == current ? LongDouble.ZERO : LongDouble.parse(current);
+        if (null == value)
+        {
+            out.error("ERR hash value is not a float");
+            return;
+        }
+        final LongDouble sum = value.add(increment);
+        if (null == sum || sum.isInfinite())
+        {
+            out.error(ErrorReplies.NAN_OR_INFINITY);
+            return;
+        }
+        final byte[] text = sum.toHumanString();
+        final HashValue hash = hashToWrite(args, keyspace);
+        final long before = hash.heapBytes();
+        hash.put(buffer, args.argOffset(2), args.argLength(2), text);
+        keyspace.changedInPlace(args.argBuffer(), args.argOffset(1), args.argLength(1), hash.heapBytes() - before);
+        out.bulk(text);
     }
 
     private static void hdel(final RespParser args, final Keyspace keyspace, final RespWriter out)

@@ -6,6 +6,7 @@ import org.agrona.AsciiEncoding;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static io.raftis.store.Command.CATEGORY_DANGEROUS;
 import static io.raftis.store.Command.CATEGORY_KEYSPACE;
@@ -17,7 +18,8 @@ import static io.raftis.store.Command.FLAG_WRITE;
 
 /**
  * Redis's string commands and the keyspace commands that go with them, with Redis 7's replies: GET, SET, SETNX,
- * GETSET, DEL, EXISTS, MGET, MSET, INCR, DECR, INCRBY, DECRBY, APPEND, STRLEN, DBSIZE, FLUSHDB and FLUSHALL.
+ * GETSET, DEL, EXISTS, MGET, MSET, MSETNX, INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT, APPEND, GETRANGE, SUBSTR,
+ * SETRANGE, STRLEN, LCS, DBSIZE, FLUSHDB and FLUSHALL.
  * <p>
  * A string is stored as the {@code byte[]} of its bytes; INCR and friends store their result as the decimal text of
  * the number, as Redis replies with it. SET takes NX, XX and GET in any order and case (NX with XX is a syntax
@@ -26,6 +28,10 @@ import static io.raftis.store.Command.FLAG_WRITE;
  * so every member gives a key the same expiry time. INCR and APPEND keep a key's time to live, as in Redis; SET
  * without KEEPTTL and GETSET drop it. FLUSHDB and FLUSHALL accept ASYNC or SYNC
  * and flush synchronously either way: FLUSHDB the connection's database, FLUSHALL all of them.
+ * <p>
+ * INCRBYFLOAT computes in the x87 extended precision of Redis's {@code long double} ({@link LongDouble}) and stores
+ * the result's text, as Redis does. SETRANGE changes a string in place while it keeps its length, and grows it with
+ * zeros up to the maximum string length; GETRANGE of a number reads its decimal text, which is what raftis stores.
  */
 public final class StringCommands
 {
@@ -70,6 +76,9 @@ public final class StringCommands
     private static final int MAX_LONG_LENGTH = 20;
 
     private static final String MSET_ARITY_ERROR = "ERR wrong number of arguments for 'mset' command";
+    private static final String MSETNX_ARITY_ERROR = "ERR wrong number of arguments for 'msetnx' command";
+    private static final String OFFSET_OUT_OF_RANGE = "ERR offset is out of range";
+    private static final byte[] EMPTY = new byte[0];
 
     private final long maxStringLength;
     private final long[] parsedValue = new long[1];
@@ -132,14 +141,30 @@ public final class StringCommands
         table.register(new Command(
             "mset", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 2, CATEGORY_STRING, StringCommands::mset,
             StringCommands::validateMset));
+        table.register(new Command(
+            "msetnx", -3, FLAG_WRITE | FLAG_DENYOOM, 1, -1, 2, CATEGORY_STRING, StringCommands::msetnx,
+            StringCommands::validateMsetnx));
         table.register(new Command("incr", 2, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::incr));
         table.register(new Command("decr", 2, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::decr));
         table.register(new Command(
             "incrby", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::incrby, StringCommands::validateIncrby));
         table.register(new Command(
             "decrby", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::decrby, StringCommands::validateDecrby));
+        table.register(new Command(
+            "incrbyfloat", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, StringCommands::incrbyfloat));
         table.register(new Command("append", 3, fastWrite, 1, 1, 1, CATEGORY_STRING, commands::append));
+        table.register(new Command(
+            "getrange", 4, FLAG_READONLY, 1, 1, 1, CATEGORY_STRING, StringCommands::getrange,
+            StringCommands::validateGetrange));
+        table.register(new Command(
+            "substr", 4, FLAG_READONLY, 1, 1, 1, CATEGORY_STRING, StringCommands::getrange,
+            StringCommands::validateGetrange));
+        table.register(new Command(
+            "setrange", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, commands::setrange,
+            StringCommands::validateSetrange));
         table.register(new Command("strlen", 2, fastRead, 1, 1, 1, CATEGORY_STRING, StringCommands::strlen));
+        table.register(new Command("lcs", -3, FLAG_READONLY, 1, 2, 1, CATEGORY_STRING,
+            (args, keyspace, out) -> Lcs.lcs(args, keyspace, out, maxStringLength)));
         table.register(new Command("dbsize", 1, fastRead, 0, 0, 0, CATEGORY_KEYSPACE, StringCommands::dbsize));
         table.register(new Command(
             "flushdb", -1, FLAG_WRITE, 0, 0, 0, CATEGORY_KEYSPACE | CATEGORY_DANGEROUS, StringCommands::flush,
@@ -254,6 +279,44 @@ public final class StringCommands
 
         parsedValue[0] = value;
         return true;
+    }
+
+    /**
+     * The string a command changes in place, at least minLength bytes long: the key's own array while it is that
+     * long, else a copy padded with zeros that replaces it and keeps the key's time to live, or a new string of zeros
+     * for a missing key, as Redis grows a string for SETRANGE, SETBIT and BITFIELD. The keyspace counts the change in
+     * its used memory; the caller then writes into the array.
+     *
+     * @param keyspace  holding the key.
+     * @param buffer    holding the key.
+     * @param offset    of the key in the buffer.
+     * @param length    of the key.
+     * @param current   the key's string, or null if it has none.
+     * @param minLength the length the string must have at least.
+     * @return the array the key holds, to be written into.
+     */
+    static byte[] stringToChange(
+        final Keyspace keyspace,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final byte[] current,
+        final int minLength)
+    {
+        if (null == current)
+        {
+            final byte[] value = new byte[minLength];
+            keyspace.put(buffer, offset, length, value);
+            return value;
+        }
+        if (current.length >= minLength)
+        {
+            keyspace.changedInPlace(buffer, offset, length, 0);
+            return current;
+        }
+        final byte[] value = Arrays.copyOf(current, minLength);
+        keyspace.putKeepTtl(buffer, offset, length, value);
+        return value;
     }
 
     private static void get(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -664,6 +727,33 @@ public final class StringCommands
         out.ok();
     }
 
+    private static String validateMsetnx(final RespParser args)
+    {
+        return 0 == (args.argCount() & 1) ? MSETNX_ARITY_ERROR : null;
+    }
+
+    /**
+     * MSETNX: every pair, or none when any of the keys exists.
+     */
+    private static void msetnx(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int count = args.argCount();
+        for (int i = 1; i < count; i += 2)
+        {
+            if (keyspace.containsKey(buffer, args.argOffset(i), args.argLength(i)))
+            {
+                out.integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < count; i += 2)
+        {
+            keyspace.put(buffer, args.argOffset(i), args.argLength(i), args.argBytes(i + 1));
+        }
+        out.integer(1);
+    }
+
     private static String validateIncrby(final RespParser args)
     {
         args.argAsLong(2);
@@ -732,6 +822,36 @@ public final class StringCommands
         out.integer(result);
     }
 
+    /**
+     * INCRBYFLOAT: the stored text and the increment read as Redis's long double, added in its extended precision,
+     * the sum stored as the text it replies with; the key keeps its time to live. As in Redis, the type is checked
+     * first, then the stored value, then the increment.
+     */
+    private static void incrbyfloat(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+
+        final byte[] current = keyspace.getString(buffer, keyOffset, keyLength);
+        final LongDouble value = null == current ? LongDouble.ZERO : LongDouble.parse(current);
+        final LongDouble increment = null == value ? null : LongDouble.parse(args.argBytes(2));
+        if (null == increment)
+        {
+            out.error(ErrorReplies.NOT_A_FLOAT);
+            return;
+        }
+        final LongDouble sum = value.add(increment);
+        if (null == sum || sum.isInfinite())
+        {
+            out.error(ErrorReplies.NAN_OR_INFINITY);
+            return;
+        }
+        final byte[] text = sum.toHumanString();
+        keyspace.putKeepTtl(buffer, keyOffset, keyLength, text);
+        out.bulk(text);
+    }
+
     private void append(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
         final DirectBuffer buffer = args.argBuffer();
@@ -760,6 +880,89 @@ public final class StringCommands
         buffer.getBytes(args.argOffset(2), value, current.length, appendLength);
         keyspace.putKeepTtl(buffer, keyOffset, keyLength, value);
         out.integer(totalLength);
+    }
+
+    private static String validateGetrange(final RespParser args)
+    {
+        args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            return ErrorReplies.NOT_AN_INTEGER;
+        }
+        args.argAsLong(3);
+        return args.lastArgWasNumber() ? null : ErrorReplies.NOT_AN_INTEGER;
+    }
+
+    /**
+     * GETRANGE and SUBSTR: the bytes from start to end, both included, negative ones counting from the end.
+     */
+    private static void getrange(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        long start = args.argAsLong(2);
+        long end = args.argAsLong(3);
+        final byte[] value = keyspace.getString(args.argBuffer(), args.argOffset(1), args.argLength(1));
+        if (null == value || (start < 0 && end < 0 && start > end))
+        {
+            out.bulk(EMPTY);
+            return;
+        }
+        final long length = value.length;
+        if (start < 0)
+        {
+            start = Math.max(0, length + start);
+        }
+        if (end < 0)
+        {
+            end = Math.max(0, length + end);
+        }
+        end = Math.min(end, length - 1);
+        if (start > end || 0 == length)
+        {
+            out.bulk(EMPTY);
+        }
+        else
+        {
+            out.bulk(value, (int)start, (int)(end - start + 1));
+        }
+    }
+
+    private static String validateSetrange(final RespParser args)
+    {
+        final long offset = args.argAsLong(2);
+        if (!args.lastArgWasNumber())
+        {
+            return ErrorReplies.NOT_AN_INTEGER;
+        }
+        return offset < 0 ? OFFSET_OUT_OF_RANGE : null;
+    }
+
+    /**
+     * SETRANGE: write the value at the offset, padding the string with zeros up to it; an empty value changes
+     * nothing, not even a missing key. The string's length is what it answers.
+     */
+    private void setrange(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        final DirectBuffer buffer = args.argBuffer();
+        final int keyOffset = args.argOffset(1);
+        final int keyLength = args.argLength(1);
+        final long offset = args.argAsLong(2);
+        final int valueLength = args.argLength(3);
+
+        final byte[] current = keyspace.getString(buffer, keyOffset, keyLength);
+        if (0 == valueLength)
+        {
+            out.integer(null == current ? 0 : current.length);
+            return;
+        }
+        if (offset > maxStringLength - valueLength)
+        {
+            out.error(ErrorReplies.STRING_TOO_LONG);
+            return;
+        }
+        final byte[] value = stringToChange(keyspace, buffer, keyOffset, keyLength, current,
+            (int)(offset + valueLength));
+        buffer.getBytes(args.argOffset(3), value, (int)offset, valueLength);
+        out.integer(value.length);
     }
 
     private static void strlen(final RespParser args, final Keyspace keyspace, final RespWriter out)

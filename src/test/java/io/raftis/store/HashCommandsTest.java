@@ -109,4 +109,39 @@ class HashCommandsTest
         assertEquals(bulk("1"), driver.call("HGET", "h", "a"));
         assertEquals(bulk("2"), driver.call("HGET", "c", "a"));
     }
+
+    @Test
+    void shouldIncrementFieldsByFloatAsRedisDoes()
+    {
+        driver.call("HSET", "h", "f", "10.50", "i", "5", "s", "x");
+        assertEquals(bulk("10.6"), driver.call("HINCRBYFLOAT", "h", "f", "0.1"));
+        assertEquals(bulk("0"), driver.call("HINCRBYFLOAT", "h", "i", "-5"));
+        assertEquals(bulk("200"), driver.call("HINCRBYFLOAT", "h", "new", "2.0e2"));
+        assertEquals(bulk("-1.5"), driver.call("HINCRBYFLOAT", "nh", "f", "-1.5"));
+        assertEquals(error("ERR hash value is not a float"), driver.call("HINCRBYFLOAT", "h", "s", "1"));
+        assertEquals(error("ERR value is not a valid float"), driver.call("HINCRBYFLOAT", "h", "f", "x"));
+        assertEquals(error("ERR value is NaN or Infinity"), driver.call("HINCRBYFLOAT", "h", "f", "inf"));
+        driver.call("HSET", "h", "huge", "1.1e4932");
+        assertEquals(error("ERR increment would produce NaN or Infinity"),
+            driver.call("HINCRBYFLOAT", "h", "huge", "1e4932"));
+        assertEquals(bulk("10.6"), driver.call("HGET", "h", "f"));
+
+        driver.call("SET", "str", "1");
+        assertEquals(error("ERR value is not a valid float"), driver.call("HINCRBYFLOAT", "str", "f", "x"),
+            "the increment before the type");
+        assertEquals(error(ErrorReplies.WRONG_TYPE), driver.call("HINCRBYFLOAT", "str", "f", "1"));
+    }
+
+    @Test
+    void shouldCountAFloatFieldInUsedMemory()
+    {
+        driver.call("HSET", "h", "f", "1");
+        final long before = driver.keyspace.entryBytes();
+        driver.call("HINCRBYFLOAT", "h", "f", "0.25");
+        assertEquals(before + Keyspace.arrayBytes(4) - Keyspace.arrayBytes(1), driver.keyspace.entryBytes());
+        assertEquals(hash("h").heapBytes(), driver.keyspace.entryBytes() - Keyspace.arrayBytes(1));
+        driver.call("HINCRBYFLOAT", "h", "f", "1e70"); // past 64 bytes: the table form
+        assertFalse(hash("h").isCompact());
+        assertEquals(hash("h").heapBytes(), driver.keyspace.entryBytes() - Keyspace.arrayBytes(1));
+    }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static io.raftis.store.CommandDriver.NIL;
 import static io.raftis.store.CommandDriver.OK;
@@ -51,12 +52,18 @@ class StringCommandsTest
             { "exists", "-2", "readonly,fast", "1,-1,1", "@keyspace,@read,@fast" },
             { "mget", "-2", "readonly,fast", "1,-1,1", "@read,@string,@fast" },
             { "mset", "-3", "write,denyoom", "1,-1,2", "@write,@string,@slow" },
+            { "msetnx", "-3", "write,denyoom", "1,-1,2", "@write,@string,@slow" },
             { "incr", "2", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "decr", "2", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "incrby", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "decrby", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "incrbyfloat", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
             { "append", "3", "write,denyoom,fast", "1,1,1", "@write,@string,@fast" },
+            { "getrange", "4", "readonly", "1,1,1", "@read,@string,@slow" },
+            { "substr", "4", "readonly", "1,1,1", "@read,@string,@slow" },
+            { "setrange", "4", "write,denyoom", "1,1,1", "@write,@string,@slow" },
             { "strlen", "2", "readonly,fast", "1,1,1", "@read,@string,@fast" },
+            { "lcs", "-3", "readonly", "1,2,1", "@read,@string,@slow" },
             { "dbsize", "1", "readonly,fast", "0,0,0", "@keyspace,@read,@fast" },
             { "flushdb", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
             { "flushall", "-1", "write", "0,0,0", "@keyspace,@write,@slow,@dangerous" },
@@ -86,6 +93,7 @@ class StringCommandsTest
             { "hmset", "-4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
             { "hmget", "-3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
             { "hincrby", "4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
+            { "hincrbyfloat", "4", "write,denyoom,fast", "1,1,1", "@write,@hash,@fast" },
             { "hdel", "-3", "write,fast", "1,1,1", "@write,@hash,@fast" },
             { "hlen", "2", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
             { "hstrlen", "3", "readonly,fast", "1,1,1", "@read,@hash,@fast" },
@@ -166,6 +174,13 @@ class StringCommandsTest
             { "zinterstore", "-4", "write,denyoom,movablekeys", "1,1,1", "@write,@sortedset,@slow" },
             { "zdiffstore", "-4", "write,denyoom,movablekeys", "1,1,1", "@write,@sortedset,@slow" },
             { "zintercard", "-3", "readonly,movablekeys", "0,0,0", "@read,@sortedset,@slow" },
+            { "setbit", "4", "write,denyoom", "1,1,1", "@write,@bitmap,@slow" },
+            { "getbit", "3", "readonly,fast", "1,1,1", "@read,@bitmap,@fast" },
+            { "bitcount", "-2", "readonly", "1,1,1", "@read,@bitmap,@slow" },
+            { "bitpos", "-3", "readonly", "1,1,1", "@read,@bitmap,@slow" },
+            { "bitop", "-4", "write,denyoom", "2,-1,1", "@write,@bitmap,@slow" },
+            { "bitfield", "-2", "write,denyoom", "1,1,1", "@write,@bitmap,@slow" },
+            { "bitfield_ro", "-2", "readonly,fast", "1,1,1", "@read,@bitmap,@fast" },
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
             { "object", "-2", "readonly", "2,2,1", "@keyspace,@read,@slow" },
             { "memory", "-2", "readonly", "2,2,1", "@read,@slow" },
@@ -204,6 +219,13 @@ class StringCommandsTest
         assertEquals(arityError("decrby"), driver.call("DECRBY", "k"));
         assertEquals(arityError("append"), driver.call("APPEND", "k"));
         assertEquals(arityError("strlen"), driver.call("STRLEN"));
+        assertEquals(arityError("msetnx"), driver.call("MSETNX", "k"));
+        assertEquals(arityError("msetnx"), driver.call("MSETNX", "k", "v", "k2"));
+        assertEquals(arityError("incrbyfloat"), driver.call("INCRBYFLOAT", "k"));
+        assertEquals(arityError("getrange"), driver.call("GETRANGE", "k", "0"));
+        assertEquals(arityError("substr"), driver.call("SUBSTR", "k", "0", "1", "2"));
+        assertEquals(arityError("setrange"), driver.call("SETRANGE", "k", "0"));
+        assertEquals(arityError("lcs"), driver.call("LCS", "k"));
         assertEquals(arityError("dbsize"), driver.call("DBSIZE", "x"));
         assertEquals(0, driver.keyspace.size());
     }
@@ -645,5 +667,193 @@ class StringCommandsTest
         assertEquals(error("ERR unknown command 'GETX', with args beginning with: 'k' "), driver.call("GETX", "k"));
         assertEquals(error("ERR unknown command 'xadd', with args beginning with: 'k' '1' 'v' "),
             driver.call("xadd", "k", "1", "v"));
+    }
+
+    @Test
+    void shouldGetRangesAsRedisClampsThem()
+    {
+        driver.call("SET", "s", "This is a string");
+        assertEquals(bulk("This"), driver.call("GETRANGE", "s", "0", "3"));
+        assertEquals(bulk("ing"), driver.call("GETRANGE", "s", "-3", "-1"));
+        assertEquals(bulk("This is a string"), driver.call("GETRANGE", "s", "0", "-1"));
+        assertEquals(bulk("string"), driver.call("GETRANGE", "s", "10", "100"));
+        assertEquals(bulk(""), driver.call("GETRANGE", "s", "-1", "-5"));
+        assertEquals(bulk(""), driver.call("GETRANGE", "s", "5", "3"));
+        assertEquals(bulk("T"), driver.call("GETRANGE", "s", "-100", "-99"));
+        assertEquals(bulk("Thi"), driver.call("SUBSTR", "s", "-100", "2"));
+        assertEquals(bulk(""), driver.call("GETRANGE", "missing", "0", "-1"));
+        assertEquals(NOT_AN_INTEGER, driver.call("GETRANGE", "s", "x", "1"));
+        assertEquals(NOT_AN_INTEGER, driver.call("GETRANGE", "missing", "0", "x"));
+        driver.call("SET", "e", "");
+        assertEquals(bulk(""), driver.call("GETRANGE", "e", "0", "-1"));
+
+        driver.call("SET", "n", "12345"); // Redis keeps it as an integer, and reads its decimal text
+        assertEquals(bulk("23"), driver.call("GETRANGE", "n", "1", "2"));
+        driver.call("INCR", "n");
+        assertEquals(bulk("346"), driver.call("SUBSTR", "n", "-3", "-1"));
+
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(WRONG_TYPE, driver.call("GETRANGE", "l", "0", "1"));
+        assertEquals(NOT_AN_INTEGER, driver.call("GETRANGE", "l", "0", "x"), "the arguments before the type");
+    }
+
+    @Test
+    void shouldSetRangesGrowingWithZeros()
+    {
+        driver.keyspace.clock(1_000, true);
+        driver.call("SET", "s", "This is a string", "EX", "100");
+        assertEquals(integer(16), driver.call("SETRANGE", "s", "10", "STRING"));
+        assertEquals(bulk("This is a STRING"), driver.call("GET", "s"));
+        assertEquals(integer(19), driver.call("SETRANGE", "s", "16", "!!!"));
+        assertEquals(integer(100), driver.call("TTL", "s"), "the string keeps its time to live");
+
+        assertEquals(integer(6), driver.call("SETRANGE", "r", "5", "x"));
+        assertEquals(bulk("\0\0\0\0\0x"), driver.call("GET", "r"));
+        assertEquals(integer(6), driver.call("SETRANGE", "r", "100", ""));
+        assertEquals(integer(0), driver.call("SETRANGE", "missing", "3", ""));
+        assertEquals(integer(0), driver.call("EXISTS", "missing"), "writing nothing creates nothing");
+        assertEquals(error("ERR offset is out of range"), driver.call("SETRANGE", "s", "-1", "x"));
+        assertEquals(NOT_AN_INTEGER, driver.call("SETRANGE", "s", "x", "x"));
+        assertEquals(error(ErrorReplies.STRING_TOO_LONG), driver.call("SETRANGE", "s", "536870911", "xx"));
+        assertEquals(integer(19), driver.call("STRLEN", "s"));
+
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(WRONG_TYPE, driver.call("SETRANGE", "l", "0", ""));
+        assertEquals(error("ERR offset is out of range"), driver.call("SETRANGE", "l", "-1", "x"));
+    }
+
+    @Test
+    void shouldSetAllOrNoneWithMsetnx()
+    {
+        assertEquals(integer(1), driver.call("MSETNX", "a", "1", "b", "2"));
+        assertEquals(integer(0), driver.call("MSETNX", "b", "3", "c", "4"));
+        assertEquals(array(bulk("1"), bulk("2"), NIL), driver.call("MGET", "a", "b", "c"));
+        assertEquals(integer(1), driver.call("MSETNX", "x", "1", "x", "2"));
+        assertEquals(bulk("2"), driver.call("GET", "x"));
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(integer(0), driver.call("MSETNX", "l", "v"), "a key of any type exists");
+    }
+
+    @Test
+    void shouldFindTheLongestCommonSubsequence()
+    {
+        driver.call("SET", "k1", "ohmytext");
+        driver.call("SET", "k2", "mynewtext");
+        assertEquals(bulk("mytext"), driver.call("LCS", "k1", "k2"));
+        assertEquals(bulk("mytext"), driver.call("LCS", "k1", "k2", "WITHMATCHLEN"));
+        assertEquals(integer(6), driver.call("LCS", "k1", "k2", "LEN"));
+        final String matches = "*4\r\n" + bulk("matches");
+        assertEquals(matches + array(array(array(integer(4), integer(7)), array(integer(5), integer(8))),
+            array(array(integer(2), integer(3)), array(integer(0), integer(1)))) + bulk("len") + integer(6),
+            driver.call("LCS", "k1", "k2", "IDX"));
+        assertEquals(matches + array(array(array(integer(4), integer(7)), array(integer(5), integer(8)), integer(4)))
+            + bulk("len") + integer(6), driver.call("LCS", "k1", "k2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"));
+        assertEquals(matches + array(
+            array(array(integer(4), integer(7)), array(integer(5), integer(8)), integer(4)),
+            array(array(integer(2), integer(3)), array(integer(0), integer(1)), integer(2))) +
+            bulk("len") + integer(6), driver.call("LCS", "k1", "k2", "idx", "minmatchlen", "-5", "withmatchlen"));
+        assertEquals(bulk(""), driver.call("LCS", "k1", "missing"));
+        assertEquals(matches + array() + bulk("len") + integer(0), driver.call("LCS", "k1", "missing", "IDX"));
+
+        assertEquals(error("ERR If you want both the length and indexes, please just use IDX."),
+            driver.call("LCS", "k1", "k2", "LEN", "IDX"));
+        assertEquals(SYNTAX_ERROR, driver.call("LCS", "k1", "k2", "BOGUS"));
+        assertEquals(SYNTAX_ERROR, driver.call("LCS", "k1", "k2", "MINMATCHLEN"));
+        assertEquals(NOT_AN_INTEGER, driver.call("LCS", "k1", "k2", "MINMATCHLEN", "x"));
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(error("ERR The specified keys must contain string values"),
+            driver.call("LCS", "k1", "l", "BOGUS"));
+    }
+
+    @Test
+    void shouldWalkLongStringsBackAsRedisDoes()
+    {
+        // the table is kept a bit a cell whichever string is the longer: both ways round agree with a plain table
+        final Random random = new Random(7);
+        for (int round = 0; round < 200; round++)
+        {
+            final String a = randomText(random, random.nextInt(40));
+            final String b = randomText(random, random.nextInt(40));
+            driver.call("SET", "a", a);
+            driver.call("SET", "b", b);
+            assertEquals(bulk(plainLcs(a, b)), driver.call("LCS", "a", "b"), a + " / " + b);
+            assertEquals(bulk(plainLcs(b, a)), driver.call("LCS", "b", "a"), b + " / " + a);
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatRedisWouldNeedTooLargeATableFor()
+    {
+        final CommandDriver limited = new CommandDriver(new Databases().get(0), 1024);
+        limited.call("SET", "a", "x".repeat(15));
+        limited.call("SET", "b", "y".repeat(15));
+        assertEquals(integer(0), limited.call("LCS", "a", "b", "LEN"), "16 * 16 * 4 bytes: within the limit");
+        limited.call("APPEND", "b", "y");
+        assertEquals(error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"),
+            limited.call("LCS", "a", "b"));
+    }
+
+    @Test
+    void shouldIncrementByFloatKeepingTheTimeToLive()
+    {
+        driver.keyspace.clock(1_000, true);
+        driver.call("SET", "f", "10.50", "EX", "100");
+        assertEquals(bulk("10.6"), driver.call("INCRBYFLOAT", "f", "0.1"));
+        assertEquals(integer(100), driver.call("TTL", "f"));
+        assertEquals(bulk("-4989.39999999999999991"), driver.call("INCRBYFLOAT", "f", "-5.0e3"));
+        assertEquals(bulk("-4989.39999999999999991"), driver.call("GET", "f"));
+        assertEquals(bulk("0.5"), driver.call("INCRBYFLOAT", "new", ".5"));
+        assertEquals(error(ErrorReplies.NOT_A_FLOAT), driver.call("INCRBYFLOAT", "f", "x"));
+        assertEquals(error(ErrorReplies.NAN_OR_INFINITY), driver.call("INCRBYFLOAT", "f", "inf"));
+        driver.call("SET", "s", "text");
+        assertEquals(error(ErrorReplies.NOT_A_FLOAT), driver.call("INCRBYFLOAT", "s", "1"));
+        driver.keyspace.put(bytes("l"), list);
+        assertEquals(WRONG_TYPE, driver.call("INCRBYFLOAT", "l", "x"), "the type before the increment");
+    }
+
+    private static String randomText(final Random random, final int length)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++)
+        {
+            text.append((char)('a' + random.nextInt(4)));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Redis's LCS as it is written: a full table of lengths, walked back from the end, up when the length above is
+     * greater than the length to the left.
+     */
+    private static String plainLcs(final String a, final String b)
+    {
+        final int[][] table = new int[a.length() + 1][b.length() + 1];
+        for (int i = 1; i <= a.length(); i++)
+        {
+            for (int j = 1; j <= b.length(); j++)
+            {
+                table[i][j] = a.charAt(i - 1) == b.charAt(j - 1) ? table[i - 1][j - 1] + 1 :
+                    Math.max(table[i - 1][j], table[i][j - 1]);
+            }
+        }
+        final StringBuilder common = new StringBuilder();
+        for (int i = a.length(), j = b.length(); i > 0 && j > 0; )
+        {
+            if (a.charAt(i - 1) == b.charAt(j - 1))
+            {
+                common.append(a.charAt(i - 1));
+                i--;
+                j--;
+            }
+            else if (table[i - 1][j] > table[i][j - 1])
+            {
+                i--;
+            }
+            else
+            {
+                j--;
+            }
+        }
+        return common.reverse().toString();
     }
 }
