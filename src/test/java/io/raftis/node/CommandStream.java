@@ -23,7 +23,7 @@ final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
     static final List<String> FAMILIES =
-        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "transactions");
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -74,6 +74,7 @@ final class CommandStream
             case "lists" -> lists();
             case "sets" -> sets();
             case "zsets" -> zsets();
+            case "bits" -> bits();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -81,8 +82,16 @@ final class CommandStream
     private List<String> strings()
     {
         final String key = key();
-        return switch (random.nextInt(26))
+        return switch (random.nextInt(34))
         {
+            case 26 -> cmd(pick("GETRANGE", "SUBSTR"), key, range(), range());
+            case 27 -> cmd("SETRANGE", key, pick("0", "1", "5", "20", "-1", "x", "536870912", "9223372036854775807"),
+                value());
+            case 28 -> cmd("MSETNX", key, value(), key(), value());
+            case 29, 30 -> cmd("INCRBYFLOAT", key, floatIncrement());
+            case 31 -> lcs(key);
+            case 32 -> cmd(pick("GETRANGE", "SETRANGE", "INCRBYFLOAT", "LCS", "MSETNX"), key); // wrong arity
+            case 33 -> cmd("MSETNX", key, value(), key()); // wrong arity
             case 24 -> cmd("PTTL", key); // what each write did to the key's time to live
             case 25 -> cmd("EXPIRETIME", key);
             case 0, 1 -> cmd("GET", key);
@@ -285,8 +294,9 @@ final class CommandStream
     private List<String> hashes()
     {
         final String key = key();
-        return switch (random.nextInt(24))
+        return switch (random.nextInt(26))
         {
+            case 24, 25 -> cmd("HINCRBYFLOAT", key, field(), floatIncrement());
             case 0, 1, 2 -> cmd("HSET", key, field(), value(), field(), value());
             case 3 -> cmd("HMSET", key, field(), value());
             case 4 -> cmd("HSETNX", key, field(), value());
@@ -623,6 +633,108 @@ final class CommandStream
     private String zmember()
     {
         return pick("a", "b", "c", "d", "m0", "m1", "1", "2", "", "m7", "n3", "\u00ffz", "a\u0000");
+    }
+
+    private List<String> bits()
+    {
+        final String key = key();
+        return switch (random.nextInt(24))
+        {
+            case 0, 1, 2 -> cmd("SETBIT", key, bitOffset(), pick("0", "1", "1", "2", "-1", "x"));
+            case 3, 4 -> cmd("GETBIT", key, bitOffset());
+            case 5, 6 -> bitRange(cmd("BITCOUNT", key), 3);
+            case 7, 8 -> bitRange(cmd("BITPOS", key, pick("0", "1", "1", "0", "2", "x")), 4);
+            case 9 -> cmd("BITOP", pick("AND", "OR", "XOR", "or", "NAND"), key, key(), key());
+            case 10 -> random.nextBoolean() ? cmd("BITOP", pick("NOT", "not"), key, key()) :
+                cmd("BITOP", "NOT", key, key(), key());
+            case 11, 12, 13 -> bitfield(cmd("BITFIELD", key));
+            case 14 -> bitfield(cmd("BITFIELD_RO", key));
+            case 15 -> cmd("SET", key, value());
+            case 16 -> cmd("GET", key);
+            case 17 -> cmd("SETRANGE", key, pick("0", "3", "10"), pick("", "ab", "\u00ff\u0000"));
+            case 18 -> cmd(pick("SETBIT", "GETBIT", "BITOP", "BITPOS"), key); // wrong arity
+            case 19 -> cmd(pick("LPUSH", "SADD"), key, "x"); // other types for the bit commands to meet
+            case 20 -> cmd("HSET", key, "f", "v");
+            case 21 -> cmd("DEL", key);
+            case 22 -> cmd("STRLEN", key);
+            default -> cmd("BITFIELD", key, "OVERFLOW", pick("WRAP", "SAT", "FAIL"), pick("INCRBY", "SET"),
+                pick("i8", "u8", "i64", "u63", "i3", "u2"), pick("0", "4", "#1", "#2"), bitfieldValue());
+        };
+    }
+
+    /**
+     * Offsets within a few bytes, and those Redis refuses: negative, not a number, past 512 MB.
+     */
+    private String bitOffset()
+    {
+        return pick("0", "1", "7", "8", "15", "33", "100", "1000", "7999", "-1", "x", "#1", "4294967296");
+    }
+
+    private List<String> bitRange(final List<String> args, final int mostArguments)
+    {
+        final int count = random.nextInt(mostArguments + 1);
+        for (int i = 0; i < count; i++)
+        {
+            args.add(i < 2 ? range() : pick("BIT", "BYTE", "bit", "byte", "BOGUS"));
+        }
+        return args;
+    }
+
+    private List<String> bitfield(final List<String> args)
+    {
+        final int count = random.nextInt(5);
+        for (int i = 0; i < count; i++)
+        {
+            switch (random.nextInt(7))
+            {
+                case 0, 1 -> Collections.addAll(args, "GET", bitfieldType(), bitfieldOffset());
+                case 2 -> Collections.addAll(args, pick("SET", "set"), bitfieldType(), bitfieldOffset(),
+                    bitfieldValue());
+                case 3, 4 -> Collections.addAll(args, pick("INCRBY", "incrby"), bitfieldType(), bitfieldOffset(),
+                    bitfieldValue());
+                case 5 -> Collections.addAll(args, "OVERFLOW", pick("WRAP", "SAT", "FAIL", "fail", "BAD"));
+                default -> args.add(pick("GET", "SET", "BOGUS", "OVERFLOW")); // too few arguments, or unknown
+            }
+        }
+        return args;
+    }
+
+    private String bitfieldType()
+    {
+        return pick("i1", "u1", "i8", "u8", "i5", "u7", "i16", "u16", "i63", "u63", "i64", "u64", "i0", "I8", "i65");
+    }
+
+    private String bitfieldOffset()
+    {
+        return pick("0", "1", "3", "7", "8", "13", "100", "#0", "#1", "#3", "-1", "x", "#-1", "#9223372036854775807");
+    }
+
+    private String bitfieldValue()
+    {
+        return pick("0", "1", "-1", "5", "100", "127", "128", "-129", "255", "256", "9223372036854775807",
+            "-9223372036854775808", "x", "4611686018427387904");
+    }
+
+    private String range()
+    {
+        return pick("0", "1", "2", "-1", "-2", "3", "-5", "100", "-100", "x");
+    }
+
+    private String floatIncrement()
+    {
+        return pick("0.1", "-1.5", "1e3", "3.0e3", "5.0e+3", "10.5", "-0", "0x1p-3", "1e-20", "1e4000", "inf", "nan",
+            "x", " 1", "", "1.7976931348623157e308");
+    }
+
+    private List<String> lcs(final String key)
+    {
+        final List<String> args = cmd("LCS", key, key());
+        final int options = random.nextInt(4);
+        for (int i = 0; i < options; i++)
+        {
+            args.add(pick("LEN", "IDX", "idx", "WITHMATCHLEN", "MINMATCHLEN", "2", "0", "x", "BAD"));
+        }
+        return args;
     }
 
     private List<String> manyMembers(final String key)
