@@ -88,7 +88,8 @@ final class CommandStream
             case 27 -> cmd("SETRANGE", key, pick("0", "1", "5", "20", "-1", "x", "536870912", "9223372036854775807"),
                 value());
             case 28 -> cmd("MSETNX", key, value(), key(), value());
-            case 29, 30 -> cmd("INCRBYFLOAT", key, floatIncrement());
+            case 29 -> cmd("INCRBYFLOAT", key, floatIncrement());
+            case 30 -> cmd(pick("INCRBYFLOAT", "SET"), key, randomFloat());
             case 31 -> lcs(key);
             case 32 -> cmd(pick("GETRANGE", "SETRANGE", "INCRBYFLOAT", "LCS", "MSETNX"), key); // wrong arity
             case 33 -> cmd("MSETNX", key, value(), key()); // wrong arity
@@ -720,10 +721,47 @@ final class CommandStream
         return pick("0", "1", "2", "-1", "-2", "3", "-5", "100", "-100", "x");
     }
 
+    /**
+     * Floats where double and long double part, at the edges of the long double's range, and text that is no float.
+     */
     private String floatIncrement()
     {
+        if (random.nextBoolean())
+        {
+            return randomFloat();
+        }
         return pick("0.1", "-1.5", "1e3", "3.0e3", "5.0e+3", "10.5", "-0", "0x1p-3", "1e-20", "1e4000", "inf", "nan",
             "x", " 1", "", "1.7976931348623157e308");
+    }
+
+    /**
+     * A float's text of random digits: decimal with up to 20 digits either side of the point, 17 significant digits
+     * (more than a double holds), exponents up to the long double's overflow and subnormals, hexadecimal.
+     */
+    private String randomFloat()
+    {
+        final String sign = random.nextBoolean() ? "-" : "";
+        return switch (random.nextInt(6))
+        {
+            case 0 -> sign + digits(1 + random.nextInt(20), 10) + "." + digits(random.nextInt(20), 10);
+            case 1 -> sign + digits(1 + random.nextInt(3), 10) + "e" + (random.nextInt(4) == 0 ?
+                random.nextInt(9_900) - 4_950 : random.nextInt(60) - 30);
+            case 2 -> sign + "0." + digits(random.nextInt(25), 10);
+            case 3 -> sign + "0x" + digits(1 + random.nextInt(17), 16) + "p" + (random.nextInt(4) == 0 ?
+                random.nextInt(32_900) - 16_450 : random.nextInt(200) - 100);
+            case 4 -> Long.toString(random.nextLong());
+            default -> sign + digits(17, 10) + "." + digits(3, 10);
+        };
+    }
+
+    private String digits(final int count, final int radix)
+    {
+        final StringBuilder digits = new StringBuilder(count);
+        for (int i = 0; i < count; i++)
+        {
+            digits.append(Character.forDigit(random.nextInt(radix), radix));
+        }
+        return digits.toString();
     }
 
     private List<String> lcs(final String key)
