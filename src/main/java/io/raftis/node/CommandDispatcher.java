@@ -764,7 +764,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int position = RespEncoding.putArrayHeader(encoded, EntryHeader.LENGTH, transaction.count);
         encoded.putBytes(position, transaction.queued, 0, transaction.queuedLength);
         proposed = false;
-        if (!propose(session, length, encoded, 0, position + transaction.queuedLength))
+        if (!propose(session, length, encoded, 0, position + transaction.queuedLength, 0))
         {
             return false; // it waits for room, still exclusive if it was
         }
@@ -942,16 +942,21 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final int payloadLength = parser.isInline() ?
                 encodeAsArray(parser, 0, encoded, EntryHeader.BLOCKING_LENGTH) :
                 copyInput(session, length, EntryHeader.BLOCKING_LENGTH);
-            return propose(session, length, encoded, 0, payloadLength);
+            return propose(session, length, encoded, 0, payloadLength, 0);
         }
 
         // the leader's time goes into the entry, so every member applies it at the same time
+        final long nowMs = timeNowMs();
         encoded.putByte(0, EntryHeader.STAMPED);
-        encoded.putLong(EntryHeader.TIME_OFFSET, timeNowMs(), ByteOrder.LITTLE_ENDIAN);
+        encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
         encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
         final int payloadLength = parser.isInline() ? encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH) :
             copyInput(session, length, EntryHeader.LENGTH);
-        return propose(session, length, encoded, 0, payloadLength);
+        // what the write may add beyond its own bytes counts among the pending writes' memory until it applies; the
+        // estimate only reads, with the clock of a read, so that nothing expires outside the log
+        databases.clock(nowMs, false);
+        final long growth = command.growth(parser, databases.get(session.db));
+        return propose(session, length, encoded, 0, payloadLength, growth);
     }
 
     /**
@@ -1046,7 +1051,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             reply(session, length); // answered already: nothing to log
             return true;
         }
-        final boolean answered = propose(session, length, encoded, 0, end);
+        final boolean answered = propose(session, length, encoded, 0, end, 0);
         if (answered)
         {
             releaseExclusive(session);
@@ -1096,7 +1101,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             entry.addAll(args);
         }
         final int payloadLength = encodeAsArray(entry, encoded);
-        return propose(session, length, encoded, 0, payloadLength);
+        return propose(session, length, encoded, 0, payloadLength, 0);
     }
 
     /**
@@ -1124,7 +1129,12 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     }
 
     private boolean propose(
-        final Session session, final int length, final DirectBuffer payload, final int offset, final int payloadLength)
+        final Session session,
+        final int length,
+        final DirectBuffer payload,
+        final int offset,
+        final int payloadLength,
+        final long growth)
     {
         if (payloadLength > maxPayloadLength)
         {
@@ -1167,7 +1177,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             reply(session, length).raw(TRANSFERRING);
             return true;
         }
-        pending.add(index, raft.term(), session, payloadLength, dispatchedCommand, commandStartNs);
+        pending.add(index, raft.term(), session, payloadLength + growth, dispatchedCommand, commandStartNs);
         proposed = true;
         session.pendingWrites++;
         writesProposed++;
@@ -1782,7 +1792,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         private long[] indices = new long[1024];
         private long[] terms = new long[1024];
-        private int[] lengths = new int[1024];
+        private long[] memories = new long[1024];
         private Session[] sessions = new Session[1024];
         private Command[] commands = new Command[1024];
         private long[] startNs = new long[1024];
@@ -1791,7 +1801,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         private long bytes;
 
         /**
-         * @return the bytes of the commands pending: the keyspace will grow by about as much once they apply.
+         * @return the bytes of the commands pending and what their commands say they may add (see
+         * {@link io.raftis.store.CommandGrowth}): the keyspace will grow by about as much, at most, once they apply.
          */
         long bytes()
         {
@@ -1804,7 +1815,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
 
         void add(
-            final long index, final long term, final Session session, final int length, final Command command,
+            final long index, final long term, final Session session, final long memory, final Command command,
             final long startNs)
         {
             if (size == indices.length)
@@ -1814,11 +1825,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final int slot = (head + size) & (indices.length - 1);
             indices[slot] = index;
             terms[slot] = term;
-            lengths[slot] = length;
+            memories[slot] = memory;
             sessions[slot] = session;
             commands[slot] = command;
             this.startNs[slot] = startNs;
-            bytes += length;
+            bytes += memory;
             size++;
         }
 
@@ -1849,7 +1860,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
         void removeHead()
         {
-            bytes -= lengths[head];
+            bytes -= memories[head];
             sessions[head] = null;
             commands[head] = null;
             head = (head + 1) & (indices.length - 1);
@@ -1861,7 +1872,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final int capacity = indices.length;
             final long[] newIndices = new long[capacity * 2];
             final long[] newTerms = new long[capacity * 2];
-            final int[] newLengths = new int[capacity * 2];
+            final long[] newMemories = new long[capacity * 2];
             final Session[] newSessions = new Session[capacity * 2];
             final Command[] newCommands = new Command[capacity * 2];
             final long[] newStartNs = new long[capacity * 2];
@@ -1870,14 +1881,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 final int slot = (head + i) & (capacity - 1);
                 newIndices[i] = indices[slot];
                 newTerms[i] = terms[slot];
-                newLengths[i] = lengths[slot];
+                newMemories[i] = memories[slot];
                 newSessions[i] = sessions[slot];
                 newCommands[i] = commands[slot];
                 newStartNs[i] = startNs[slot];
             }
             indices = newIndices;
             terms = newTerms;
-            lengths = newLengths;
+            memories = newMemories;
             sessions = newSessions;
             commands = newCommands;
             startNs = newStartNs;

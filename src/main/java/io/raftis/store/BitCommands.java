@@ -110,15 +110,17 @@ public final class BitCommands
     {
         final BitCommands commands = new BitCommands(maxStringLength);
         table.register(new Command("setbit", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_BITMAP,
-            commands::setbit, commands::validateSetbit));
+            commands::setbit, commands::validateSetbit,
+            (args, keyspace) -> (commands.bitOffset(args, 2, 0) >>> 3) + 1));
         table.register(new Command("getbit", 3, FLAG_READONLY | FLAG_FAST, 1, 1, 1, CATEGORY_BITMAP,
             commands::getbit, commands::validateGetbit));
         table.register(new Command("bitcount", -2, FLAG_READONLY, 1, 1, 1, CATEGORY_BITMAP, BitCommands::bitcount));
         table.register(new Command("bitpos", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_BITMAP, BitCommands::bitpos));
         table.register(new Command("bitop", -4, FLAG_WRITE | FLAG_DENYOOM, 2, -1, 1, CATEGORY_BITMAP,
-            BitCommands::bitop, BitCommands::validateBitop));
+            BitCommands::bitop, BitCommands::validateBitop, BitCommands::bitopGrowth));
         table.register(new Command("bitfield", -2, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_BITMAP,
-            (args, keyspace, out) -> commands.bitfield(args, keyspace, out, false), commands::validateBitfield));
+            (args, keyspace, out) -> commands.bitfield(args, keyspace, out, false), commands::validateBitfield,
+            commands::bitfieldGrowth));
         table.register(new Command("bitfield_ro", -2, FLAG_READONLY | FLAG_FAST, 1, 1, 1, CATEGORY_BITMAP,
             (args, keyspace, out) -> commands.bitfield(args, keyspace, out, true)));
     }
@@ -409,6 +411,43 @@ public final class BitCommands
         }
         keyspace.put(buffer, args.argOffset(2), args.argLength(2), result);
         out.integer(maxLength);
+    }
+
+    /**
+     * @return the longest source string: what the destination will hold.
+     */
+    private static long bitopGrowth(final RespParser args, final Keyspace keyspace)
+    {
+        long longest = 0;
+        for (int i = 3, count = args.argCount(); i < count; i++)
+        {
+            final Object source = keyspace.get(args.argBuffer(), args.argOffset(i), args.argLength(i));
+            if (source instanceof byte[])
+            {
+                longest = Math.max(longest, ((byte[])source).length);
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * @return the bytes up to the farthest field written, 0 for GETs alone.
+     */
+    private long bitfieldGrowth(final RespParser args, final Keyspace keyspace)
+    {
+        final List<Field> fields = new ArrayList<>();
+        long length = 0;
+        if (null == parseFields(args, fields))
+        {
+            for (final Field field : fields)
+            {
+                if (FIELD_GET != field.operation)
+                {
+                    length = Math.max(length, ((field.offset + field.bits - 1) >>> 3) + 1);
+                }
+            }
+        }
+        return length;
     }
 
     private String validateBitfield(final RespParser args)

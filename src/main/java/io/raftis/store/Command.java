@@ -130,6 +130,7 @@ public final class Command
     private CommandRewriter rewriter;
     private KeyFinder keyFinder;
     private Blocking blocking;
+    private final CommandGrowth growth;
 
     /**
      * A command without a validator.
@@ -170,6 +171,35 @@ public final class Command
         final long categories,
         final CommandExecutor executor,
         final CommandValidator validator)
+    {
+        this(name, arity, flags, firstKey, lastKey, step, categories, executor, validator, null);
+    }
+
+    /**
+     * A command that may add more memory than its own bytes, which the leader counts before it applies.
+     *
+     * @param name       printable ASCII, no spaces; stored in lower case ("set", or "config|get" for a subcommand).
+     * @param arity      exact (positive) or minimum (negative) number of arguments including the name; not 0.
+     * @param flags      {@code FLAG_*} bits.
+     * @param firstKey   index of the first key argument, 0 if the command takes no key.
+     * @param lastKey    index of the last key argument, negative to count from the end (-1 is the last argument).
+     * @param step       distance between key arguments, 0 if the command takes no key.
+     * @param categories {@code CATEGORY_*} bits beyond those implied by the flags, e.g. {@link #CATEGORY_STRING}.
+     * @param executor   executes the command.
+     * @param validator  checks the syntax of the arguments before execution, or null if there is nothing to check.
+     * @param growth     the most memory the command may add, or null when it adds no more than its own bytes.
+     */
+    public Command(
+        final String name,
+        final int arity,
+        final int flags,
+        final int firstKey,
+        final int lastKey,
+        final int step,
+        final long categories,
+        final CommandExecutor executor,
+        final CommandValidator validator,
+        final CommandGrowth growth)
     {
         if (null == name || name.isEmpty())
         {
@@ -218,6 +248,7 @@ public final class Command
         this.arityError = "ERR wrong number of arguments for '" + this.name + "' command";
         this.executor = executor;
         this.validator = validator;
+        this.growth = growth;
     }
 
     /**
@@ -344,6 +375,18 @@ public final class Command
     public CommandValidator validator()
     {
         return validator;
+    }
+
+    /**
+     * The most memory the command may add to the keyspace beyond its own bytes, see {@link CommandGrowth}.
+     *
+     * @param args     the parsed command, already validated.
+     * @param keyspace the database it will be applied to, its clock set for reading; not changed.
+     * @return bytes, 0 for a command that declares none.
+     */
+    public long growth(final RespParser args, final Keyspace keyspace)
+    {
+        return null == growth ? 0 : growth.bytes(args, keyspace);
     }
 
     /**

@@ -161,7 +161,8 @@ public final class StringCommands
             StringCommands::validateGetrange));
         table.register(new Command(
             "setrange", 4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1, CATEGORY_STRING, commands::setrange,
-            StringCommands::validateSetrange));
+            StringCommands::validateSetrange, (args, keyspace) -> Math.min(
+            args.argAsLong(2) + args.argLength(3), maxStringLength)));
         table.register(new Command("strlen", 2, fastRead, 1, 1, 1, CATEGORY_STRING, StringCommands::strlen));
         table.register(new Command("lcs", -3, FLAG_READONLY, 1, 2, 1, CATEGORY_STRING,
             (args, keyspace, out) -> Lcs.lcs(args, keyspace, out, maxStringLength)));

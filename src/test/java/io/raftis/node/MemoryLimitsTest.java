@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -88,6 +90,34 @@ class MemoryLimitsTest
             assertEquals("OK", jedis.set("another", "x"), "room again once keys are deleted");
             assertEquals("x", jedis.get("another"));
             assertTrue(Long.parseLong(TestCluster.parseInfo(jedis.info("stats")).get("total_oom_errors")) >= 3);
+        }
+    }
+
+    @Test
+    void shouldCountWhatPipelinedWritesWillAddBeforeTheyApply()
+    {
+        try (Jedis jedis = cluster.client(1); Jedis cleaner = cluster.client(1))
+        {
+            jedis.flushAll();
+            final Pipeline pipeline = jedis.pipelined();
+            for (int i = 0; i < 10; i++)
+            {
+                pipeline.setbit("bits" + i, 8L * 1024 * 1024 - 1, true); // 40 bytes that make a string of 1 MB
+            }
+            final List<Object> replies;
+            try
+            {
+                replies = pipeline.syncAndReturnAll();
+            }
+            finally
+            {
+                cleaner.flushAll(); // after the replies, which come after the writes applied
+            }
+            final long written = replies.stream().filter((reply) -> Boolean.FALSE.equals(reply)).count();
+            final long refused = replies.stream().filter((reply) -> reply instanceof JedisDataException &&
+                ((JedisDataException)reply).getMessage().startsWith("OOM ")).count();
+            assertEquals(10, written + refused, replies::toString);
+            assertTrue(written >= 1 && written <= 3, "each write counted 1 MB before it applied: " + replies);
         }
     }
 }

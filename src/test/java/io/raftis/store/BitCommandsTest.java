@@ -314,4 +314,26 @@ class BitCommandsTest
             driver.call("BITFIELD", "w", "GET", "u8", "8", "GET", "i64", "#288230376151711745"));
         assertEquals(BIT_OFFSET, driver.call("BITFIELD", "w", "GET", "i64", "#9223372036854775807"));
     }
+
+    @Test
+    void shouldTellTheLeaderHowMuchMemoryAWriteMayAdd()
+    {
+        driver.call("SET", "long", "x".repeat(1000));
+        driver.call("SET", "short", "x");
+        assertEquals(1024, growth("SETBIT", "b", "8191", "1"));
+        assertEquals(536_870_912, growth("SETBIT", "b", "4294967295", "1"));
+        assertEquals(1025,
+            growth("BITFIELD", "b", "GET", "u8", "0", "SET", "u8", "8192", "1", "INCRBY", "i8", "0", "1"));
+        assertEquals(0, growth("BITFIELD", "b", "GET", "u8", "#100000"));
+        assertEquals(1000, growth("BITOP", "OR", "d", "short", "long", "missing"));
+        assertEquals(0, growth("BITOP", "NOT", "d", "missing"));
+        assertEquals(1002, growth("SETRANGE", "b", "1000", "xy"));
+        assertEquals(0, growth("SET", "b", "v"), "a command that adds no more than its own bytes");
+        assertEquals(2, driver.keyspace.size(), "estimating changes nothing");
+    }
+
+    private long growth(final String... args)
+    {
+        return driver.table.lookup(args[0]).growth(driver.parse(args), driver.keyspace);
+    }
 }
