@@ -741,7 +741,7 @@ public final class ListCommands
         return Double.parseDouble(text);
     }
 
-    private static String validateTimeout(final RespParser args, final int arg)
+    static String validateTimeout(final RespParser args, final int arg)
     {
         final String[] error = new String[1];
         return timeoutMs(args, arg, error) < 0 ? error[0] : null;

@@ -67,7 +67,7 @@ final class SortedSetAlgebra
         final int key = store ? 1 : 0;
         table.register(new Command(name, store ? -4 : -3, flags, key, key, key, CATEGORY_SORTEDSET,
             (args, keyspace, out) -> combine(args, keyspace, out, operation, numkeysArg, store, cardinality),
-            args -> validateNumkeys(args, numkeysArg, name)));
+            args -> validateNumkeys(args, numkeysArg, name)).keyFinder(KeyFinder.numKeysAt(numkeysArg, key)));
     }
 
     /**

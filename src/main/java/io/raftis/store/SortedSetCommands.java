@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Random;
 
 import static io.raftis.store.Command.CATEGORY_SORTEDSET;
+import static io.raftis.store.Command.FLAG_BLOCKING;
 import static io.raftis.store.Command.FLAG_DENYOOM;
 import static io.raftis.store.Command.FLAG_FAST;
 import static io.raftis.store.Command.FLAG_MOVABLE_KEYS;
+import static io.raftis.store.Command.FLAG_NOSCRIPT;
 import static io.raftis.store.Command.FLAG_READONLY;
 import static io.raftis.store.Command.FLAG_WRITE;
 
@@ -94,13 +96,148 @@ public final class SortedSetCommands
         table.register(new Command("zpopmax", -2, FLAG_WRITE | FLAG_FAST, 1, 1, 1, CATEGORY_SORTEDSET,
             (args, keyspace, out) -> zpop(args, keyspace, out, true), SortedSetCommands::validatePop));
         table.register(new Command("zmpop", -4, FLAG_WRITE | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_SORTEDSET,
-            SortedSetCommands::zmpop, args -> validateMultiPop(args, 1)));
+            SortedSetCommands::zmpop, args -> validateMultiPop(args, 1)).keyFinder(KeyFinder.numKeysAt(1)));
         table.register(new Command("zrandmember", -2, FLAG_READONLY, 1, 1, 1, CATEGORY_SORTEDSET,
             SortedSetCommands::zrandmember));
         table.register(new Command("zscan", -3, FLAG_READONLY, 1, 1, 1, CATEGORY_SORTEDSET, SortedSetCommands::zscan,
             ScanArguments::validateCollectionCursor));
         SortedSetRangeCommands.register(table);
         SortedSetAlgebra.register(table);
+
+        final int blocking = FLAG_WRITE | FLAG_BLOCKING;
+        final Blocking bzpopmin = new BlockingPop(false);
+        final Blocking bzpopmax = new BlockingPop(true);
+        final Blocking bzmpop = new BlockingMpop();
+        table.register(new Command("bzpopmin", -3, blocking | FLAG_NOSCRIPT | FLAG_FAST, 1, -2, 1, CATEGORY_SORTEDSET,
+            atOnce(bzpopmin), args -> ListCommands.validateTimeout(args, args.argCount() - 1)).blocking(bzpopmin));
+        table.register(new Command("bzpopmax", -3, blocking | FLAG_NOSCRIPT | FLAG_FAST, 1, -2, 1, CATEGORY_SORTEDSET,
+            atOnce(bzpopmax), args -> ListCommands.validateTimeout(args, args.argCount() - 1)).blocking(bzpopmax));
+        table.register(new Command("bzmpop", -5, blocking | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_SORTEDSET,
+            atOnce(bzmpop), SortedSetCommands::validateBzmpop).blocking(bzmpop).keyFinder(KeyFinder.numKeysAt(2)));
+    }
+
+    private static String validateBzmpop(final RespParser args)
+    {
+        final String timeout = ListCommands.validateTimeout(args, 1);
+        return null != timeout ? timeout : validateMultiPop(args, 2);
+    }
+
+    /**
+     * BZPOPMIN and BZPOPMAX: pop from the first of the keys holding a sorted set, answering [key, member, score].
+     */
+    private static final class BlockingPop implements Blocking
+    {
+        private final boolean max;
+
+        BlockingPop(final boolean max)
+        {
+            this.max = max;
+        }
+
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, args.argCount() - 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            final int[] keys = new int[args.argCount() - 2];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = 1 + i;
+            }
+            return keys;
+        }
+
+        public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
+        {
+            final int first = -1 == readyKey ? 1 : readyKey;
+            final int last = -1 == readyKey ? args.argCount() - 2 : readyKey;
+            return servePop(args, keyspace, out, readyKey, first, last, max, 1, PopReply.FLAT_WITH_KEY);
+        }
+
+        public void timedOut(final RespWriter out)
+        {
+            out.nullArray();
+        }
+    }
+
+    /**
+     * BZMPOP: ZMPOP once one of the keys holds a sorted set.
+     */
+    private static final class BlockingMpop implements Blocking
+    {
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            final int[] keys = new int[(int)args.argAsLong(2)];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = 3 + i;
+            }
+            return keys;
+        }
+
+        public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
+        {
+            final int whereArg = 3 + (int)args.argAsLong(2);
+            final boolean max = args.argEqualsIgnoreCase(whereArg, MAX);
+            final long count = whereArg + 2 < args.argCount() ? args.argAsLong(whereArg + 2) : 1;
+            final int first = -1 == readyKey ? 3 : readyKey;
+            final int last = -1 == readyKey ? whereArg - 1 : readyKey;
+            return servePop(args, keyspace, out, readyKey, first, last, max, count, PopReply.NESTED_WITH_KEY);
+        }
+
+        public void timedOut(final RespWriter out)
+        {
+            out.nullArray();
+        }
+    }
+
+    /**
+     * Pop from the first of the keys first..last holding a sorted set; on the first try a key of another type is
+     * WRONGTYPE, on a wake-up it keeps the client waiting, as in Redis.
+     */
+    private static boolean servePop(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey, final int first,
+        final int last, final boolean max, final long count, final PopReply shape)
+    {
+        for (int k = first; k <= last; k++)
+        {
+            final Object value = keyspace.get(args.argBuffer(), args.argOffset(k), args.argLength(k));
+            if (null == value)
+            {
+                continue;
+            }
+            if (!(value instanceof SortedSetValue))
+            {
+                if (-1 == readyKey)
+                {
+                    out.error(ErrorReplies.WRONG_TYPE);
+                    return true;
+                }
+                return false;
+            }
+            popAndReply(keyspace, args.argBuffer(), args.argOffset(k), args.argLength(k), (SortedSetValue)value, max,
+                count, shape, out);
+            return true;
+        }
+        return false;
+    }
+
+    private static CommandExecutor atOnce(final Blocking blocking)
+    {
+        return (args, keyspace, out) ->
+        {
+            if (!blocking.serve(args, keyspace, out, -1))
+            {
+                blocking.timedOut(out);
+            }
+        };
     }
 
     /**

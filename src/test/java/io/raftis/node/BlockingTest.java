@@ -122,6 +122,23 @@ class BlockingTest
     }
 
     @Test
+    void shouldServeBlockedSortedSetPopsInOrder()
+    {
+        final InProcessNode.Link min = node.connect();
+        final InProcessNode.Link many = node.connect();
+        final InProcessNode.Link adder = node.connect();
+        min.send(resp("BZPOPMIN", "board", "0"));
+        passes(10);
+        many.send(resp("BZMPOP", "0", "1", "board", "MAX", "COUNT", "5"));
+        passes(10);
+        assertEquals(":3\r\n", call(adder, "ZADD", "board", "1", "a", "2", "b", "3", "c"));
+        assertEquals("*3\r\n$5\r\nboard\r\n$1\r\na\r\n$1\r\n1\r\n", min.receive());
+        assertEquals("*2\r\n$5\r\nboard\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n",
+            many.receive());
+        assertEquals(":0\r\n", call(adder, "EXISTS", "board"));
+    }
+
+    @Test
     void shouldNotBlockInsideATransaction()
     {
         final InProcessNode.Link client = node.connect();

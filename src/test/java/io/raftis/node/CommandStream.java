@@ -411,8 +411,13 @@ final class CommandStream
     private List<String> zsets()
     {
         final String key = key();
-        return switch (random.nextInt(46))
+        return switch (random.nextInt(48))
         {
+            case 46 -> random.nextBoolean() ? cmd(pick("BZPOPMIN", "BZPOPMAX"), key, key(), pick("0.01", "-1", "x")) :
+                cmd("BZMPOP", pick("0.01", "0.02"), pick("2", "1", "0"), key, key(), pick("MIN", "MAX", "BAD"),
+                pick("COUNT", "LIMIT"), pick("2", "0"));
+            case 47 -> cmd("COMMAND", "GETKEYS", pick("BZMPOP", "ZUNIONSTORE", "ZMPOP", "ZINTERCARD"),
+                pick("1", "2"), key, key(), key(), pick("MIN", "MAX"));
             case 0, 1, 2, 3 -> cmd("ZADD", key, score(), zmember(), score(), zmember(), score(), zmember());
             case 4, 5 -> zadd(key);
             case 6 -> cmd("ZINCRBY", key, pick("1", "-1", "2.5", "inf", "-inf", "1e308", "abc", "nan", "0x10"),
