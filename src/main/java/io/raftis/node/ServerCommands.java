@@ -955,6 +955,10 @@ final class ServerCommands
             line(sb, "total_misconf_errors", "" + dispatcher.writesRefusedByLog);
             line(sb, "expired_keys", "" + databases.expiredKeys());
             line(sb, "expiry_sweeps_proposed", "" + dispatcher.expirySweeps);
+            line(sb, "transactions_proposed", "" + dispatcher.transactionsProposed);
+            line(sb, "transactions_aborted", "" + dispatcher.transactionsAborted);
+            line(sb, "blocked_clients_served", "" + dispatcher.blockedServed);
+            line(sb, "blocked_clients_timed_out", "" + dispatcher.blockedTimedOut);
             line(sb, "total_denied_commands", "" + dispatcher.deniedCommands);
             line(sb, "total_passes_over_budget", "" + dispatcher.passesOverBudget);
             line(sb, "total_commands_processed", "" + dispatcher.commandsProcessed);

@@ -45,6 +45,7 @@ class BlockingClusterTest
                 assertEquals("*2\r\n$4\r\njobs\r\n$5\r\nfirst\r\n",
                     readReply(blocked) + readReply(blocked) + readReply(blocked)); // the array's header, then each
                 assertEquals(0, cluster.raftField(leader, "blocked_clients"));
+                assertEquals(1, cluster.raftField(leader, "blocked_clients_served"));
             }
         }
     }
