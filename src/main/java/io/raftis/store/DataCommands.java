@@ -26,6 +26,7 @@ public final class DataCommands
         SetCommands.register(table);
         SortedSetCommands.register(table);
         BitCommands.register(table, maxStringLength);
+        HyperLogLogCommands.register(table);
         DebugCommands.register(table);
         ObjectCommands.register(table);
     }
