@@ -23,7 +23,7 @@ final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
     static final List<String> FAMILIES =
-        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "transactions");
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -75,6 +75,7 @@ final class CommandStream
             case "sets" -> sets();
             case "zsets" -> zsets();
             case "bits" -> bits();
+            case "hll" -> hyperLogLogs();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -778,6 +779,91 @@ final class CommandStream
             args.add(pick("LEN", "IDX", "idx", "WITHMATCHLEN", "MINMATCHLEN", "2", "0", "x", "BAD"));
         }
         return args;
+    }
+
+    /**
+     * HyperLogLogs: additions that keep one sparse and some that turn it dense, counts of one key (which cache the
+     * count in the string) and of several, merges, GET to compare the bytes, and strings set from outside, valid or
+     * hostile: cut, short of the registers or past them, of an unknown encoding, dense of the wrong length.
+     */
+    private List<String> hyperLogLogs()
+    {
+        final String key = key();
+        return switch (random.nextInt(24))
+        {
+            case 0, 1, 2, 3 -> pfadd(key, 1 + random.nextInt(4));
+            case 4 -> pfadd(key, random.nextInt(4) == 0 ? 1_800 : 150); // past 3000 bytes the string turns dense
+            case 5 -> cmd("PFADD", key);
+            case 6, 7 -> cmd("PFCOUNT", key);
+            case 8 -> cmd("PFCOUNT", key, key(), key());
+            case 9 -> cmd("PFMERGE", key, key(), key());
+            case 10 -> cmd("PFMERGE", key);
+            case 11, 12 -> cmd("GET", key);
+            case 13, 14 -> cmd("SET", key, hyperLogLogString());
+            case 15 -> cmd(pick("PFADD", "PFCOUNT", "PFMERGE")); // wrong arity
+            case 16 -> cmd(pick("SADD", "LPUSH", "HSET"), key, "x", "1"); // other types
+            case 17 -> cmd("APPEND", key, pick("x", "\u0000"));
+            case 18 -> cmd("DEL", key);
+            case 19 -> cmd("EXPIRE", key, pick("3600", "100000"));
+            case 20 -> cmd("PTTL", key); // PFADD and PFMERGE keep it
+            case 21 -> cmd(pick("RENAME", "COPY"), key, key());
+            case 22 -> cmd("STRLEN", key);
+            default -> cmd("PFCOUNT", key, key());
+        };
+    }
+
+    private List<String> pfadd(final String key, final int elements)
+    {
+        final List<String> args = cmd("PFADD", key);
+        final int range = random.nextBoolean() ? 50 : 1_000_000;
+        for (int i = 0; i < elements; i++)
+        {
+            args.add("e" + random.nextInt(range));
+        }
+        return args;
+    }
+
+    /**
+     * @return a string set from outside, one byte per char: a HyperLogLog or something that starts as one.
+     */
+    private String hyperLogLogString()
+    {
+        final String sparse = "HYLL\u0001\u0000\u0000\u0000" + "\u0000".repeat(7) + "\u0080";
+        final String dense = "HYLL" + "\u0000".repeat(11) + "\u0080";
+        return switch (random.nextInt(14))
+        {
+            case 0 -> "HYLL"; // shorter than the header
+            case 1 -> "HYLL\u0002" + "\u0000".repeat(11) + "\u007f\u00ff"; // an unknown encoding
+            case 2 -> dense + "\u0000".repeat(12_287); // dense, a byte short
+            case 3 -> sparse + "\u007f\u00ff"; // empty
+            // an XZERO cut after its first byte: Redis reads the byte past the end, 0 until a split leaves one there;
+            // after an XZERO of 255 registers, the cut one covers the other 16129
+            case 4, 5 -> sparse + pick("\u007f", "\u0040\u00fe\u007f", "\u0040\u00fe\u007f");
+            case 6 -> sparse + "\u007f\u00fe"; // short of the last register
+            case 7 -> sparse + "\u007f\u00ff\u0080"; // a VAL past the last register
+            case 8 -> sparse + randomBytes(1 + random.nextInt(30)); // random opcodes
+            case 9 -> dense + randomBytes(12_288); // random registers, up to 63
+            case 10 -> dense + "\u00ff".repeat(12_288); // every register 63: a count out of range
+            // 123456789 cached
+            case 11 -> "HYLL\u0001\u0000\u0000\u0000\u0015\u00cd\u005b\u0007" + "\u0000".repeat(4) + "\u007f\u00ff";
+            default ->
+            {
+                // runs of VAL 32: a sparse string with registers that a higher one turns dense
+                final int runs = 1 + random.nextInt(8);
+                final int zeros = 16_384 - 4 * runs;
+                yield sparse + "\u00ff".repeat(runs) + (char)(0x40 | ((zeros - 1) >> 8)) + (char)((zeros - 1) & 0xFF);
+            }
+        };
+    }
+
+    private String randomBytes(final int length)
+    {
+        final char[] chars = new char[length];
+        for (int i = 0; i < length; i++)
+        {
+            chars[i] = (char)random.nextInt(256);
+        }
+        return new String(chars);
     }
 
     private List<String> manyMembers(final String key)
