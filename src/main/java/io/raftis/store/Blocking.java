@@ -39,4 +39,31 @@ public interface Blocking
      * @param out for the reply a timeout gives.
      */
     void timedOut(RespWriter out);
+
+    /**
+     * @return the executor of a blocking command: serve at once or answer as a timeout, as Redis runs it inside MULTI.
+     */
+    static CommandExecutor atOnce(final Blocking blocking)
+    {
+        return (args, keyspace, out) ->
+        {
+            if (!blocking.serve(args, keyspace, out, -1))
+            {
+                blocking.timedOut(out);
+            }
+        };
+    }
+
+    /**
+     * @return the positions first, first + 1, ... of count keys in a row.
+     */
+    static int[] keysFrom(final int first, final int count)
+    {
+        final int[] keys = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = first + i;
+        }
+        return keys;
+    }
 }

@@ -80,16 +80,17 @@ public final class ListCommands
         final Blocking blmove = new BlockingMove(false);
         final Blocking brpoplpush = new BlockingMove(true);
         final Blocking blmpop = new BlockingMpop();
-        table.register(new Command("blpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST, atOnce(blpop),
-            args -> validateTimeout(args, args.argCount() - 1)).blocking(blpop));
-        table.register(new Command("brpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST, atOnce(brpop),
-            args -> validateTimeout(args, args.argCount() - 1)).blocking(brpop));
+        table.register(new Command("blpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST,
+            Blocking.atOnce(blpop), args -> validateTimeout(args, args.argCount() - 1)).blocking(blpop));
+        table.register(new Command("brpop", -3, blocking | FLAG_NOSCRIPT, 1, -2, 1, CATEGORY_LIST,
+            Blocking.atOnce(brpop), args -> validateTimeout(args, args.argCount() - 1)).blocking(brpop));
         table.register(new Command("brpoplpush", 4, blocking | FLAG_DENYOOM | FLAG_NOSCRIPT, 1, 2, 1, CATEGORY_LIST,
-            atOnce(brpoplpush), args -> validateTimeout(args, 3)).blocking(brpoplpush));
+            Blocking.atOnce(brpoplpush), args -> validateTimeout(args, 3)).blocking(brpoplpush));
         table.register(new Command("blmove", 6, blocking | FLAG_DENYOOM | FLAG_NOSCRIPT, 1, 2, 1, CATEGORY_LIST,
-            atOnce(blmove), ListCommands::validateBlmove).blocking(blmove));
+            Blocking.atOnce(blmove), ListCommands::validateBlmove).blocking(blmove));
         table.register(new Command("blmpop", -5, blocking | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_LIST,
-            atOnce(blmpop), ListCommands::validateBlmpop).blocking(blmpop).keyFinder(KeyFinder.numKeysAt(2)));
+            Blocking.atOnce(blmpop), ListCommands::validateBlmpop).blocking(blmpop)
+            .keyFinder(KeyFinder.numKeysAt(2)));
     }
 
     private static String validateBlmove(final RespParser args)
@@ -766,12 +767,7 @@ public final class ListCommands
 
         public int[] waitKeys(final RespParser args)
         {
-            final int[] keys = new int[args.argCount() - 2];
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = 1 + i;
-            }
-            return keys;
+            return Blocking.keysFrom(1, args.argCount() - 2);
         }
 
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
@@ -876,12 +872,7 @@ public final class ListCommands
 
         public int[] waitKeys(final RespParser args)
         {
-            final int[] keys = new int[(int)args.argAsLong(2)];
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = 3 + i;
-            }
-            return keys;
+            return Blocking.keysFrom(3, (int)args.argAsLong(2));
         }
 
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
@@ -916,19 +907,5 @@ public final class ListCommands
         {
             out.nullArray();
         }
-    }
-
-    /**
-     * The executor of a blocking command: serve at once or answer as a timeout, as Redis runs it inside MULTI.
-     */
-    private static CommandExecutor atOnce(final Blocking blocking)
-    {
-        return (args, keyspace, out) ->
-        {
-            if (!blocking.serve(args, keyspace, out, -1))
-            {
-                blocking.timedOut(out);
-            }
-        };
     }
 }

@@ -109,11 +109,14 @@ public final class SortedSetCommands
         final Blocking bzpopmax = new BlockingPop(true);
         final Blocking bzmpop = new BlockingMpop();
         table.register(new Command("bzpopmin", -3, blocking | FLAG_NOSCRIPT | FLAG_FAST, 1, -2, 1, CATEGORY_SORTEDSET,
-            atOnce(bzpopmin), args -> ListCommands.validateTimeout(args, args.argCount() - 1)).blocking(bzpopmin));
+            Blocking.atOnce(bzpopmin), args -> ListCommands.validateTimeout(args, args.argCount() - 1))
+            .blocking(bzpopmin));
         table.register(new Command("bzpopmax", -3, blocking | FLAG_NOSCRIPT | FLAG_FAST, 1, -2, 1, CATEGORY_SORTEDSET,
-            atOnce(bzpopmax), args -> ListCommands.validateTimeout(args, args.argCount() - 1)).blocking(bzpopmax));
+            Blocking.atOnce(bzpopmax), args -> ListCommands.validateTimeout(args, args.argCount() - 1))
+            .blocking(bzpopmax));
         table.register(new Command("bzmpop", -5, blocking | FLAG_MOVABLE_KEYS, 0, 0, 0, CATEGORY_SORTEDSET,
-            atOnce(bzmpop), SortedSetCommands::validateBzmpop).blocking(bzmpop).keyFinder(KeyFinder.numKeysAt(2)));
+            Blocking.atOnce(bzmpop), SortedSetCommands::validateBzmpop).blocking(bzmpop)
+            .keyFinder(KeyFinder.numKeysAt(2)));
     }
 
     private static String validateBzmpop(final RespParser args)
@@ -141,12 +144,7 @@ public final class SortedSetCommands
 
         public int[] waitKeys(final RespParser args)
         {
-            final int[] keys = new int[args.argCount() - 2];
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = 1 + i;
-            }
-            return keys;
+            return Blocking.keysFrom(1, args.argCount() - 2);
         }
 
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
@@ -174,12 +172,7 @@ public final class SortedSetCommands
 
         public int[] waitKeys(final RespParser args)
         {
-            final int[] keys = new int[(int)args.argAsLong(2)];
-            for (int i = 0; i < keys.length; i++)
-            {
-                keys[i] = 3 + i;
-            }
-            return keys;
+            return Blocking.keysFrom(3, (int)args.argAsLong(2));
         }
 
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
@@ -229,16 +222,6 @@ public final class SortedSetCommands
         return false;
     }
 
-    private static CommandExecutor atOnce(final Blocking blocking)
-    {
-        return (args, keyspace, out) ->
-        {
-            if (!blocking.serve(args, keyspace, out, -1))
-            {
-                blocking.timedOut(out);
-            }
-        };
-    }
 
     /**
      * @return the sorted set the key at argument keyArg holds, or null.
