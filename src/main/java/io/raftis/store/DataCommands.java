@@ -27,6 +27,7 @@ public final class DataCommands
         SortedSetCommands.register(table);
         BitCommands.register(table, maxStringLength);
         HyperLogLogCommands.register(table);
+        GeoCommands.register(table);
         DebugCommands.register(table);
         ObjectCommands.register(table);
     }

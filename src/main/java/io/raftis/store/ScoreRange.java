@@ -26,6 +26,14 @@ final class ScoreRange
     }
 
     /**
+     * @return the range between the two scores, each end inclusive unless said exclusive.
+     */
+    static ScoreRange of(final double min, final boolean minExclusive, final double max, final boolean maxExclusive)
+    {
+        return new ScoreRange(min, minExclusive, max, maxExclusive);
+    }
+
+    /**
      * @return the range the two arguments give, or null when either end is not a number.
      */
     static ScoreRange parse(final RespParser args, final int minArg, final int maxArg)
