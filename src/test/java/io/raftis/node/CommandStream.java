@@ -23,7 +23,7 @@ final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
     static final List<String> FAMILIES =
-        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "transactions");
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "geo", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -76,6 +76,7 @@ final class CommandStream
             case "zsets" -> zsets();
             case "bits" -> bits();
             case "hll" -> hyperLogLogs();
+            case "geo" -> geo();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -642,6 +643,154 @@ final class CommandStream
         return pick("a", "b", "c", "d", "m0", "m1", "1", "2", "", "m7", "n3", "\u00ffz", "a\u0000");
     }
 
+    private List<String> geo()
+    {
+        final String key = key();
+        return switch (random.nextInt(30))
+        {
+            case 0, 1, 2, 3 -> geoadd(key);
+            case 4 -> cmd("GEOPOS", key, zmember(), zmember(), zmember());
+            case 5 -> cmd("GEOHASH", key, zmember(), zmember());
+            case 6, 7 -> random.nextInt(4) == 0 ? cmd("GEODIST", key, zmember(), zmember()) :
+                cmd("GEODIST", key, zmember(), zmember(), unit());
+            case 8 -> cmd("GEODIST", key, zmember(), zmember(), unit(), pick("x", "km"));
+            case 9, 10 -> searchOptions(cmd(pick("GEORADIUS", "GEORADIUS_RO", "georadius"), key, longitude(),
+                latitude(), radius(), unit()), true);
+            case 11, 12 -> searchOptions(cmd(pick("GEORADIUSBYMEMBER", "GEORADIUSBYMEMBER_RO"), key, zmember(),
+                radius(), unit()), true);
+            case 13, 14, 15, 16 -> geosearch(cmd(pick("GEOSEARCH", "geosearch"), key));
+            case 17, 18 -> geosearch(cmd("GEOSEARCHSTORE", key(), key));
+            case 19 -> cmd("ZRANGE", key, "0", "-1", "WITHSCORES");
+            case 20 -> cmd("ZADD", key, score(), zmember());
+            case 21 -> cmd(pick("GEOADD", "GEOPOS", "GEODIST", "GEORADIUS", "GEOSEARCH", "GEOSEARCHSTORE",
+                "GEORADIUSBYMEMBER", "GEOHASH"), key); // wrong arity
+            case 22 -> cmd(pick("SET", "SADD", "LPUSH"), key, zmember()); // other types
+            case 23 -> cmd("DEL", key);
+            case 24 -> cmd("COMMAND", "GETKEYS", pick("GEORADIUS", "GEORADIUSBYMEMBER"), key, "15", "37", "10", "km",
+                pick("STORE", "STOREDIST", "ASC"), key());
+            case 25 -> cmd("GEOSEARCH", key, "FROMLONLAT", longitude(), latitude(), "BYRADIUS", radius(), unit(),
+                pick("ASC", "DESC"), "WITHDIST", "WITHCOORD", "WITHHASH");
+            case 26 -> cmd("GEOADD", key, "0", "0", zmember(), "180", "85.05112878", zmember(), "-180",
+                "-85.05112878", zmember()); // the corners
+            case 27 -> cmd("ZSCORE", key, zmember());
+            default -> manyPlaces(key); // past 128 members: the skip list
+        };
+    }
+
+    private List<String> geoadd(final String key)
+    {
+        final List<String> args = cmd("GEOADD", key);
+        final int options = random.nextInt(3);
+        for (int i = 0; i < options; i++)
+        {
+            args.add(pick("NX", "XX", "CH", "ch", "nx", "GT"));
+        }
+        final int places = 1 + random.nextInt(3);
+        for (int i = 0; i < places; i++)
+        {
+            Collections.addAll(args, longitude(), latitude(), zmember());
+        }
+        if (random.nextInt(10) == 0)
+        {
+            args.add(longitude()); // not a whole triple: syntax error
+        }
+        return args;
+    }
+
+    private List<String> manyPlaces(final String key)
+    {
+        final List<String> args = cmd("GEOADD", key);
+        for (int i = 0; i < 140; i++)
+        {
+            Collections.addAll(args, place(13, 4), place(36, 3), "p" + random.nextInt(200));
+        }
+        return args;
+    }
+
+    private List<String> geosearch(final List<String> args)
+    {
+        final int parts = random.nextInt(12);
+        if (parts > 0)
+        {
+            if (random.nextBoolean())
+            {
+                Collections.addAll(args, pick("FROMMEMBER", "frommember"), zmember());
+            }
+            else
+            {
+                Collections.addAll(args, "FROMLONLAT", longitude(), latitude());
+            }
+        }
+        if (parts > 1)
+        {
+            if (random.nextBoolean())
+            {
+                Collections.addAll(args, pick("BYRADIUS", "byradius"), radius(), unit());
+            }
+            else
+            {
+                Collections.addAll(args, "BYBOX", radius(), radius(), unit());
+            }
+        }
+        if (parts == 11)
+        {
+            Collections.shuffle(args.subList("GEOSEARCHSTORE".equalsIgnoreCase(args.get(0)) ? 3 : 2, args.size()),
+                random);
+        }
+        return searchOptions(args, false);
+    }
+
+    private List<String> searchOptions(final List<String> args, final boolean radiusForm)
+    {
+        final int options = random.nextInt(4);
+        for (int i = 0; i < options; i++)
+        {
+            switch (random.nextInt(12))
+            {
+                case 0 -> args.add(pick("WITHDIST", "withdist"));
+                case 1 -> args.add("WITHHASH");
+                case 2 -> args.add("WITHCOORD");
+                case 3, 4 -> args.add(pick("ASC", "DESC", "asc"));
+                case 5, 6 -> Collections.addAll(args, "COUNT", pick("1", "2", "3", "10", "0", "-1", "x"));
+                case 7 -> args.add("ANY");
+                case 8 -> Collections.addAll(args, radiusForm ? pick("STORE", "STOREDIST") : "STOREDIST", key());
+                case 9 -> args.add(radiusForm ? pick("STORE", "BOGUS") : "STOREDIST");
+                case 10 -> Collections.addAll(args, pick("FROMLONLAT", "BYRADIUS"), longitude(), latitude());
+                default -> args.add(pick("BOGUS", "COUNT"));
+            }
+        }
+        return args;
+    }
+
+    private String longitude()
+    {
+        return random.nextInt(15) == 0 ? pick("180", "-180", "180.1", "-200", "abc", "inf", "", "0") : place(13, 4);
+    }
+
+    private String latitude()
+    {
+        return random.nextInt(15) == 0 ? pick("85.05112878", "-85.05112878", "85.06", "-90", "x", "1e400", "0") :
+            place(36, 3);
+    }
+
+    /**
+     * @return a coordinate from base to base + span with six decimals: places rarely coincide.
+     */
+    private String place(final int base, final int span)
+    {
+        return String.format(Locale.ROOT, "%.6f", base + random.nextDouble() * span);
+    }
+
+    private String radius()
+    {
+        return pick("1", "10", "50", "100", "200", "300", "500", "5000", "0", "-1", "x", "1.5", "1e5");
+    }
+
+    private String unit()
+    {
+        return pick("km", "KM", "m", "mi", "ft", "yd");
+    }
+
     private List<String> bits()
     {
         final String key = key();
@@ -995,8 +1144,31 @@ final class CommandStream
                 Comparison.PRESENCE;
             case "smembers", "sinter", "sunion", "sdiff", "spop" -> Comparison.UNORDERED;
             case "randomkey" -> Comparison.PRESENCE;
+            case "georadius", "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch" ->
+                sorted(command) ? Comparison.EXACT : Comparison.UNORDERED;
             default -> Comparison.EXACT;
         };
+    }
+
+    /**
+     * @return whether a geo search sorts its results by distance: ASC or DESC, or COUNT without ANY; Redis leaves the
+     * order of the others to its search.
+     */
+    private static boolean sorted(final List<String> command)
+    {
+        boolean count = false;
+        boolean any = false;
+        for (int i = 2; i < command.size(); i++)
+        {
+            final String arg = command.get(i);
+            if ("asc".equalsIgnoreCase(arg) || "desc".equalsIgnoreCase(arg))
+            {
+                return true;
+            }
+            count |= "count".equalsIgnoreCase(arg);
+            any |= "any".equalsIgnoreCase(arg);
+        }
+        return count && !any;
     }
 
     private List<String> expireOptions(final List<String> args, final boolean absolute)
