@@ -79,11 +79,11 @@ public final class GeoCommands
         table.register(new Command("geoadd", -5, write, 1, 1, 1, CATEGORY_GEO, GeoCommands::geoadd,
             GeoCommands::validateAdd));
         table.register(new Command("georadius", -6, write | FLAG_MOVABLE_KEYS, 1, 1, 1, CATEGORY_GEO,
-            (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_COORDS)).keyFinder(GeoCommands::radiusKeys));
+            (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_COORDS)).keyFinder(radiusKeys(6)));
         table.register(new Command("georadius_ro", -6, FLAG_READONLY, 1, 1, 1, CATEGORY_GEO,
             (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_COORDS | NO_STORE)));
         table.register(new Command("georadiusbymember", -5, write | FLAG_MOVABLE_KEYS, 1, 1, 1, CATEGORY_GEO,
-            (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_MEMBER)).keyFinder(GeoCommands::radiusKeys));
+            (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_MEMBER)).keyFinder(radiusKeys(5)));
         table.register(new Command("georadiusbymember_ro", -5, FLAG_READONLY, 1, 1, 1, CATEGORY_GEO,
             (args, keyspace, out) -> search(args, keyspace, out, 1, FROM_MEMBER | NO_STORE)));
         table.register(new Command("geohash", -2, FLAG_READONLY, 1, 1, 1, CATEGORY_GEO, GeoCommands::geohash));
@@ -96,22 +96,42 @@ public final class GeoCommands
     }
 
     /**
-     * GEORADIUS's and GEORADIUSBYMEMBER's keys: the source, and the key of the last STORE or STOREDIST from the
-     * sixth argument on, as Redis finds them.
+     * GEORADIUS's and GEORADIUSBYMEMBER's keys as Redis's key specifications find them: the source, then the key after
+     * the first STORE, then the key after the first STOREDIST, each keyword looked for from argument from on and
+     * before the last argument.
      */
-    private static int[] radiusKeys(final RespParser args, final int base, final int count)
+    private static KeyFinder radiusKeys(final int from)
     {
-        int stored = -1;
-        for (int i = 5; i < count; i++)
+        return (args, base, count) ->
         {
-            if ((args.argEqualsIgnoreCase(base + i, STORE) || args.argEqualsIgnoreCase(base + i, STOREDIST)) &&
-                i + 1 < count)
+            final int store = keyAfter(args, base, count, from, STORE);
+            final int storeDist = keyAfter(args, base, count, from, STOREDIST);
+            final int[] keys = new int[1 + (-1 == store ? 0 : 1) + (-1 == storeDist ? 0 : 1)];
+            int at = 0;
+            keys[at++] = 1;
+            if (-1 != store)
             {
-                stored = i + 1;
-                i++;
+                keys[at++] = store;
+            }
+            if (-1 != storeDist)
+            {
+                keys[at] = storeDist;
+            }
+            return keys;
+        };
+    }
+
+    private static int keyAfter(
+        final RespParser args, final int base, final int count, final int from, final byte[] keyword)
+    {
+        for (int i = from; i < count - 1; i++)
+        {
+            if (args.argEqualsIgnoreCase(base + i, keyword))
+            {
+                return i + 1;
             }
         }
-        return -1 == stored ? new int[]{ 1 } : new int[]{ 1, stored };
+        return -1;
     }
 
     /**

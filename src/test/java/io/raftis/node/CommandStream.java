@@ -667,7 +667,7 @@ final class CommandStream
             case 22 -> cmd(pick("SET", "SADD", "LPUSH"), key, zmember()); // other types
             case 23 -> cmd("DEL", key);
             case 24 -> cmd("COMMAND", "GETKEYS", pick("GEORADIUS", "GEORADIUSBYMEMBER"), key, "15", "37", "10", "km",
-                pick("STORE", "STOREDIST", "ASC"), key());
+                pick("STORE", "STOREDIST", "ASC"), key(), pick("STOREDIST", "STORE", "COUNT"), key());
             case 25 -> cmd("GEOSEARCH", key, "FROMLONLAT", longitude(), latitude(), "BYRADIUS", radius(), unit(),
                 pick("ASC", "DESC"), "WITHDIST", "WITHCOORD", "WITHHASH");
             case 26 -> cmd("GEOADD", key, "0", "0", zmember(), "180", "85.05112878", zmember(), "-180",

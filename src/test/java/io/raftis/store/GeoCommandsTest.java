@@ -148,4 +148,92 @@ class GeoCommandsTest
         check("*0\r\n", "GEOSEARCH", "g", "FROMLONLAT", "179", "85", "BYBOX", "30000", "500", "km", "ASC", "WITHDIST");
         check("$10\r\n18919.8446\r\n", "GEODIST", "g", "ne", "sw", "km");
     }
+
+    @Test
+    void shouldAnswerEdgesAsRedisDoes()
+    {
+        // errors in Redis's order against other types, the antimeridian, the poles' limit, radius 0, huge radii whose
+        // neighbouring cells repeat, scores no GEOADD gives (infinite, negative, 2^52), and every option's errors
+        check("+OK\r\n", "SET", "str", "x");
+        check("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "GEORADIUS", "str", "500",
+            "500", "x", "yd");
+        check("-ERR invalid longitude,latitude pair 500.000000,1.000000\r\n", "GEOADD", "str", "500", "1", "a");
+        check("-ERR unsupported unit provided. please use M, KM, FT, MI\r\n", "GEODIST", "str", "a", "b", "yd");
+        check("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "GEODIST", "str", "a", "b");
+        check(":0\r\n", "GEOSEARCHSTORE", "str", "missing", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km");
+        check(":0\r\n", "EXISTS", "str");
+        check(":5\r\n", "GEOADD", "w", "179.9", "0.5", "east", "-179.9", "0.5", "west", "0", "85", "north", "-0", "-0",
+            "origin", "0.0001", "0", "near");
+        check(
+            "*1\r\n*3\r\n$4\r\neast\r\n$7\r\n11.1223\r\n*2\r\n$21\r\n179.89999920129776001\r\n$19\r\n0.5000003632517" +
+            "7888\r\n", "GEOSEARCH", "w", "FROMLONLAT", "180", "0.5", "BYRADIUS", "50", "km", "ASC", "WITHDIST",
+            "WITHCOORD");
+        check("*2\r\n*2\r\n$4\r\neast\r\n$7\r\n11.1223\r\n*2\r\n$4\r\nwest\r\n$7\r\n11.1223\r\n", "GEOSEARCH", "w",
+            "FROMLONLAT", "-180", "0.5", "BYBOX", "100", "100", "km", "ASC", "WITHDIST");
+        check("*0\r\n", "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "0", "m", "WITHDIST");
+        check(
+            "*5\r\n*2\r\n$6\r\norigin\r\n$6\r\n0.0003\r\n*2\r\n$4\r\nnear\r\n$6\r\n0.0110\r\n*2\r\n$5\r\nnorth\r\n$9" +
+            "\r\n9454.2355\r\n*2\r\n$4\r\neast\r\n$10\r\n19964.0195\r\n*2\r\n$4\r\nwest\r\n$10\r\n19964.0195\r\n",
+            "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km", "WITHDIST", "ASC");
+        check("*2\r\n*2\r\n$6\r\norigin\r\n:3377699720527872\r\n*2\r\n$4\r\nnear\r\n:3377699720528392\r\n", "GEOSEARCH",
+            "w", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km", "COUNT", "2", "ANY", "WITHHASH");
+        check("*2\r\n$4\r\neast\r\n$4\r\nwest\r\n", "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km",
+            "COUNT", "2", "DESC");
+        check("*1\r\n*2\r\n$5\r\nnorth\r\n*2\r\n$19\r\n0.00000268220901489\r\n$20\r\n84.99999965213439168\r\n",
+            "GEOSEARCH", "w", "FROMMEMBER", "north", "BYBOX", "40000", "2000", "km", "ASC", "WITHCOORD");
+        check(
+            "*5\r\n*2\r\n$19\r\n0.00000268220901489\r\n$19\r\n0.00000126736058093\r\n*2\r\n$19\r\n0.0000992417335510" +
+            "3\r\n$19\r\n0.00000126736058093\r\n*2\r\n$19\r\n0.00000268220901489\r\n$20\r\n84.99999965213439168\r\n*" +
+            "2\r\n$21\r\n179.89999920129776001\r\n$19\r\n0.50000036325177888\r\n*2\r\n$22\r\n-179.89999920129776001" +
+            "\r\n$19\r\n0.50000036325177888\r\n", "GEOPOS", "w", "origin", "near", "north", "east", "west");
+        check(
+            "*5\r\n$11\r\ns0000000000\r\n$11\r\ns0000000420\r\n$11\r\nup0581b0bh0\r\n$11\r\nxbpfvep0ty0\r\n$11\r\n80" +
+            "04f70bdn0\r\n", "GEOHASH", "w", "origin", "near", "north", "east", "west");
+        check(":4\r\n", "ZADD", "w", "inf", "pinf", "-5", "neg", "4503599627370496", "top", "4503599627370495",
+            "justbelow");
+        check("*0\r\n", "GEORADIUSBYMEMBER", "w", "pinf", "100", "km", "WITHCOORD");
+        check(
+            "*1\r\n*3\r\n$9\r\njustbelow\r\n:4503599627370495\r\n*2\r\n$21\r\n179.99999731779098511\r\n$20\r\n85.051" +
+            "12751263942528\r\n", "GEORADIUSBYMEMBER", "w", "justbelow", "100", "km", "WITHCOORD", "WITHHASH");
+        check("*1\r\n*2\r\n$9\r\njustbelow\r\n$6\r\n0.0001\r\n", "GEORADIUSBYMEMBER", "w", "neg", "1000", "km",
+            "WITHDIST", "ASC");
+        check(
+            "*4\r\n*2\r\n$22\r\n-179.99999731779098511\r\n$21\r\n-85.05112751263942528\r\n*2\r\n$3\r\n180\r\n$19\r\n" +
+            "85.0511287799999991\r\n*2\r\n$22\r\n-179.99999731779098511\r\n$19\r\n85.0511287799999991\r\n*2\r\n$21\r" +
+            "\n179.99999731779098511\r\n$20\r\n85.05112751263942528\r\n", "GEOPOS", "w", "pinf", "neg", "top",
+            "justbelow");
+        check("*4\r\n$11\r\n00bh0hbj200\r\n$11\r\nbp05b5048p0\r\n$11\r\nbp05b5048p0\r\n$11\r\nzzpgzgpfxz0\r\n",
+            "GEOHASH", "w", "pinf", "neg", "top", "justbelow");
+        check("-ERR value is not a valid float\r\n", "GEOADD", "w", "1", "1e400", "x");
+        check("-ERR value is not a valid float\r\n", "GEOADD", "w", "1", " 1", "x");
+        check("-ERR invalid longitude,latitude pair inf,1.000000\r\n", "GEOADD", "w", "inf", "1", "x");
+        check("*1\r\n$6\r\norigin\r\n", "GEORADIUS", "w", "0", "0", "inf", "km", "COUNT", "1");
+        check("*2\r\n$6\r\norigin\r\n$4\r\nnear\r\n", "GEORADIUS", "w", "0", "0", "1", "km", "COUNT",
+            "9223372036854775807");
+        check("-ERR value is not an integer or out of range\r\n", "GEORADIUS", "w", "0", "0", "1", "km", "COUNT",
+            "9223372036854775808");
+        check("-ERR syntax error\r\n", "GEORADIUS", "w", "0", "0", "1", "km", "COUNT");
+        check("-ERR syntax error\r\n", "GEORADIUS", "w", "0", "0", "1", "km", "STORE");
+        check(":2\r\n", "GEORADIUS", "w", "0", "0", "100", "km", "STORE", "d1", "STOREDIST", "d2");
+        check("*4\r\n$6\r\norigin\r\n$21\r\n0.0003299589265287915\r\n$4\r\nnear\r\n$20\r\n0.011039190876810831\r\n",
+            "ZRANGE", "d2", "0", "-1", "WITHSCORES");
+        check(":0\r\n", "EXISTS", "d1");
+        check("-ERR the ANY argument requires COUNT argument\r\n", "GEORADIUS", "w", "0", "0", "1", "km", "ANY");
+        check("-ERR syntax error\r\n", "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "BYBOX", "1",
+            "1", "km");
+        check("-ERR syntax error\r\n", "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "FROMMEMBER", "north", "BYRADIUS", "1",
+            "km");
+        check("-ERR could not decode requested zset member\r\n", "GEOSEARCH", "w", "FROMMEMBER", "nobody", "BYRADIUS",
+            "1", "km");
+        check("*0\r\n", "GEOSEARCH", "missing", "FROMMEMBER", "nobody", "BYRADIUS", "1", "km");
+        check("-ERR need numeric radius\r\n", "GEOSEARCH", "missing", "FROMMEMBER", "nobody", "BYRADIUS", "x", "km");
+        check("-ERR syntax error\r\n", "GEOSEARCH", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "STOREDIST");
+        check("-ERR syntax error\r\n", "GEOSEARCHSTORE", "d3", "w", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km",
+            "STORE", "x");
+        check("-ERR syntax error\r\n", "GEORADIUSBYMEMBER_RO", "w", "north", "1", "km", "STOREDIST", "x");
+        check("$7\r\n10.7400\r\n", "GEODIST", "w", "origin", "near", "M");
+        check("$7\r\n22.2446\r\n", "GEODIST", "w", "east", "west", "km");
+        check("-ERR unsupported unit provided. please use M, KM, FT, MI\r\n", "GEODIST", "missing", "a", "b", "yd");
+        check("$-1\r\n", "GEODIST", "missing", "a", "b");
+    }
 }
