@@ -326,20 +326,21 @@ final class GeoHash
     }
 
     /**
-     * @return the haversine distance in metres between two points, over Redis's earth radius.
+     * @return the haversine distance in metres between two points, over Redis's earth radius; StrictMath's sine,
+     * cosine and arc sine, so that every member of the cluster computes the same bits for a STOREDIST.
      */
     static double distance(final double lon1, final double lat1, final double lon2, final double lat2)
     {
-        final double v = Math.sin((degToRad(lon2) - degToRad(lon1)) / 2);
+        final double v = StrictMath.sin((degToRad(lon2) - degToRad(lon1)) / 2);
         if (0.0 == v)
         {
             return latDistance(lat1, lat2);
         }
         final double lat1r = degToRad(lat1);
         final double lat2r = degToRad(lat2);
-        final double u = Math.sin((lat2r - lat1r) / 2);
-        final double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-        return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+        final double u = StrictMath.sin((lat2r - lat1r) / 2);
+        final double a = u * u + StrictMath.cos(lat1r) * StrictMath.cos(lat2r) * v * v;
+        return 2.0 * EARTH_RADIUS_IN_METERS * StrictMath.asin(Math.sqrt(a));
     }
 
     /**
@@ -384,9 +385,9 @@ final class GeoHash
             final double halfWidth = conversion * (box ? width / 2 : radius);
             final double latDelta = radToDeg(halfHeight / EARTH_RADIUS_IN_METERS);
             final double longDeltaTop =
-                radToDeg(halfWidth / EARTH_RADIUS_IN_METERS / Math.cos(degToRad(latitude + latDelta)));
+                radToDeg(halfWidth / EARTH_RADIUS_IN_METERS / StrictMath.cos(degToRad(latitude + latDelta)));
             final double longDeltaBottom =
-                radToDeg(halfWidth / EARTH_RADIUS_IN_METERS / Math.cos(degToRad(latitude - latDelta)));
+                radToDeg(halfWidth / EARTH_RADIUS_IN_METERS / StrictMath.cos(degToRad(latitude - latDelta)));
             final boolean south = latitude < 0;
             return new double[]
             {
