@@ -40,6 +40,8 @@ final class BlockedClients
         long deadlineMs;
         /** The leader proposed its timeout. */
         boolean timeoutProposed;
+        /** Its client left while it waited: the leader still owes the log its removal. */
+        boolean abandoned;
 
         Blocked(final long id, final long term, final int db, final byte[] command, final Command type)
         {

@@ -310,7 +310,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final BlockedClients.Blocked gone = session.blocked;
             session.blocked = null;
             gone.session = null;
-            proposeUnblock(gone);
+            gone.abandoned = true;
+            proposeUnblock(gone); // or on a later pass, if it cannot be proposed now
         }
     }
 
@@ -1012,11 +1013,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         int work = 0;
         for (final BlockedClients.Blocked waiting : blocked.all())
         {
-            if (null != waiting.session && 0 != waiting.deadlineMs && nowMs >= waiting.deadlineMs &&
-                !waiting.timeoutProposed)
+            final boolean due = null != waiting.session && 0 != waiting.deadlineMs && nowMs >= waiting.deadlineMs;
+            if ((due || waiting.abandoned) && !waiting.timeoutProposed)
             {
                 proposeUnblock(waiting);
-                work++;
+                work += waiting.timeoutProposed ? 1 : 0; // one that cannot go now is tried again next pass
             }
         }
         return work;

@@ -159,6 +159,38 @@ class BlockingTest
         assertEquals(":1\r\n$1\r\nv\r\n", call(pusher, "RPUSH", "q", "v") + call(pusher, "LPOP", "q"));
     }
 
+    @Test
+    void shouldServeNothingToAClientThatLeftWhileAWatchedExecHeldProposalsBack()
+    {
+        final InProcessNode.Link gone = node.connect();
+        final InProcessNode.Link watcher = node.connect();
+        final InProcessNode.Link other = node.connect();
+        gone.send(resp("BLPOP", "q", "0"));
+        passes(10);
+        assertEquals("+OK\r\n+OK\r\n+QUEUED\r\n",
+            call(watcher, "WATCH", "x") + call(watcher, "MULTI") + call(watcher, "SET", "x", "1"));
+        other.send(resp("SET", "y", "1"));
+        passWithoutFlush();
+        watcher.send(resp("EXEC"));
+        passWithoutFlush(); // the EXEC waits for the SET to apply, and holds every other proposal back
+        gone.close();
+        passWithoutFlush(); // so the client's removal cannot be proposed yet
+        passes(10);
+        assertEquals("*1\r\n+OK\r\n", watcher.receive());
+        assertEquals("+OK\r\n:1\r\n$1\r\nv\r\n", call(other, "RPUSH", "q", "v") + call(other, "LPOP", "q"),
+            "the SET's reply, then the element, which no one took");
+    }
+
+    private void passWithoutFlush()
+    {
+        nowNs += 1_000;
+        raft.time(nowNs);
+        node.pollClients();
+        raft.tick(nowNs);
+        raft.replicate();
+        node.afterFlush();
+    }
+
     private String call(final InProcessNode.Link client, final String... args)
     {
         client.send(resp(args));
