@@ -1432,10 +1432,12 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int length)
     {
         Session target = null;
+        boolean clientGone = false;
         if (pending.size() > 0 && pending.headIndex() == index)
         {
             final Session session = pending.headSession();
             final boolean ours = pending.headTerm() == term;
+            clientGone = ours && !session.isOpen();
             if (ours && null != pending.headCommand())
             {
                 latency.record(pending.headCommand(), System.nanoTime() - pending.headStartNs());
@@ -1499,7 +1501,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         else if (blocking && whole)
         {
-            applyBlocking(index, term, clientId, db, keyspace, buffer, start, offset + length, target, out);
+            applyBlocking(
+                index, term, clientId, db, keyspace, buffer, start, offset + length, target, clientGone, out);
         }
         else if (transaction)
         {
@@ -1541,7 +1544,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     private void applyBlocking(
         final long index, final long term, final long clientId, final int db, final Keyspace keyspace,
-        final DirectBuffer buffer, final int start, final int limit, final Session target, final RespWriter out)
+        final DirectBuffer buffer, final int start, final int limit, final Session target, final boolean clientGone,
+        final RespWriter out)
     {
         final RespParser parser = applyParser;
         final Command command = dataCommands.lookup(parser);
@@ -1564,6 +1568,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             keys[i] = parser.argBytes(positions[i]);
         }
         blocked.register(waiting, keys);
+        // its client left before the entry applied: the leader owes the log its removal at once
+        waiting.abandoned = clientGone;
         if (null != target)
         {
             final long timeoutMs = blocking.timeoutMs(parser);

@@ -181,6 +181,18 @@ class BlockingTest
             "the SET's reply, then the element, which no one took");
     }
 
+    @Test
+    void shouldServeNothingToAClientThatLeftBeforeItsBlockingCommandApplied()
+    {
+        final InProcessNode.Link gone = node.connect();
+        final InProcessNode.Link other = node.connect();
+        gone.send(resp("BLPOP", "q", "0"));
+        passWithoutFlush(); // proposed, not applied
+        gone.close();
+        passes(10);
+        assertEquals(":1\r\n$1\r\nv\r\n", call(other, "RPUSH", "q", "v") + call(other, "LPOP", "q"));
+    }
+
     private void passWithoutFlush()
     {
         nowNs += 1_000;
