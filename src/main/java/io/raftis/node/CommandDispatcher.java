@@ -114,6 +114,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final RespParser servingParser = new RespParser();
     private final UnsafeBuffer servingBuffer = new UnsafeBuffer(0, 0);
     private long nextBlockedId;
+    /** When the leader next has a blocked client to time out or remove: it looks through them no sooner. */
+    private long nextUnblockCheckMs = Long.MAX_VALUE;
     private final int memberId;
     long blockedServed;
     long blockedTimedOut;
@@ -312,6 +314,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             gone.session = null;
             gone.abandoned = true;
             proposeUnblock(gone); // or on a later pass, if it cannot be proposed now
+            nextUnblockCheckMs = gone.timeoutProposed ? nextUnblockCheckMs : 0;
         }
     }
 
@@ -1010,16 +1013,31 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return 0;
         }
         final long nowMs = epochClock.time();
+        if (nowMs < nextUnblockCheckMs)
+        {
+            return 0; // a pass does not look through every blocked client before one is due
+        }
         int work = 0;
+        long next = Long.MAX_VALUE;
         for (final BlockedClients.Blocked waiting : blocked.all())
         {
-            final boolean due = null != waiting.session && 0 != waiting.deadlineMs && nowMs >= waiting.deadlineMs;
-            if ((due || waiting.abandoned) && !waiting.timeoutProposed)
+            if (waiting.timeoutProposed)
+            {
+                continue;
+            }
+            final boolean timed = null != waiting.session && 0 != waiting.deadlineMs;
+            if ((timed && nowMs >= waiting.deadlineMs) || waiting.abandoned)
             {
                 proposeUnblock(waiting);
-                work += waiting.timeoutProposed ? 1 : 0; // one that cannot go now is tried again next pass
+                work += waiting.timeoutProposed ? 1 : 0;
+                next = waiting.timeoutProposed ? next : nowMs; // one that cannot go now is tried again next pass
+            }
+            else if (timed)
+            {
+                next = Math.min(next, waiting.deadlineMs);
             }
         }
+        nextUnblockCheckMs = next;
         return work;
     }
 
@@ -1570,12 +1588,20 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         blocked.register(waiting, keys);
         // its client left before the entry applied: the leader owes the log its removal at once
         waiting.abandoned = clientGone;
+        if (clientGone)
+        {
+            nextUnblockCheckMs = 0;
+        }
         if (null != target)
         {
             final long timeoutMs = blocking.timeoutMs(parser);
             waiting.session = target;
             waiting.deadlineMs = 0 == timeoutMs ? 0 : epochClock.time() + timeoutMs;
             target.blocked = waiting;
+            if (0 != waiting.deadlineMs)
+            {
+                nextUnblockCheckMs = Math.min(nextUnblockCheckMs, waiting.deadlineMs);
+            }
         }
     }
 
