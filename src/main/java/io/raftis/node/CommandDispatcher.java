@@ -99,7 +99,12 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private RespParser parser;
     private final RespParser applyParser = new RespParser();
     private final RespWriter discard = new RespWriter(256);
-    private final ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(1024);
+    private ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY);
+    private final EntryParts parts = new EntryParts(MAX_ENTRY_LENGTH);
+    private final ArrayList<Session> partsWaiters = new ArrayList<>();
+    private UnsafeBuffer partBuffer;
+    private PartRun outgoing;
+    private int maxPartsInFlight;
     private final ArrayList<Session> readWaiters = new ArrayList<>();
     private final ArrayList<Session> deferred = new ArrayList<>();
     private int passArguments;
@@ -133,6 +138,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private RaftNode raft;
     private ClientConnections connections;
     private int maxPayloadLength;
+    private final int maxInflightBytes;
     private boolean leader;
     private boolean resolveUncertain;
     private long uncertainAfterIndex;
@@ -145,6 +151,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long writesRefusedForMemory;
     long deniedCommands;
     long passesOverBudget;
+    long runsProposed;
+    long runsAbandoned;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
 
@@ -158,6 +166,13 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      * each of which still sends its heartbeats in time. A pass goes on past it only to finish a command.
      */
     static final int PASS_ARGUMENT_BUDGET = 32 * 1024;
+
+    /**
+     * The longest entry the leader proposes, in parts when it is longer than a batch: a command as long as a client's
+     * query buffer may be (Redis's client-query-buffer-limit), with its header.
+     */
+    static final int MAX_ENTRY_LENGTH = ClientConnection.DEFAULT_MAX_QUERY_BUFFER_LENGTH + EntryHeader.BLOCKING_LENGTH;
+    private static final int ENCODED_CAPACITY = 1024;
 
     /** More commands than one transaction entry can hold: beyond what a leader would propose. */
     private static final int MAX_TRANSACTION_COMMANDS = 100_000_000;
@@ -236,6 +251,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.readConsistency = ctx.readConsistency();
         this.maxPendingWrites = ctx.maxPendingWrites();
         this.maxMemory = ctx.maxMemory();
+        this.maxInflightBytes = ctx.maxInflightBytes();
         int maxId = 0;
         for (final Member member : ctx.memberList())
         {
@@ -255,6 +271,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.raft = raft;
         this.connections = connections;
         this.maxPayloadLength = maxPayloadLength;
+        this.partBuffer = new UnsafeBuffer(new byte[maxPayloadLength]);
+        // a large entry's parts in flight at once: about what the leader lets a follower have unacknowledged
+        this.maxPartsInFlight = Math.max(2, maxInflightBytes / maxPayloadLength);
     }
 
     /**
@@ -268,6 +287,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             count += null != waiting.session && waiting.session.blocked == waiting ? 1 : 0;
         }
         return count;
+    }
+
+    /**
+     * @return runs of parts this member dropped unfinished (a leader gave the write up).
+     */
+    long partRunsDropped()
+    {
+        return parts.runsDropped();
     }
 
     int pendingWrites()
@@ -305,6 +332,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             exclusive = null;
         }
+        if (null != session && null != outgoing && outgoing.session == session)
+        {
+            abandonParts(null); // its client will never hear of it: the members drop what they have of it
+        }
         if (null != session && null != session.blocked)
         {
             // a client gone while blocked is served nothing more: its registration goes through the log, so that
@@ -323,7 +354,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     int afterFlush()
     {
-        int work = sweepExpired();
+        int work = proposeParts();
+        work += sweepExpired();
         work += expireBlocked();
         if (resolveUncertain && raft.lastApplied() >= uncertainAfterIndex)
         {
@@ -415,6 +447,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (null != session.blocked)
             {
                 break; // as Redis: a blocked client's next commands wait until it is served or times out
+            }
+            if (null != outgoing && outgoing.session == session)
+            {
+                break; // its next commands go after the large entry it is proposing, once the last part is in
             }
             if (passArguments >= PASS_ARGUMENT_BUDGET)
             {
@@ -768,11 +804,19 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int position = RespEncoding.putArrayHeader(encoded, EntryHeader.LENGTH, transaction.count);
         encoded.putBytes(position, transaction.queued, 0, transaction.queuedLength);
         proposed = false;
-        if (!propose(session, length, encoded, 0, position + transaction.queuedLength, 0))
+        final int payloadLength = position + transaction.queuedLength;
+        if (!transaction.watched.isEmpty() && payloadLength > maxPayloadLength)
+        {
+            exclusive = session; // it goes in parts: what it watched must stay as it found it until the last is in
+        }
+        if (!propose(session, length, encoded, 0, payloadLength, 0))
         {
             return false; // it waits for room, still exclusive if it was
         }
-        releaseExclusive(session);
+        if (null == outgoing || outgoing.session != session)
+        {
+            releaseExclusive(session); // else its parts go out first: nothing may come in between that it watched
+        }
         if (proposed)
         {
             transactionsProposed++;
@@ -1157,12 +1201,16 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         if (payloadLength > maxPayloadLength)
         {
+            if (payloadLength <= MAX_ENTRY_LENGTH)
+            {
+                return proposeInParts(session, length, payload, offset, payloadLength, growth);
+            }
             if (session.pendingWrites > 0)
             {
                 return false;
             }
             reply(session, length).error("ERR command of " + payloadLength + " bytes is too large to replicate: " +
-                "the limit is " + maxPayloadLength + " bytes (raftis.max.batch.bytes, raftis.aeron.term.length)");
+                "the limit is " + MAX_ENTRY_LENGTH + " bytes");
             return true;
         }
 
@@ -1202,6 +1250,155 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         writesProposed++;
         consume(session, length);
         return true;
+    }
+
+    /**
+     * A write longer than a batch: copied aside, then proposed a few parts at a time by {@link #proposeParts()}, one
+     * such write at a time; its connection's next commands wait until its last part is in the log.
+     */
+    private boolean proposeInParts(
+        final Session session,
+        final int length,
+        final DirectBuffer payload,
+        final int offset,
+        final int payloadLength,
+        final long growth)
+    {
+        if (session.pendingWrites > 0)
+        {
+            return false; // resumed when its writes before are answered: so an error now would answer in order
+        }
+        if (null != outgoing)
+        {
+            if (!session.awaitingParts)
+            {
+                session.awaitingParts = true;
+                partsWaiters.add(session);
+            }
+            return false;
+        }
+        if (pending.size() >= maxPendingWrites || (null != exclusive && exclusive != session))
+        {
+            return awaitRoom(session);
+        }
+        final byte[] whole = new byte[payloadLength];
+        payload.getBytes(offset, whole);
+        if (encoded.capacity() > ENCODED_CAPACITY * 64)
+        {
+            encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY); // not kept as large as the largest write
+        }
+        outgoing = new PartRun(
+            session, whole, growth, dispatchedCommand, commandStartNs, raft.term(), maxPartsInFlight);
+        session.pendingWrites++;
+        proposed = true;
+        runsProposed++;
+        consume(session, length);
+        return true;
+    }
+
+    /**
+     * Propose the next parts of the large write going out, as many as leave at most {@link #maxPartsInFlight}
+     * uncommitted: the flow control of ordinary entries then shares the links with the other clients' writes.
+     *
+     * @return the parts proposed.
+     */
+    private int proposeParts()
+    {
+        final PartRun run = outgoing;
+        if (null == run)
+        {
+            return 0;
+        }
+        if (!raft.isLeader() || raft.term() != run.term)
+        {
+            abandonParts(null);
+            return 1;
+        }
+        int proposedParts = 0;
+        final int partBytes = maxPayloadLength - EntryParts.HEADER_LENGTH;
+        final int total = run.payload.length;
+        while (outgoing == run && run.inFlight(raft.commitIndex()) < maxPartsInFlight)
+        {
+            final int position = run.position;
+            final int bytes = Math.min(partBytes, total - position);
+            final boolean last = position + bytes == total;
+            final byte flags = (byte)((0 == position ? EntryParts.FIRST : 0) | (last ? EntryParts.LAST : 0));
+            final int at = EntryParts.putHeader(partBuffer, 0, flags, total, position);
+            partBuffer.putBytes(at, run.payload, position, bytes);
+            final long index = raft.propose(partBuffer, 0, at + bytes);
+            proposedParts++;
+            if (RaftNode.APPEND_REFUSED == index)
+            {
+                writesRefusedByLog++;
+                abandonParts("MISCONF Errors writing to the Raft log: " +
+                    String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' '));
+                break;
+            }
+            if (index < 0)
+            {
+                abandonParts("TRYAGAIN leadership is moving to another member; retry shortly");
+                break;
+            }
+            run.sent(index);
+            run.position = position + bytes;
+            if (last)
+            {
+                outgoing = null;
+                pending.add(index, run.term, run.session, total + run.growth, run.command, run.startNs);
+                writesProposed++;
+                releaseExclusive(run.session);
+                queueResume(run.session);
+                resumePartsWaiters();
+            }
+        }
+        return proposedParts;
+    }
+
+    /**
+     * The large write going out will not be finished: its client, if it is still here, hears why (the write did not
+     * happen), and the members drop its parts, at once if this member can still say so, else at the next part run or
+     * term.
+     *
+     * @param error the reply, or null for a redirect.
+     */
+    private void abandonParts(final String error)
+    {
+        final PartRun run = outgoing;
+        outgoing = null;
+        runsAbandoned++;
+        final Session session = run.session;
+        session.pendingWrites--;
+        releaseExclusive(session);
+        if (run.position > 0 && raft.isLeader() && raft.term() == run.term)
+        {
+            EntryParts.putHeader(partBuffer, 0, EntryParts.ABORT, run.payload.length, run.position);
+            raft.propose(partBuffer, 0, EntryParts.HEADER_LENGTH);
+        }
+        if (session.isOpen())
+        {
+            if (null == error)
+            {
+                redirect(session.connection.out());
+            }
+            else
+            {
+                session.connection.out().error(error);
+            }
+            connections.markDirty(session.connection);
+            queueResume(session);
+        }
+        resumePartsWaiters();
+    }
+
+    private void resumePartsWaiters()
+    {
+        for (int i = 0, size = partsWaiters.size(); i < size; i++)
+        {
+            final Session session = partsWaiters.get(i);
+            session.awaitingParts = false;
+            queueResume(session);
+        }
+        partsWaiters.clear();
     }
 
     private boolean awaitRoom(final Session session)
@@ -1482,11 +1679,52 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
 
         blocked.enterTerm(term);
+        parts.enterTerm(term);
         if (EntryFrame.TYPE_COMMAND != type)
         {
             return;
         }
         final RespWriter out = null != target ? target.connection.out() : discard;
+        if (EntryParts.isPart(buffer, offset, length))
+        {
+            final int accepted = parts.accept(term, buffer, offset, length);
+            if (EntryParts.COMPLETE == accepted)
+            {
+                final DirectBuffer entry = parts.entry();
+                applyEntry(index, term, entry, 0, entry.capacity(), target, clientGone, out);
+                parts.release();
+            }
+            else if (null != target)
+            {
+                // only a run's last part is answered, and it came with parts missing: none of it is applied
+                out.error("ERR the write's parts did not all reach the log: it was not applied");
+            }
+        }
+        else
+        {
+            applyEntry(index, term, buffer, offset, length, target, clientGone, out);
+        }
+        if (null != target)
+        {
+            connections.markDirty(target.connection);
+        }
+        else
+        {
+            discard.reset();
+        }
+        if (blocked.hasReady())
+        {
+            serveReady(term);
+        }
+    }
+
+    /**
+     * A whole entry: a client's command, a transaction, a blocking command or an internal entry.
+     */
+    private void applyEntry(
+        final long index, final long term, final DirectBuffer buffer, final int offset, final int length,
+        final Session target, final boolean clientGone, final RespWriter out)
+    {
         final byte kind = length > 0 ? buffer.getByte(offset) : 0;
         int start = offset;
         int db = 0;
@@ -1542,18 +1780,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             final CommandTable table = EntryHeader.DECIDED == kind ? internalCommands : dataCommands;
             applyCommand(index, term, whole, keyspace, out, table);
-        }
-        if (null != target)
-        {
-            connections.markDirty(target.connection);
-        }
-        else
-        {
-            discard.reset();
-        }
-        if (blocked.hasReady())
-        {
-            serveReady(term);
         }
     }
 
@@ -1816,6 +2042,61 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             answered++;
         }
         return answered;
+    }
+
+    /**
+     * A large write the leader is proposing in parts: its bytes, how far they have gone, and the indices of its parts
+     * not yet known to be committed.
+     */
+    static final class PartRun
+    {
+        final Session session;
+        final byte[] payload;
+        final long growth;
+        final Command command;
+        final long startNs;
+        final long term;
+        int position;
+        private final long[] indices;
+        private int oldest;
+        private int inFlight;
+
+        PartRun(
+            final Session session,
+            final byte[] payload,
+            final long growth,
+            final Command command,
+            final long startNs,
+            final long term,
+            final int maxInFlight)
+        {
+            this.session = session;
+            this.payload = payload;
+            this.growth = growth;
+            this.command = command;
+            this.startNs = startNs;
+            this.term = term;
+            this.indices = new long[maxInFlight];
+        }
+
+        /**
+         * @return the parts proposed and not yet committed.
+         */
+        int inFlight(final long commitIndex)
+        {
+            while (inFlight > 0 && indices[oldest] <= commitIndex)
+            {
+                oldest = (oldest + 1) % indices.length;
+                inFlight--;
+            }
+            return inFlight;
+        }
+
+        void sent(final long index)
+        {
+            indices[(oldest + inFlight) % indices.length] = index;
+            inFlight++;
+        }
     }
 
     /**

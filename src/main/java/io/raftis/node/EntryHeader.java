@@ -33,6 +33,11 @@ public final class EntryHeader
      * The kind of a blocked client's timeout, or of its disconnection: after the header, its 8-byte id.
      */
     public static final byte UNBLOCK = 6;
+    /**
+     * The kind of a part of an entry too large for one replication batch: see {@link EntryParts}. It has no time or
+     * database of its own: the whole entry it completes has its header.
+     */
+    public static final byte PART = 7;
     /** Where the time is. */
     public static final int TIME_OFFSET = 1;
     /** Where the database is. */

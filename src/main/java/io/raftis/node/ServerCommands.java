@@ -957,6 +957,9 @@ final class ServerCommands
             line(sb, "expiry_sweeps_proposed", "" + dispatcher.expirySweeps);
             line(sb, "transactions_proposed", "" + dispatcher.transactionsProposed);
             line(sb, "transactions_aborted", "" + dispatcher.transactionsAborted);
+            line(sb, "large_writes_proposed", "" + dispatcher.runsProposed);
+            line(sb, "large_writes_abandoned", "" + dispatcher.runsAbandoned);
+            line(sb, "large_writes_dropped", "" + dispatcher.partRunsDropped());
             line(sb, "blocked_clients_served", "" + dispatcher.blockedServed);
             line(sb, "blocked_clients_timed_out", "" + dispatcher.blockedTimedOut);
             line(sb, "total_denied_commands", "" + dispatcher.deniedCommands);

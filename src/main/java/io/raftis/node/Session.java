@@ -27,6 +27,8 @@ final class Session
     boolean outputBlocked;
     /** Stopped at a write because the leader holds as many pending writes as it may; resumed when there is room. */
     boolean awaitingRoom;
+    /** Stopped at a write longer than a batch while another such write goes out in parts; resumed after it. */
+    boolean awaitingParts;
     /** Queued to be processed again at the end of this pass. */
     boolean resumeQueued;
     /** Stopped because this pass processed as many arguments as a pass may; goes on next pass. */

@@ -138,6 +138,14 @@ public final class InProcessNode implements ClientConnections
         return dispatcher.passesOverBudget;
     }
 
+    /**
+     * @return writes longer than a batch this member gave up as leader, and runs of parts it dropped unfinished.
+     */
+    public String largeWritesGivenUp()
+    {
+        return dispatcher.runsAbandoned + " abandoned, " + dispatcher.partRunsDropped() + " dropped";
+    }
+
     public long writesThatWaitedForRoom()
     {
         return dispatcher.writesWaitedForRoom;
