@@ -155,6 +155,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     long runsAbandoned;
     /** A test-only fault: a command that is not a write runs ahead of its connection's pending writes. */
     boolean overtakePendingWrites;
+    /** A test-only fault: a write in parts is answered when its first part applies. */
+    boolean answerAtFirstPart;
 
     private static final byte[] ACL = "ACL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SETUSER = "SETUSER".getBytes(StandardCharsets.US_ASCII);
@@ -381,7 +383,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             queueResume(exclusive); // what it waited for is applied, or it is no longer the leader's to decide
         }
-        if (pending.size() < maxPendingWrites && null == exclusive && !roomWaiters.isEmpty())
+        if (writesHeld() < maxPendingWrites && null == exclusive && !roomWaiters.isEmpty())
         {
             // in the order they began to wait; one that finds no room again waits again, at the back
             for (int i = 0, size = roomWaiters.size(); i < size; i++)
@@ -1214,7 +1216,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return true;
         }
 
-        if (pending.size() >= maxPendingWrites || (null != exclusive && exclusive != session))
+        if (writesHeld() >= maxPendingWrites || (null != exclusive && exclusive != session))
         {
             // followers lag, or a write waits to be decided against all before it: the write stays in the
             // connection's input, and its client waits, until commits make room
@@ -1277,7 +1279,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             }
             return false;
         }
-        if (pending.size() >= maxPendingWrites || (null != exclusive && exclusive != session))
+        if (writesHeld() >= maxPendingWrites || (null != exclusive && exclusive != session))
         {
             return awaitRoom(session);
         }
@@ -1341,10 +1343,18 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             }
             run.sent(index);
             run.position = position + bytes;
+            if (answerAtFirstPart && 0 == position)
+            {
+                pending.add(index, run.term, run.session, total + run.growth, run.command, run.startNs);
+                run.answered = true;
+            }
             if (last)
             {
                 outgoing = null;
-                pending.add(index, run.term, run.session, total + run.growth, run.command, run.startNs);
+                if (!run.answered)
+                {
+                    pending.add(index, run.term, run.session, total + run.growth, run.command, run.startNs);
+                }
                 writesProposed++;
                 releaseExclusive(run.session);
                 queueResume(run.session);
@@ -1367,14 +1377,17 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         outgoing = null;
         runsAbandoned++;
         final Session session = run.session;
-        session.pendingWrites--;
         releaseExclusive(session);
         if (run.position > 0 && raft.isLeader() && raft.term() == run.term)
         {
             EntryParts.putHeader(partBuffer, 0, EntryParts.ABORT, run.payload.length, run.position);
             raft.propose(partBuffer, 0, EntryParts.HEADER_LENGTH);
         }
-        if (session.isOpen())
+        if (!run.answered)
+        {
+            session.pendingWrites--;
+        }
+        if (session.isOpen() && !run.answered)
         {
             if (null == error)
             {
@@ -1399,6 +1412,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             queueResume(session);
         }
         partsWaiters.clear();
+    }
+
+    /**
+     * @return the client writes the leader holds: those pending, and a write going out in parts, which takes its
+     * place among them from its first part, so that its last always finds room.
+     */
+    private int writesHeld()
+    {
+        return pending.size() + (null != outgoing ? 1 : 0);
     }
 
     private boolean awaitRoom(final Session session)
@@ -1463,7 +1485,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      */
     private int sweepExpired()
     {
-        if (!leader || null == raft || raft.lastApplied() < sweepIndex || pending.size() >= maxPendingWrites ||
+        if (!leader || null == raft || raft.lastApplied() < sweepIndex || writesHeld() >= maxPendingWrites ||
             null != exclusive)
         {
             return 0;
@@ -2057,6 +2079,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final long startNs;
         final long term;
         int position;
+        boolean answered;
         private final long[] indices;
         private int oldest;
         private int inFlight;

@@ -20,19 +20,19 @@ import java.nio.ByteOrder;
  * one term, and a run that another part does not continue as expected was cut short: by a change of leader, by a
  * full disk, or by its client leaving. Every member drops such a run at the same entry, and applies nothing of it.
  */
-final class EntryParts
+public final class EntryParts
 {
     /** The first part of a run: it starts a new whole, dropping any run not finished. */
-    static final byte FIRST = 1;
+    public static final byte FIRST = 1;
     /** The last part: the whole is complete and is applied at its index. */
-    static final byte LAST = 2;
+    public static final byte LAST = 2;
     /** The run is given up: its parts so far are dropped (a part with no bytes). */
-    static final byte ABORT = 4;
-    static final int FLAGS_OFFSET = 1;
+    public static final byte ABORT = 4;
+    public static final int FLAGS_OFFSET = 1;
     static final int TOTAL_OFFSET = FLAGS_OFFSET + 1;
     static final int POSITION_OFFSET = TOTAL_OFFSET + Integer.BYTES;
     /** A part's header: where its bytes start. */
-    static final int HEADER_LENGTH = POSITION_OFFSET + Integer.BYTES;
+    public static final int HEADER_LENGTH = POSITION_OFFSET + Integer.BYTES;
 
     /** {@link #accept} found the whole entry complete: it is in {@link #entry()}. */
     static final int COMPLETE = 0;

@@ -123,6 +123,15 @@ public final class InProcessNode implements ClientConnections
     }
 
     /**
+     * Break the node's answer to a write longer than a batch: it comes when the write's first part applies, before
+     * the rest of it is even in the log.
+     */
+    public void answerLargeWritesAtTheirFirstPart()
+    {
+        dispatcher.answerAtFirstPart = true;
+    }
+
+    /**
      * @return the client writes appended and not yet answered.
      */
     public int pendingWrites()

@@ -4,6 +4,7 @@ import io.raftis.config.Configuration;
 import io.raftis.jepsen.History;
 import io.raftis.jepsen.Operation;
 import io.raftis.node.EntryHeader;
+import io.raftis.node.EntryParts;
 import io.raftis.node.InProcessNode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -72,6 +73,10 @@ final class SimulatedCluster
          */
         READS_OVERTAKE_WRITES(Fault.NONE),
         /**
+         * The node's dispatcher answers a write longer than a batch when its first part applies, not its last.
+         */
+        ANSWER_AT_FIRST_PART(Fault.NONE),
+        /**
          * A crash silently rewrites the payload of the last entry it keeps, leaving its term and checksum valid.
          */
         CORRUPT_ENTRY(Fault.NONE);
@@ -130,6 +135,7 @@ final class SimulatedCluster
     long tryAgain;
     long uncertain;
     long pipelined;
+    long largeWrites;
     long timedOut;
     long diskFull;
 
@@ -161,10 +167,7 @@ final class SimulatedCluster
         for (int id = 1; id <= size; id++)
         {
             members[id].raft.inject(bug.fault);
-            if (Bug.READS_OVERTAKE_WRITES == bug)
-            {
-                members[id].node.letReadsOvertakePendingWrites();
-            }
+            members[id].injectNodeBug(bug);
         }
     }
 
@@ -240,6 +243,9 @@ final class SimulatedCluster
         long ratePpm;
         final Map<Long, String> applied = new HashMap<>();
         final Map<String, String> registers = new HashMap<>();
+        /** The write in parts being put back together from the log, as the log says it; null when none. */
+        StringBuilder partRun;
+        long partRunTerm;
         /** The node's client side: its real dispatcher, keyspace and connections. */
         InProcessNode node;
         /** Raft messages that arrived and wait for this member's next pass. */
@@ -268,6 +274,7 @@ final class SimulatedCluster
             }
             applied.clear();
             registers.clear();
+            partRun = null;
             arrived.clear();
             checkedIndex = 0;
             if (null != node)
@@ -282,12 +289,21 @@ final class SimulatedCluster
                 ELECTION_TIMEOUT_NS, HEARTBEAT_NS, maxBatchBytes, maxInflightBytes, clockNs);
             raft.inject(bug.fault);
             node.bind(raft, maxBatchBytes - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
+            injectNodeBug(bug);
+            crashed = false;
+            paused = false;
+        }
+
+        void injectNodeBug(final Bug bug)
+        {
             if (Bug.READS_OVERTAKE_WRITES == bug)
             {
                 node.letReadsOvertakePendingWrites();
             }
-            crashed = false;
-            paused = false;
+            if (Bug.ANSWER_AT_FIRST_PART == bug)
+            {
+                node.answerLargeWritesAtTheirFirstPart();
+            }
         }
 
         /**
@@ -355,9 +371,10 @@ final class SimulatedCluster
             final long index, final long term, final int type, final DirectBuffer buffer, final int offset,
             final int length)
         {
-            // a client's write is the member's header, then its RESP array
+            // a client's write is the member's header, then its RESP array; a long one comes in parts
             final int header = EntryHeader.hasHeader(buffer, offset, length) ? EntryHeader.LENGTH : 0;
-            final String payload = buffer.getStringWithoutLengthAscii(offset + header, length - header);
+            final String payload = EntryFrame.TYPE_COMMAND == type ?
+                wholeWrite(term, buffer, offset, length, header) : "";
             final String value = term + ":" + buffer.getStringWithoutLengthAscii(offset, length); // as the log holds it
             final String previous = committed.putIfAbsent(index, value);
             if (null != previous && !previous.equals(value))
@@ -372,7 +389,7 @@ final class SimulatedCluster
                 fail("member " + id + " applied " + index + " out of order");
             }
             applied.put(index, value);
-            if (EntryFrame.TYPE_COMMAND == type)
+            if (EntryFrame.TYPE_COMMAND == type && null != payload)
             {
                 final int equals = payload.indexOf('=');
                 if (payload.startsWith(SET_PREFIX))
@@ -391,6 +408,43 @@ final class SimulatedCluster
                 }
             }
             node.stateMachine().apply(index, term, type, buffer, offset, length);
+        }
+
+        /**
+         * @return the command an entry completes, as the log says it: its own, or a run of parts' when it is the
+         * last of them; null for a part that completes nothing.
+         */
+        private String wholeWrite(
+            final long term, final DirectBuffer buffer, final int offset, final int length, final int header)
+        {
+            if (null != partRun && term != partRunTerm)
+            {
+                partRun = null; // its leader is gone: no later part finishes it
+            }
+            if (length < EntryParts.HEADER_LENGTH || EntryHeader.PART != buffer.getByte(offset))
+            {
+                return buffer.getStringWithoutLengthAscii(offset + header, length - header);
+            }
+            final byte flags = buffer.getByte(offset + EntryParts.FLAGS_OFFSET);
+            if (0 != (flags & EntryParts.FIRST))
+            {
+                partRun = new StringBuilder();
+                partRunTerm = term;
+            }
+            if (0 != (flags & EntryParts.ABORT) || null == partRun)
+            {
+                partRun = null;
+                return null;
+            }
+            partRun.append(buffer.getStringWithoutLengthAscii(
+                offset + EntryParts.HEADER_LENGTH, length - EntryParts.HEADER_LENGTH));
+            if (0 == (flags & EntryParts.LAST))
+            {
+                return null;
+            }
+            final String whole = partRun.toString();
+            partRun = null;
+            return whole.substring(EntryHeader.LENGTH); // a client's write: its header, then its RESP array
         }
 
         public void onRoleChange(final Role role, final long term, final int leaderId)
@@ -599,15 +653,15 @@ final class SimulatedCluster
                 final String key = keys[random.nextInt(keys.length)];
                 final Operation.Kind kind = null != only ? only :
                     random.nextBoolean() ? Operation.Kind.READ : Operation.Kind.WRITE;
-                final String value = Operation.Kind.WRITE == kind ? "c" + id + "." + (++written) : null;
+                final String value = Operation.Kind.WRITE == kind ? value() : null;
                 pending.add(new Request(kind, key, value, nowNs));
                 final String command = Operation.Kind.WRITE == kind ?
                     "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + value.length() + "\r\n" + value +
                     "\r\n" :
                     "*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n";
                 link.send(command.getBytes(StandardCharsets.US_ASCII));
-                trace("client " + id + (Operation.Kind.WRITE == kind ? " SET " + key + " " + value : " GET " + key) +
-                    " to member " + target);
+                trace("client " + id + (Operation.Kind.WRITE == kind ? " SET " + key + " " + shown(value) :
+                    " GET " + key) + " to member " + target);
             }
         }
 
@@ -638,11 +692,31 @@ final class SimulatedCluster
             }
         }
 
+        /**
+         * @return a value no write wrote before; one in sixteen longer than a batch, so that it goes in parts.
+         */
+        private String value()
+        {
+            final String value = "c" + id + "." + (++written);
+            if (random.nextInt(16) != 0)
+            {
+                return value;
+            }
+            largeWrites++;
+            final StringBuilder large = new StringBuilder(value).append('~');
+            final int length = maxBatchBytes + random.nextInt(2 * maxBatchBytes);
+            while (large.length() < length)
+            {
+                large.append((char)('a' + large.length() % 26));
+            }
+            return large.toString();
+        }
+
         private void settle(final Request request, final String reply)
         {
             final boolean write = Operation.Kind.WRITE == request.kind();
-            trace("client " + id + (write ? " SET " + request.key() + " " + request.value() : " GET " + request.key()) +
-                " <- " + reply.replace("\r\n", " "));
+            trace("client " + id + (write ? " SET " + request.key() + " " + shown(request.value()) :
+                " GET " + request.key()) + " <- " + shown(reply.replace("\r\n", " ")));
             if (reply.startsWith("-MOVED 0 127.0.0.1:"))
             {
                 moved++;
@@ -733,6 +807,15 @@ final class SimulatedCluster
                 abandon("timed out");
             }
         }
+    }
+
+    /**
+     * @return a value or reply as the trace shows it: a long one cut short, with its length.
+     */
+    static String shown(final String value)
+    {
+        return null == value || value.length() <= 64 ? value :
+            value.substring(0, 48) + "...(" + value.length() + " chars)";
     }
 
     /**

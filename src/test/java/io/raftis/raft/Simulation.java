@@ -55,6 +55,7 @@ final class Simulation
         long tryAgain,
         long uncertain,
         long pipelined,
+        long largeWrites,
         long timedOut,
         long waitedForRoom,
         long diskFull)
@@ -62,7 +63,7 @@ final class Simulation
         Replies plus(final Replies o)
         {
             return new Replies(moved + o.moved, clusterDown + o.clusterDown, tryAgain + o.tryAgain,
-                uncertain + o.uncertain, pipelined + o.pipelined, timedOut + o.timedOut,
+                uncertain + o.uncertain, pipelined + o.pipelined, largeWrites + o.largeWrites, timedOut + o.timedOut,
                 waitedForRoom + o.waitedForRoom, diskFull + o.diskFull);
         }
     }
@@ -190,7 +191,7 @@ final class Simulation
         }
         return new Result(seed, size, cluster.history().size(), cluster.messagesDelivered, terms, new Replies(
             cluster.moved, cluster.clusterDown, cluster.tryAgain, cluster.uncertain, cluster.pipelined,
-            cluster.timedOut, cluster.writesThatWaitedForRoom(), cluster.diskFull));
+            cluster.largeWrites, cluster.timedOut, cluster.writesThatWaitedForRoom(), cluster.diskFull));
     }
 
     private static void nemesis(
@@ -403,7 +404,7 @@ final class Simulation
         final ExecutorService executor = Executors.newFixedThreadPool(threads);
         final AtomicLong next = new AtomicLong(first);
         final AtomicLong operations = new AtomicLong();
-        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0, 0, 0));
+        final AtomicReference<Replies> replies = new AtomicReference<>(new Replies(0, 0, 0, 0, 0, 0, 0, 0, 0));
         final AtomicLong done = new AtomicLong();
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final long end = first + count;

@@ -42,9 +42,10 @@ class SimulationTest
         assertTrue(seeds.operations() > SEEDS * 100L, "the clients did work: " + seeds.operations());
         // the runs went through the dispatcher's every answer to a client, not only the happy path
         assertTrue(replies.moved() > 0 && replies.clusterDown() > 0 && replies.uncertain() > 0 &&
-            replies.pipelined() > 0 && replies.timedOut() > 0 && replies.waitedForRoom() > 0 && replies.diskFull() > 0,
-            "the clients met redirects, elections, uncertain writes, pipelines, timeouts, writes waiting for room " +
-            "and writes refused for a full disk: " + replies);
+            replies.pipelined() > 0 && replies.largeWrites() > 0 && replies.timedOut() > 0 &&
+            replies.waitedForRoom() > 0 && replies.diskFull() > 0,
+            "the clients met redirects, elections, uncertain writes, pipelines, writes in parts, timeouts, writes " +
+            "waiting for room and writes refused for a full disk: " + replies);
     }
 
     @Test
@@ -74,7 +75,7 @@ class SimulationTest
             case COMMIT_BEYOND_MATCH -> "state machine safety";
             case COMMIT_ONLY_WITH_ENTRIES -> "convergence";
             case READ_WITHOUT_QUORUM, READ_BEFORE_NOOP_COMMITS, LEASE_WITHOUT_EXPIRY -> "linearizability";
-            case READS_OVERTAKE_WRITES -> "reply order";
+            case READS_OVERTAKE_WRITES, ANSWER_AT_FIRST_PART -> "reply order";
             default -> throw new IllegalArgumentException(bug.name());
         };
         SimulatedCluster.SimulationFailure caught = null;
