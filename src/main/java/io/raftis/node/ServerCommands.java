@@ -98,6 +98,7 @@ final class ServerCommands
     private SegmentedLog log;
     private Session current;
     private Acl acl;
+    private final CommandDocs docs = CommandDocs.shipped();
     private final RespParser dryRunParser = new RespParser();
     private final org.agrona.ExpandableArrayBuffer dryRunBuffer = new org.agrona.ExpandableArrayBuffer(256);
     private long leaderChanges;
@@ -667,7 +668,7 @@ final class ServerCommands
         }
         else if (args.argEqualsIgnoreCase(1, DOCS))
         {
-            out.arrayHeader(0); // no documentation to give: redis-cli falls back to its own hints
+            docs(args, out);
         }
         else if (args.argEqualsIgnoreCase(1, GETKEYS))
         {
@@ -700,7 +701,7 @@ final class ServerCommands
                 "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
                 "    Return the names of the commands raftis serves, filtered if asked.",
                 "DOCS [<command-name> ...]",
-                "    Answers with no documentation: raftis keeps none.",
+                "    Return the documentation of the given commands, or of every command raftis serves.",
                 "HELP",
                 "    Print this help.",
             };
@@ -714,6 +715,39 @@ final class ServerCommands
         {
             out.error("ERR unknown subcommand or wrong number of arguments for '" + args.argString(1) +
                 "'. Try COMMAND HELP.");
+        }
+    }
+
+    /**
+     * COMMAND DOCS [command-name ...]: the documentation of the commands named (container|subcommand names one
+     * subcommand), skipping the names raftis does not serve, or of every command raftis serves, as Redis 7.0 answers
+     * it in RESP2: a flat array of each command's name and its documentation.
+     */
+    private void docs(final RespParser args, final RespWriter out)
+    {
+        final List<byte[]> replies = new ArrayList<>();
+        if (2 == args.argCount())
+        {
+            dataCommands.forEach(c -> addDocs(c.name(), replies));
+            table.forEach(c -> addDocs(c.name(), replies));
+        }
+        else
+        {
+            for (int i = 2; i < args.argCount(); i++)
+            {
+                addDocs(args.argString(i), replies);
+            }
+        }
+        out.arrayHeader(replies.size() * 2);
+        replies.forEach(out::raw);
+    }
+
+    private void addDocs(final String name, final List<byte[]> replies)
+    {
+        final byte[] reply = docs.reply(name);
+        if (null != reply)
+        {
+            replies.add(reply);
         }
     }
 

@@ -230,8 +230,10 @@ class ServerCommandsTest
             assertEquals(count, ((List<?>)jedis.sendCommand(Command.COMMAND, "LIST")).size());
             assertEquals("ERR syntax error", error(jedis, "LIST", "FILTERBY", "BOGUS", "x"));
 
-            final Object docs = jedis.sendCommand(Command.COMMAND, "DOCS", "GET");
-            assertEquals(List.of(), docs, "COMMAND DOCS answers, with no documentation");
+            final List<?> docs = (List<?>)jedis.sendCommand(Command.COMMAND, "DOCS", "GET", "no-such-command");
+            assertEquals(2, docs.size(), "COMMAND DOCS answers the name and docs of GET, skipping the unknown name");
+            assertEquals("get", text(docs.get(0)));
+            assertTrue(text(docs.get(1)).contains("group, string"), text(docs.get(1)));
             assertEquals("PONG", jedis.ping());
         }
     }
