@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What COMMAND DOCS answers: the documentation of every command raftis serves, read once from
@@ -31,19 +31,24 @@ final class CommandDocs
         "generic", "string", "list", "set", "sorted-set", "hash", "pubsub", "transactions", "connection", "server",
         "scripting", "hyperloglog", "cluster", "sentinel", "geo", "stream", "bitmap");
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final Pattern COMMAND_NAME = Pattern.compile("[a-z][a-z0-9_-]*(\\|[a-z][a-z0-9_-]*)?");
 
-    private final Map<String, Doc> docs;
-    private final Map<String, byte[]> replies = new HashMap<>();
+    /** Each command's and subcommand's reply, by name, in the file's order: all that is kept once it is read. */
+    private final Map<String, byte[]> replies = new LinkedHashMap<>();
+    private final Map<String, List<String>> subcommands = new HashMap<>();
 
     private CommandDocs(final Map<String, Doc> docs)
     {
-        this.docs = docs;
         for (final Doc doc : docs.values())
         {
             final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             bulk(out, doc.name);
             doc.write(out);
             replies.put(doc.name, out.toByteArray());
+            if (!doc.subcommands.isEmpty())
+            {
+                subcommands.put(doc.name, List.copyOf(doc.subcommands.keySet()));
+            }
         }
     }
 
@@ -131,7 +136,7 @@ final class CommandDocs
      */
     List<String> names()
     {
-        return Collections.unmodifiableList(new ArrayList<>(docs.keySet()));
+        return List.copyOf(replies.keySet());
     }
 
     /**
@@ -140,8 +145,7 @@ final class CommandDocs
      */
     List<String> subcommands(final String name)
     {
-        final Doc doc = docs.get(name);
-        return null == doc ? List.of() : Collections.unmodifiableList(new ArrayList<>(doc.subcommands.keySet()));
+        return subcommands.getOrDefault(name, List.of());
     }
 
     private static Doc field(
@@ -158,7 +162,7 @@ final class CommandDocs
             {
                 throw error(source, line, "a command block must end with a blank line before the next command");
             }
-            if (!value.matches("[a-z][a-z0-9_-]*(\\|[a-z][a-z0-9_-]*)?"))
+            if (!COMMAND_NAME.matcher(value).matches())
             {
                 throw error(source, line, "not a command name: " + value);
             }

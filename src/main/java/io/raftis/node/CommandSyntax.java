@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The syntax notation of {@code command-docs.txt} (its header describes it), read into Redis's argument tree: each
@@ -16,6 +17,9 @@ import java.util.Set;
 final class CommandSyntax
 {
     private static final Set<String> TYPES = Set.of("string", "integer", "double", "key", "pattern", "unix-time");
+    private static final Pattern VERSION = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+");
+    private static final Pattern TOKEN = Pattern.compile("[A-Z][A-Z0-9_-]*");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
     private final String text;
     private int position;
@@ -121,7 +125,7 @@ final class CommandSyntax
      */
     static boolean isVersion(final String value)
     {
-        return value.matches("[0-9]+\\.[0-9]+\\.[0-9]+");
+        return VERSION.matcher(value).matches();
     }
 
     /**
@@ -252,7 +256,7 @@ final class CommandSyntax
             }
             if (Character.isUpperCase(name.charAt(0)))
             {
-                if (!name.matches("[A-Z][A-Z0-9_-]*"))
+                if (!TOKEN.matcher(name).matches())
                 {
                     throw error("a token is upper case, or quoted: " + name);
                 }
@@ -367,7 +371,7 @@ final class CommandSyntax
 
     private static boolean isName(final String word)
     {
-        return word.matches("[a-z][a-z0-9_-]*");
+        return NAME.matcher(word).matches();
     }
 
     private IllegalArgumentException error(final String message)
