@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -113,6 +114,74 @@ class CommandDocsRedisTest
             }
             assertEquals(served, names, "COMMAND DOCS without names documents what COMMAND LIST lists, in its order");
         }
+    }
+
+    /**
+     * Each subcommand documented is served: with no more than three arguments, one form is not refused as an unknown
+     * subcommand. And where a container answers HELP, it lists the subcommands documented, no more and no fewer.
+     */
+    @Test
+    void shouldDocumentTheSubcommandsItServes()
+    {
+        final CommandDocs docs = CommandDocs.shipped();
+        final List<String> differences = new ArrayList<>();
+        try (RespConnection raftis = new RespConnection(HOST, cluster.clientPort(1)))
+        {
+            for (final String name : docs.names())
+            {
+                final List<String> subcommands = docs.subcommands(name);
+                if (subcommands.isEmpty())
+                {
+                    continue;
+                }
+                for (final String subcommand : subcommands)
+                {
+                    if (!served(raftis, name, subcommand.substring(name.length() + 1)))
+                    {
+                        differences.add(subcommand + " is documented but refused as an unknown subcommand");
+                    }
+                }
+                if (subcommands.contains(name + "|help"))
+                {
+                    final List<String> listed = new ArrayList<>();
+                    final Object reply = raftis.callTree(new ArrayList<>(List.of(name, "HELP")));
+                    if (!(reply instanceof List))
+                    {
+                        differences.add(name + " HELP answers " + RespConnection.render(reply));
+                        continue;
+                    }
+                    final List<?> help = (List<?>)reply;
+                    for (final Object line : help.subList(1, help.size()))
+                    {
+                        final String text = text(line).substring(1); // a simple string: +...
+                        if (!text.isEmpty() && Character.isUpperCase(text.charAt(0)))
+                        {
+                            listed.add(name + "|" + text.split(" ")[0].toLowerCase(Locale.ROOT));
+                        }
+                    }
+                    if (!sorted(listed).equals(sorted(subcommands)))
+                    {
+                        differences.add(name + " HELP lists " + sorted(listed) + ", the docs " + sorted(subcommands));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), differences);
+    }
+
+    private static boolean served(final RespConnection raftis, final String container, final String subcommand)
+    {
+        final List<String> command = new ArrayList<>(List.of(container, subcommand));
+        for (int extra = 0; extra <= 3; extra++)
+        {
+            final String reply = raftis.call(new ArrayList<>(command));
+            if (!reply.startsWith("-ERR unknown subcommand"))
+            {
+                return true;
+            }
+            command.add("docs-test-" + extra);
+        }
+        return false;
     }
 
     @Test
