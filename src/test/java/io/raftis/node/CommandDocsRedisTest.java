@@ -282,9 +282,16 @@ class CommandDocsRedisTest
             Thread.sleep(300); // the hint, if any, is drawn with the echo
             in.write("\u0015quit\r".getBytes(StandardCharsets.US_ASCII)); // ctrl-U clears the line
             in.flush();
-            if (!process.waitFor(10, TimeUnit.SECONDS))
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        finally
+        {
+            if (process.isAlive())
             {
+                // it did not quit: stop redis-cli too, which script(1) started in a session of its own
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         }
         reader.join(5_000);
