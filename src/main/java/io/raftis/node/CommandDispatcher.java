@@ -991,22 +991,26 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             encoded.putLong(EntryHeader.CLIENT_ID_OFFSET, nextBlockedId(), ByteOrder.LITTLE_ENDIAN);
             final int payloadLength = parser.isInline() ?
                 encodeAsArray(parser, 0, encoded, EntryHeader.BLOCKING_LENGTH) :
-                copyInput(session, length, EntryHeader.BLOCKING_LENGTH);
+                copyInput(session, length, encoded, EntryHeader.BLOCKING_LENGTH);
             return propose(session, length, encoded, 0, payloadLength, 0);
         }
 
         // the leader's time goes into the entry, so every member applies it at the same time
         final long nowMs = timeNowMs();
-        encoded.putByte(0, EntryHeader.STAMPED);
-        encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
-        encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+        // a write that goes in parts is built in an array of its own, which its run keeps: not copied once more
+        final MutableDirectBuffer proposal = !parser.isInline() && EntryHeader.LENGTH + length > maxPayloadLength &&
+            EntryHeader.LENGTH + length <= MAX_ENTRY_LENGTH ? new UnsafeBuffer(new byte[EntryHeader.LENGTH + length]) :
+            encoded;
+        proposal.putByte(0, EntryHeader.STAMPED);
+        proposal.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
+        proposal.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
         final int payloadLength = parser.isInline() ? encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH) :
-            copyInput(session, length, EntryHeader.LENGTH);
+            copyInput(session, length, proposal, EntryHeader.LENGTH);
         // what the write may add beyond its own bytes counts among the pending writes' memory until it applies; the
         // estimate only reads, with the clock of a read, so that nothing expires outside the log
         databases.clock(nowMs, false);
         final long growth = command.growth(parser, databases.get(session.db));
-        return propose(session, length, encoded, 0, payloadLength, growth);
+        return propose(session, length, proposal, 0, payloadLength, growth);
     }
 
     /**
@@ -1014,10 +1018,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      *
      * @return where it ends.
      */
-    private int copyInput(final Session session, final int length, final int at)
+    private int copyInput(final Session session, final int length, final MutableDirectBuffer proposal, final int at)
     {
         final ClientConnection connection = session.connection;
-        encoded.putBytes(at, connection.input(), connection.readPosition(), length);
+        proposal.putBytes(at, connection.input(), connection.readPosition(), length);
         return at + length;
     }
 
@@ -1283,8 +1287,13 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             return awaitRoom(session);
         }
-        final byte[] whole = new byte[payloadLength];
-        payload.getBytes(offset, whole);
+        final byte[] array = payload.byteArray();
+        final boolean own = payload != encoded && null != array && 0 == offset && array.length == payloadLength;
+        final byte[] whole = own ? array : new byte[payloadLength];
+        if (!own)
+        {
+            payload.getBytes(offset, whole);
+        }
         if (encoded.capacity() > ENCODED_CAPACITY * 64)
         {
             encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY); // not kept as large as the largest write
