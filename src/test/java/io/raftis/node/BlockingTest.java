@@ -1,20 +1,9 @@
 package io.raftis.node;
 
-import io.raftis.config.Configuration;
-import io.raftis.raft.EntryFrame;
-import io.raftis.raft.MemoryLog;
-import io.raftis.raft.MemoryState;
-import io.raftis.raft.RaftNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * BLPOP and its kin on a member alone, pass by pass, against a clock the test moves: a client that finds nothing
@@ -22,26 +11,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class BlockingTest
 {
-    private static final long T = TimeUnit.MILLISECONDS.toNanos(150);
-
     private final long[] clockMs = { 1_000_000 };
-    private InProcessNode node;
-    private RaftNode raft;
-    private long nowNs;
-
-    @BeforeEach
-    void startLeader()
-    {
-        node = new InProcessNode(1, 1, Configuration.ReadConsistency.LINEARIZABLE, 1024, ex -> fail(ex),
-            () -> clockMs[0]);
-        raft = new RaftNode(1, new int[]{ 1 }, new MemoryLog(), new MemoryState(), new NoPeers(),
-            node.stateMachine(), new Random(1), T, T / 4, 64 * 1024, 256 * 1024, 0);
-        node.bind(raft, 64 * 1024 - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
-        nowNs = 2 * T;
-        raft.tick(nowNs);
-        assertTrue(raft.isLeader());
-        passes(1);
-    }
+    private final SoloLeader leader = new SoloLeader(() -> clockMs[0], 64 * 1024);
+    private final InProcessNode node = leader.node;
 
     @Test
     void shouldServeBlockedClientsInTheOrderTheyBlockedOnceAWriteFeedsTheKey()
@@ -193,54 +165,23 @@ class BlockingTest
         assertEquals(":1\r\n$1\r\nv\r\n", call(other, "RPUSH", "q", "v") + call(other, "LPOP", "q"));
     }
 
-    private void passWithoutFlush()
-    {
-        nowNs += 1_000;
-        raft.time(nowNs);
-        node.pollClients();
-        raft.tick(nowNs);
-        raft.replicate();
-        node.afterFlush();
-    }
-
     private String call(final InProcessNode.Link client, final String... args)
     {
-        client.send(resp(args));
-        final StringBuilder received = new StringBuilder();
-        for (int passes = 0; passes < 20; passes++)
-        {
-            pass();
-            received.append(client.receive());
-        }
-        return received.toString();
+        return leader.call(client, args);
     }
 
     private void passes(final int count)
     {
-        for (int i = 0; i < count; i++)
-        {
-            pass();
-        }
+        leader.passes(count);
     }
 
-    private void pass()
+    private void passWithoutFlush()
     {
-        nowNs += 1_000;
-        raft.time(nowNs);
-        node.pollClients();
-        raft.tick(nowNs);
-        raft.replicate();
-        raft.flush();
-        node.afterFlush();
+        leader.passWithoutFlush();
     }
 
     private static byte[] resp(final String... args)
     {
-        final StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-        for (final String arg : args)
-        {
-            sb.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return SoloLeader.resp(args);
     }
 }

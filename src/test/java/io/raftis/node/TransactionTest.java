@@ -1,20 +1,14 @@
 package io.raftis.node;
 
-import io.raftis.config.Configuration;
-import io.raftis.raft.EntryFrame;
 import io.raftis.raft.MemoryLog;
-import io.raftis.raft.MemoryState;
 import io.raftis.raft.RaftNode;
-import org.junit.jupiter.api.BeforeEach;
+import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * MULTI, EXEC and WATCH on a member alone, pass by pass: a transaction is one entry, and an EXEC with watched keys
@@ -22,26 +16,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class TransactionTest
 {
-    private static final long T = TimeUnit.MILLISECONDS.toNanos(150);
-
-    private InProcessNode node;
-    private MemoryLog log;
-    private RaftNode raft;
-    private long nowNs;
-
-    @BeforeEach
-    void startLeader()
-    {
-        node = new InProcessNode(1, 1, Configuration.ReadConsistency.LINEARIZABLE, 1024, ex -> fail(ex));
-        log = new MemoryLog();
-        raft = new RaftNode(1, new int[]{ 1 }, log, new MemoryState(), new NoPeers(),
-            node.stateMachine(), new Random(1), T, T / 4, 64 * 1024, 256 * 1024, 0);
-        node.bind(raft, 64 * 1024 - EntryFrame.HEADER_LENGTH - EntryFrame.ALIGNMENT);
-        nowNs = 2 * T;
-        raft.tick(nowNs);
-        assertTrue(raft.isLeader());
-        pass();
-    }
+    private final SoloLeader leader = new SoloLeader(SystemEpochClock.INSTANCE, 64 * 1024);
+    private final InProcessNode node = leader.node;
+    private final MemoryLog log = leader.log;
+    private final RaftNode raft = leader.raft;
 
     @Test
     void shouldApplyQueuedCommandsAsOneEntryAndAnswerThemAsOneArray()
@@ -195,26 +173,12 @@ class TransactionTest
 
     private void pass()
     {
-        nowNs += 1_000;
-        raft.time(nowNs);
-        node.pollClients();
-        raft.tick(nowNs);
-        raft.replicate();
-        raft.flush();
-        node.afterFlush();
+        leader.pass();
     }
 
-    /**
-     * A pass that appends but does not flush: nothing new commits.
-     */
     private void passWithoutFlush()
     {
-        nowNs += 1_000;
-        raft.time(nowNs);
-        node.pollClients();
-        raft.tick(nowNs);
-        raft.replicate();
-        node.afterFlush();
+        leader.passWithoutFlush();
     }
 
     private static String cmd(final String... args)
