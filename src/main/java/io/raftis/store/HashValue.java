@@ -3,33 +3,35 @@ package io.raftis.store;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
  * A Redis hash: fields and values, binary-safe.
  * <p>
- * Small hashes are kept as Redis keeps them in a listpack: one array of field, value, field, value … in insertion
- * order, searched linearly, which costs a few references per field instead of a table. A hash that grows past
- * {@link #MAX_COMPACT_ENTRIES} fields, or is given a field or value longer than {@link #MAX_COMPACT_VALUE} bytes, moves
- * to a table for good (Redis's hash-max-listpack-entries 128 and hash-max-listpack-value 64): a {@link Keyspace},
- * whose seeded hash, incremental resize and resize-proof scan cursor it shares.
+ * Small hashes are kept as Redis keeps them in a listpack: one byte array of field, value, field, value … in
+ * insertion order, each behind its one-byte length, searched linearly, so a small hash costs one array and not an
+ * array per field and value. A hash that grows past {@link #MAX_COMPACT_ENTRIES} fields, or is given a field or value
+ * longer than {@link #MAX_COMPACT_VALUE} bytes, moves to a table for good (Redis's hash-max-listpack-entries 128 and
+ * hash-max-listpack-value 64): a {@link Keyspace}, whose seeded hash, incremental resize and resize-proof scan cursor
+ * it shares. A compact hash hands out copies of its fields and values; a table, the arrays it holds.
  */
 public final class HashValue
 {
     /** The most fields a compact hash holds. */
     public static final int MAX_COMPACT_ENTRIES = 128;
-    /** The longest field or value a compact hash holds. */
+    /** The longest field or value a compact hash holds: its length fits the one byte before it. */
     public static final int MAX_COMPACT_VALUE = 64;
-    private static final int INITIAL_PAIRS = 4;
-    /** The hash object itself: header, fields, the probe buffer. */
-    private static final int OBJECT_BYTES = 96;
+    /** The hash object itself: header and fields. */
+    private static final int OBJECT_BYTES = 32;
+    private static final byte[] EMPTY = new byte[0];
 
-    private byte[][] pairs = new byte[2 * INITIAL_PAIRS][];
+    /** A compact hash's entries: length, field, length, value, … in insertion order; null once it is a table. */
+    private byte[] entries = EMPTY;
+    /** The bytes of {@link #entries} in use. */
+    private int used;
     private int size;
-    /** The arrays of a compact hash's fields and values, on the heap. */
-    private long compactBytes;
     private Keyspace table;
-    private final UnsafeBuffer probe = new UnsafeBuffer(new byte[0]);
 
     /**
      * Receives a hash's fields and values.
@@ -38,8 +40,8 @@ public final class HashValue
     public interface FieldConsumer
     {
         /**
-         * @param field owned by the hash: must not be modified.
-         * @param value owned by the hash: must not be modified.
+         * @param field not to be modified.
+         * @param value not to be modified.
          */
         void accept(byte[] field, byte[] value);
     }
@@ -70,7 +72,7 @@ public final class HashValue
             return (byte[])table.get(buffer, offset, length);
         }
         final int at = indexOf(buffer, offset, length);
-        return at < 0 ? null : pairs[at + 1];
+        return at < 0 ? null : valueAt(at);
     }
 
     /**
@@ -78,14 +80,18 @@ public final class HashValue
      */
     public byte[] get(final byte[] field)
     {
-        probe.wrap(field);
-        return get(probe, 0, field.length);
+        if (null != table)
+        {
+            return (byte[])table.get(field);
+        }
+        final int at = indexOf(new UnsafeBuffer(field), 0, field.length);
+        return at < 0 ? null : valueAt(at);
     }
 
     /**
      * Set a field's value.
      *
-     * @param value kept by the hash, not to be modified afterwards.
+     * @param value kept by the hash, or copied into it, and not to be modified afterwards.
      * @return true if the field is new.
      */
     public boolean put(final DirectBuffer buffer, final int offset, final int length, final byte[] value)
@@ -101,8 +107,11 @@ public final class HashValue
         final int at = indexOf(buffer, offset, length);
         if (at >= 0)
         {
-            compactBytes += Keyspace.arrayBytes(value.length) - Keyspace.arrayBytes(pairs[at + 1].length);
-            pairs[at + 1] = value;
+            final int valueAt = at + 1 + entries[at];
+            final int oldLength = entries[valueAt];
+            resize(valueAt + 1 + oldLength, value.length - oldLength);
+            entries[valueAt] = (byte)value.length;
+            System.arraycopy(value, 0, entries, valueAt + 1, value.length);
             return false;
         }
         if (size == MAX_COMPACT_ENTRIES)
@@ -110,16 +119,14 @@ public final class HashValue
             convert();
             return null == table.put(buffer, offset, length, value);
         }
-        if (2 * size == pairs.length)
-        {
-            pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
-        }
-        final byte[] field = new byte[length];
-        buffer.getBytes(offset, field);
-        pairs[2 * size] = field;
-        pairs[2 * size + 1] = value;
+        int end = used;
+        resize(end, 2 + length + value.length);
+        entries[end++] = (byte)length;
+        buffer.getBytes(offset, entries, end, length);
+        end += length;
+        entries[end++] = (byte)value.length;
+        System.arraycopy(value, 0, entries, end, value.length);
         size++;
-        compactBytes += Keyspace.arrayBytes(field.length) + Keyspace.arrayBytes(value.length);
         return true;
     }
 
@@ -137,11 +144,9 @@ public final class HashValue
         {
             return false;
         }
-        compactBytes -= Keyspace.arrayBytes(pairs[at].length) + Keyspace.arrayBytes(pairs[at + 1].length);
-        System.arraycopy(pairs, at + 2, pairs, at, 2 * size - at - 2);
+        final int end = next(at);
+        resize(end, at - end);
         size--;
-        pairs[2 * size] = null;
-        pairs[2 * size + 1] = null;
         return true;
     }
 
@@ -155,9 +160,9 @@ public final class HashValue
             table.forEach((field, value) -> consumer.accept(field, (byte[])value));
             return;
         }
-        for (int i = 0; i < size; i++)
+        for (int at = 0; at < used; at = next(at))
         {
-            consumer.accept(pairs[2 * i], pairs[2 * i + 1]);
+            consumer.accept(Arrays.copyOfRange(entries, at + 1, at + 1 + entries[at]), valueAt(at));
         }
     }
 
@@ -186,12 +191,17 @@ public final class HashValue
         {
             return table.randomKey(random);
         }
-        return pairs[2 * random.nextInt(size)];
+        int at = 0;
+        for (int skip = random.nextInt(size); skip > 0; skip--)
+        {
+            at = next(at);
+        }
+        return Arrays.copyOfRange(entries, at + 1, at + 1 + entries[at]);
     }
 
     /**
-     * @return the bytes the hash holds on the heap, near enough for maxmemory: its arrays and their contents, or its
-     * table's {@link Keyspace#usedMemory()}; kept as it changes, so asking costs nothing.
+     * @return the bytes the hash holds on the heap, near enough for maxmemory: the object and its one array, or its
+     * table's {@link Keyspace#usedMemory()}; asking costs nothing.
      */
     public long heapBytes()
     {
@@ -199,7 +209,7 @@ public final class HashValue
         {
             return table.usedMemory();
         }
-        return OBJECT_BYTES + Keyspace.arrayBytes(4 * pairs.length) + compactBytes;
+        return OBJECT_BYTES + Keyspace.arrayBytes(entries.length);
     }
 
     /**
@@ -208,21 +218,63 @@ public final class HashValue
     public HashValue copy()
     {
         final HashValue copy = new HashValue();
+        if (null == table)
+        {
+            copy.entries = Arrays.copyOf(entries, used);
+            copy.used = used;
+            copy.size = size;
+            return copy;
+        }
         forEach((field, value) -> copy.put(new UnsafeBuffer(field), 0, field.length, value.clone()));
         return copy;
     }
 
+    /**
+     * @return where the entry of the field starts (its length byte), or -1.
+     */
     private int indexOf(final DirectBuffer buffer, final int offset, final int length)
     {
-        for (int i = 0; i < size; i++)
+        for (int at = 0; at < used; at = next(at))
         {
-            final byte[] field = pairs[2 * i];
-            if (sameBytes(field, buffer, offset, length))
+            if (entries[at] == length && sameBytes(entries, at + 1, buffer, offset, length))
             {
-                return 2 * i;
+                return at;
             }
         }
         return -1;
+    }
+
+    /**
+     * @return where the entry after the one at {@code at} starts.
+     */
+    private int next(final int at)
+    {
+        final int valueAt = at + 1 + entries[at];
+        return valueAt + 1 + entries[valueAt];
+    }
+
+    private byte[] valueAt(final int at)
+    {
+        final int valueAt = at + 1 + entries[at];
+        return Arrays.copyOfRange(entries, valueAt + 1, valueAt + 1 + entries[valueAt]);
+    }
+
+    /**
+     * Move the bytes from a position on by delta: room opens before them, or the delta bytes before them go. The array
+     * keeps no spare room, as a listpack's allocation fits it.
+     */
+    private void resize(final int position, final int delta)
+    {
+        if (0 == delta)
+        {
+            return;
+        }
+        final int newUsed = used + delta;
+        final byte[] target = newUsed != entries.length ? new byte[newUsed] : entries;
+        System.arraycopy(entries, 0, target, 0, Math.min(position, newUsed));
+        System.arraycopy(entries, position, target, position + delta, used - position);
+        entries = target;
+        used = newUsed;
     }
 
     /**
@@ -230,13 +282,15 @@ public final class HashValue
      */
     static boolean sameBytes(final byte[] bytes, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (bytes.length != length)
-        {
-            return false;
-        }
+        return bytes.length == length && sameBytes(bytes, 0, buffer, offset, length);
+    }
+
+    private static boolean sameBytes(
+        final byte[] bytes, final int at, final DirectBuffer buffer, final int offset, final int length)
+    {
         for (int i = 0; i < length; i++)
         {
-            if (bytes[i] != buffer.getByte(offset + i))
+            if (bytes[at + i] != buffer.getByte(offset + i))
             {
                 return false;
             }
@@ -247,13 +301,10 @@ public final class HashValue
     private void convert()
     {
         final Keyspace converted = new Keyspace(2 * Math.max(size, 4));
-        for (int i = 0; i < size; i++)
-        {
-            converted.put(pairs[2 * i], pairs[2 * i + 1]);
-        }
+        forEach(converted::put);
         table = converted;
-        pairs = null;
+        entries = null;
+        used = 0;
         size = 0;
-        compactBytes = 0;
     }
 }
