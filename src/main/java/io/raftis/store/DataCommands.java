@@ -30,6 +30,7 @@ public final class DataCommands
         GeoCommands.register(table);
         DebugCommands.register(table);
         ObjectCommands.register(table);
+        DumpCommands.register(table);
     }
 
     /**

@@ -200,6 +200,8 @@ class StringCommandsTest
             { "debug", "-2", "admin,noscript,loading,stale", "0,0,0", "@admin,@slow,@dangerous" },
             { "object", "-2", "readonly", "2,2,1", "@keyspace,@read,@slow" },
             { "memory", "-2", "readonly", "2,2,1", "@read,@slow" },
+            { "dump", "2", "readonly", "1,1,1", "@keyspace,@read,@slow" },
+            { "restore", "-4", "write,denyoom", "1,1,1", "@keyspace,@write,@slow,@dangerous" },
         };
 
         assertEquals(expected.length, driver.table.size());
