@@ -1,8 +1,14 @@
 package io.raftis.node;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -23,7 +29,7 @@ final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
     static final List<String> FAMILIES =
-        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "geo", "transactions");
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "geo", "dump", "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -31,6 +37,11 @@ final class CommandStream
         "0", "1", "-1", "7", "42", "-100", "10", "hello", "", "a b", "1.5", "9223372036854775807",
         "-9223372036854775808", "9223372036854775808", "007", " 1", "\u0000\u00ff\r\n", "x".repeat(100)
     };
+
+    /** Payloads redis-server 7.0.15 restores: what its DUMP wrote, and older encodings. */
+    private static final String[] RECORDED_PAYLOADS = recordedPayloads();
+    /** Payloads redis-server 7.0.15 refuses, as raftis does: footers wrong, values it checks by default. */
+    private static final String[] REFUSED_PAYLOADS = refusedPayloads();
 
     private final Random random;
     private final long nowSeconds;
@@ -77,6 +88,7 @@ final class CommandStream
             case "bits" -> bits();
             case "hll" -> hyperLogLogs();
             case "geo" -> geo();
+            case "dump" -> dumps();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -643,6 +655,80 @@ final class CommandStream
         return pick("a", "b", "c", "d", "m0", "m1", "1", "2", "", "m7", "n3", "\u00ffz", "a\u0000");
     }
 
+    /**
+     * DUMP of the shared keys, whatever they hold, and RESTORE of payloads redis-server 7.0.15 wrote or restores (every
+     * encoding, old ones too), of payloads both refuse (footer wrong, types and values Redis checks even without
+     * sanitize-dump-payload), with times to live, REPLACE, ABSTTL, IDLETIME and FREQ valid and not; values of every
+     * type and size to dump, made on the same keys.
+     */
+    private List<String> dumps()
+    {
+        final String key = key();
+        return switch (random.nextInt(24))
+        {
+            case 0, 1, 2, 3, 4 -> cmd("DUMP", key);
+            case 5, 6, 7 -> restoreOptions(cmd("RESTORE", key, pick("0", "0", "0", "300000", "3600000"),
+                pick(RECORDED_PAYLOADS)));
+            case 8 -> restoreOptions(cmd("RESTORE", key, pick("0", "300000"), pick(REFUSED_PAYLOADS)));
+            case 9 -> cmd("RESTORE", key, pick("-5", "x", "1.5", "9223372036854775807", "100000000"),
+                pick(RECORDED_PAYLOADS), pick("REPLACE", "replace", "ABSTTL"));
+            case 10 -> cmd("RESTORE", key, absoluteMillis(), pick(RECORDED_PAYLOADS), "ABSTTL",
+                pick("REPLACE", "IDLETIME", "FREQ"), pick("5", "-1", "REPLACE"));
+            case 11 -> cmd("RESTORE", key, "0", pick(RECORDED_PAYLOADS), pick("IDLETIME", "FREQ", "REPLACE"),
+                pick("0", "255", "256", "-1", "x", "1000000"), pick("FREQ", "IDLETIME", "REPLACE", "BOGUS"), "1");
+            case 12 -> switch (random.nextInt(3)) // wrong arity
+            {
+                case 0 -> cmd("DUMP");
+                case 1 -> cmd("DUMP", key, key());
+                default -> cmd("RESTORE", key, "0");
+            };
+            case 13 -> cmd("PTTL", key);
+            case 14 -> cmd("TYPE", key);
+            case 15 -> cmd("SET", key, pick(value(), "a".repeat(300), "abc".repeat(100)));
+            case 16 -> numbered(cmd("RPUSH", key), pick("", "item-", "x".repeat(90)), random.nextInt(2_000));
+            case 17 -> numbered(cmd("SADD", key), pick("", "", "m"), random.nextInt(700));
+            case 18 -> numbered(cmd("ZADD", key), "score", random.nextInt(200));
+            case 19 -> numbered(cmd("HSET", key), "field", random.nextInt(200));
+            case 20 -> cmd("SADD", key, value(), value());
+            case 21 -> cmd("HSET", key, value(), value());
+            case 22 -> cmd("ZADD", key, pick("1", "-0", "inf", "2.5"), value());
+            default -> cmd("DEL", key);
+        };
+    }
+
+    private List<String> restoreOptions(final List<String> args)
+    {
+        final int options = random.nextInt(3);
+        for (int i = 0; i < options; i++)
+        {
+            switch (random.nextInt(5))
+            {
+                case 0, 1 -> args.add(pick("REPLACE", "replace"));
+                case 2 -> args.add("ABSTTL");
+                case 3 -> Collections.addAll(args, "IDLETIME", pick("0", "100", "-1"));
+                default -> Collections.addAll(args, "FREQ", pick("0", "255", "256"));
+            }
+        }
+        return args;
+    }
+
+    /**
+     * @return the command with count elements: members, fields and values, or scores and members, as it names.
+     */
+    private List<String> numbered(final List<String> args, final String prefix, final int count)
+    {
+        for (int i = 0; i < Math.max(1, count); i++)
+        {
+            switch (args.get(0))
+            {
+                case "ZADD" -> Collections.addAll(args, Integer.toString(i % 37), "member-" + i);
+                case "HSET" -> Collections.addAll(args, "field-" + i, 0 == i % 50 ? "v".repeat(70) : "v" + i);
+                default -> args.add(prefix + i);
+            }
+        }
+        return args;
+    }
+
     private List<String> geo()
     {
         final String key = key();
@@ -1127,7 +1213,12 @@ final class CommandStream
         /** A reply chosen at random: both nil, or both not. */
         PRESENCE,
         /** A SCAN from a cursor other than 0, which names other buckets on each: both errors alike, or both pages. */
-        PAGE
+        PAGE,
+        /**
+         * A DUMP, whose payload each server encodes its own way: both nil or errors alike, or both payloads, each
+         * restored into the other server to the value DEBUG DIGEST-VALUE gives the key.
+         */
+        DUMP
     }
 
     static Comparison comparison(final List<String> command)
@@ -1144,6 +1235,7 @@ final class CommandStream
                 Comparison.PRESENCE;
             case "smembers", "sinter", "sunion", "sdiff", "spop" -> Comparison.UNORDERED;
             case "randomkey" -> Comparison.PRESENCE;
+            case "dump" -> Comparison.DUMP;
             case "georadius", "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch" ->
                 sorted(command) ? Comparison.EXACT : Comparison.UNORDERED;
             default -> Comparison.EXACT;
@@ -1201,6 +1293,80 @@ final class CommandStream
     {
         return pick(Long.toString((nowSeconds + 900) * 1000), Long.toString((nowSeconds + 172_800) * 1000),
             Long.toString((nowSeconds - 30) * 1000), "1", "-1");
+    }
+
+    private static String[] recordedPayloads()
+    {
+        final List<String> payloads = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+            CommandStream.class.getResourceAsStream("/io/raftis/store/redis-7.0.15-dumps.txt"),
+            StandardCharsets.US_ASCII)))
+        {
+            String line;
+            while (null != (line = reader.readLine()))
+            {
+                if (!line.startsWith("#"))
+                {
+                    payloads.add(latin1(HexFormat.of().parseHex(line.substring(line.lastIndexOf('|') + 1))));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return payloads.toArray(new String[0]);
+    }
+
+    private static String[] refusedPayloads()
+    {
+        final List<String> payloads = new ArrayList<>();
+        final byte[] valid = HexFormat.of().parseHex("000568656c6c6f0a006372df766534200a");
+        payloads.add("x");
+        payloads.add("");
+        final byte[] badCrc = valid.clone();
+        badCrc[badCrc.length - 3] ^= 0x10;
+        payloads.add(latin1(badCrc));
+        final byte[] laterVersion = valid.clone();
+        laterVersion[laterVersion.length - 10] = 11;
+        payloads.add(latin1(laterVersion));
+        for (final String value : List.of("0f00", "0600", "0800", "1400", "0100", "0200", "0400", "0300", "0500",
+            "1200", "0e00", "020201610161", "05010161000000000000f87f", "0502016100000000000000000161000000000000f03f",
+            "0b080200000000000000", "0b0a03000000010000000100", "100c0d00000002008161020101ff",
+            "100c0c00000002008161020101fe", "1201030100", "00c4", "00c302020061", "0a0d0d0000000b000000010000f1ff",
+            "090403010161ff"))
+        {
+            payloads.add(latin1(withFooter(HexFormat.of().parseHex(value))));
+        }
+        return payloads.toArray(new String[0]);
+    }
+
+    /**
+     * @return the value followed by RDB version 10 and the CRC64 of both, as Redis computes it.
+     */
+    private static byte[] withFooter(final byte[] value)
+    {
+        final byte[] payload = Arrays.copyOf(value, value.length + 10);
+        payload[value.length] = 10;
+        long crc = 0;
+        for (int i = 0; i < value.length + 2; i++)
+        {
+            crc ^= payload[i] & 0xFF;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = 0 != (crc & 1) ? (crc >>> 1) ^ 0x95ac9329ac4bc9b5L : crc >>> 1;
+            }
+        }
+        for (int i = 0; i < 8; i++)
+        {
+            payload[value.length + 2 + i] = (byte)(crc >>> (8 * i));
+        }
+        return payload;
+    }
+
+    private static String latin1(final byte[] bytes)
+    {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     private String key()
