@@ -58,7 +58,8 @@ public final class DumpCommands
     {
         table.register(new Command("dump", 2, FLAG_READONLY, 1, 1, 1, CATEGORY_KEYSPACE, DumpCommands::dump));
         table.register(new Command("restore", -4, FLAG_WRITE | FLAG_DENYOOM, 1, 1, 1,
-            CATEGORY_KEYSPACE | CATEGORY_DANGEROUS, DumpCommands::restore, DumpCommands::validateRestore));
+            CATEGORY_KEYSPACE | CATEGORY_DANGEROUS, DumpCommands::restore, DumpCommands::validateRestore,
+            DumpCommands::restoreGrowth));
     }
 
     private static void dump(final RespParser args, final Keyspace keyspace, final RespWriter out)
@@ -96,6 +97,28 @@ public final class DumpCommands
             }
         }
         return null;
+    }
+
+    /**
+     * @return what the restored value will hold on the heap, which a payload does not bound by its length (an LZF
+     * string may be 88 times as long, a small integer of two bytes in a listpack takes an array of its own), found by
+     * reading the payload; 0 for a payload that will be refused.
+     */
+    private static long restoreGrowth(final RespParser args, final Keyspace keyspace)
+    {
+        final byte[] payload = args.argBytes(3);
+        if (!RdbDecoder.verifyFooter(payload))
+        {
+            return 0;
+        }
+        try
+        {
+            return Keyspace.sizeOf(RdbDecoder.decode(payload));
+        }
+        catch (final RdbDecoder.BadPayloadException | RuntimeException ex)
+        {
+            return 0;
+        }
     }
 
     private static void restore(final RespParser args, final Keyspace keyspace, final RespWriter out)

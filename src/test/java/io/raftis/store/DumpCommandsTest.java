@@ -343,6 +343,24 @@ class DumpCommandsTest
     }
 
     @Test
+    void shouldDeclareTheHeapTheRestoredValueWillTake()
+    {
+        final byte[] lzf = payload("string lzf long");
+        final Command restore = driver.table.lookup("restore");
+        final long growth = restore.growth(driver.parse("RESTORE", "k", "0", string(lzf)), driver.keyspace);
+        assertEquals(Keyspace.arrayBytes(8001), growth, "the string as it will be, 65 times its payload");
+        final byte[] list = payload("list many nodes");
+        final long before = driver.keyspace.usedMemory();
+        final long listGrowth = restore.growth(driver.parse("RESTORE", "k", "0", string(list)), driver.keyspace);
+        assertEquals(OK, restore("k", "0", list));
+        assertEquals(driver.keyspace.usedMemory() - before - Keyspace.arrayBytes(1), listGrowth);
+        assertTrue(listGrowth > 5L * list.length, listGrowth + " for " + list.length);
+        assertEquals(0, restore.growth(driver.parse("RESTORE", "k", "0", "junk"), driver.keyspace));
+        assertEquals(0, restore.growth(driver.parse("RESTORE", "k", "0",
+            string(withFooter(hex("0005616263"), 10))), driver.keyspace));
+    }
+
+    @Test
     void shouldReadLzfExactly()
     {
         final byte[] out = new byte[6];
