@@ -21,10 +21,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The same seeded random stream of commands ({@link CommandStream}) to a real redis-server and to the leader of a
  * 3-member raftis cluster, reply by reply: every reply must be the same, errors word for word, but for the times to
- * live, which count from when each server ran the command (and a lexicographical range Redis leaves unspecified, see
- * {@link #unspecified(RespConnection, List)}, which is not sent). A difference fails with the seed, the command, both
- * replies and the commands before it; {@code -Ddifferential.seeds=1,2,3} replays or explores seeds, and
- * {@code -Ddifferential.commands=N} sets the commands per family.
+ * live, which count from when each server ran the command, DUMP's payloads, which are compared by what each restores
+ * to on the other server (see {@link #dumpReplies(RespConnection, RespConnection, List)}), and a lexicographical range
+ * Redis leaves unspecified, see {@link #unspecified(RespConnection, List)}, which is not sent. A difference fails with
+ * the seed, the command, both replies and the commands before it; {@code -Ddifferential.seeds=1,2,3} replays or
+ * explores seeds, and {@code -Ddifferential.commands=N} sets the commands per family.
  */
 class DifferentialTest
 {
