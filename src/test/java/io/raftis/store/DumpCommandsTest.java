@@ -331,6 +331,37 @@ class DumpCommandsTest
     }
 
     @Test
+    void shouldRefuseWhatRedisTrustsWithoutChecking()
+    {
+        // redis-server 7.0.15 (sanitize-dump-payload no) restores each of these, as tried by hand: raftis checks them
+        final String[][] cases =
+        {
+            { "000361626300", "bytes between the value and the footer" },
+            { "0005616263", "a string reaching into the footer" },
+            { "0b0c020000000200000002000100", "an intset out of order" },
+            { "0b0c020000000200000001000100", "an intset repeating a member" },
+            { "04020161016201610163", "a small hash repeating a field" },
+            { "100c0c00000002008161030101ff", "a listpack back length wrong" },
+            { "101111000000040081610201018161020101ff", "a hash listpack repeating a field" },
+            { "111111000000040081620201018161020101ff", "a sorted set listpack out of order" },
+            { "110d0d0000000200816102816102ff", "a sorted set listpack scoring with no number" },
+            { "02c201610162", "a count in the form of a string encoding" },
+            { "1201c20a0a0000000100816102ff", "a quicklist container in the form of a string encoding" },
+            { "00c302000061", "LZF data for an empty string" },
+            { "0301016103203135", "a text score after a space" },
+            { "0a12120000000a000000010000810000000161ff", "a ziplist 32-bit string header with low bits set" },
+        };
+        for (final String[] testCase : cases)
+        {
+            assertEquals(BAD_DATA, restore("k", "0", withFooter(hex(testCase[0]), RdbDecoder.RDB_VERSION)),
+                testCase[1]);
+        }
+        assertEquals(OK, restore("k", "0",
+            withFooter(hex("0a12120000000a000000010000800000000161ff"), RdbDecoder.RDB_VERSION)));
+        assertEquals("[a]", list("k"));
+    }
+
+    @Test
     void shouldNotAllocateWhatAPayloadDeclaresBeyondItsLength()
     {
         final long before = Runtime.getRuntime().totalMemory();
