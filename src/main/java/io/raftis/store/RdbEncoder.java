@@ -13,8 +13,9 @@ import java.util.List;
  * listpacks, cut where Redis cuts a list pushed at its tail (8 KB); a set as an intset while it is one, else member by
  * member; a hash and a sorted set as a listpack while compact, else field by field, or member by member from the
  * highest with binary scores. Inside a listpack, an element that reads as a 64-bit integer is written as one, as
- * Redis writes it. Unlike Redis, nothing is LZF-compressed, so a long repetitive string or a large listpack takes
- * more bytes than Redis's DUMP of it; Redis reads both alike.
+ * Redis writes it. As Redis, a string (or listpack, or intset) longer than 20 bytes is written {@link Lzf}-compressed
+ * when that saves at least 4 bytes; the compressed bytes are raftis's compressor's, so they may differ from Redis's,
+ * which Redis reads all the same.
  */
 final class RdbEncoder
 {
@@ -23,6 +24,10 @@ final class RdbEncoder
     /** What Redis adds to an element's length to estimate its growth of a listpack. */
     private static final int QUICKLIST_ENTRY_OVERHEAD = 8;
     private static final int LISTPACK_HEADER = 6;
+    /** Redis tries LZF only on strings longer than this. */
+    private static final int MIN_COMPRESSED_LENGTH = 20;
+    /** ... and keeps the compressed form only if it saves at least this many bytes. */
+    private static final int MIN_COMPRESSION_GAIN = 4;
 
     private byte[] out = new byte[64];
     private int length;
@@ -202,8 +207,9 @@ final class RdbEncoder
     }
 
     /**
-     * Write a string as Redis's rdbSaveRawString does without compression: as an 8, 16 or 32-bit integer when it
-     * reads as one in at most 11 characters, else its length then its bytes.
+     * Write a string as Redis's rdbSaveRawString does: as an 8, 16 or 32-bit integer when it reads as one in at most
+     * 11 characters; LZF-compressed when longer than 20 bytes and that saves 4 bytes or more; else its length then its
+     * bytes.
      */
     private void writeString(final byte[] string)
     {
@@ -234,7 +240,24 @@ final class RdbEncoder
                 return;
             }
         }
+        if (string.length > MIN_COMPRESSED_LENGTH)
+        {
+            final byte[] compressed = Lzf.compress(string, 0, string.length, string.length - MIN_COMPRESSION_GAIN);
+            if (null != compressed)
+            {
+                writeByte(0xC0 | RdbDecoder.ENC_LZF);
+                writeLength(compressed.length);
+                writeLength(string.length);
+                writeBytes(compressed);
+                return;
+            }
+        }
         writeLength(string.length);
+        writeBytes(string);
+    }
+
+    private void writeBytes(final byte[] string)
+    {
         ensure(string.length);
         System.arraycopy(string, 0, out, length, string.length);
         length += string.length;

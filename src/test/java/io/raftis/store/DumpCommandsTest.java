@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 
 import static io.raftis.store.CommandDriver.NIL;
 import static io.raftis.store.CommandDriver.OK;
@@ -20,6 +21,7 @@ import static io.raftis.store.CommandDriver.bytes;
 import static io.raftis.store.CommandDriver.error;
 import static io.raftis.store.CommandDriver.integer;
 import static io.raftis.store.CommandDriver.string;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -403,6 +405,30 @@ class DumpCommandsTest
         assertFalse(Lzf.decompress(hex("01616240ff"), 0, 5, out), "a reference before the start");
         assertFalse(Lzf.decompress(hex("0561"), 0, 2, out), "a literal run cut short");
         assertTrue(Lzf.decompress(new byte[0], 0, 0, new byte[0]));
+    }
+
+    @Test
+    void shouldCompressWhatLzfReadsBack()
+    {
+        final Random random = new Random(7);
+        for (int round = 0; round < 2_000; round++)
+        {
+            final byte[] input = new byte[random.nextInt(20_000)];
+            final int alphabet = 1 + random.nextInt(round % 3 == 0 ? 256 : 4);
+            for (int i = 0; i < input.length; i++)
+            {
+                input[i] = (byte)(0 == random.nextInt(50) && i > 9000 ? input[i - 9000] : random.nextInt(alphabet));
+            }
+            final byte[] compressed = Lzf.compress(input, 0, input.length, input.length + input.length / 16 + 64);
+            final byte[] output = new byte[input.length];
+            assertTrue(Lzf.decompress(compressed, 0, compressed.length, output), "round " + round);
+            assertArrayEquals(input, output, "round " + round);
+        }
+        final byte[] runs = bytes("a".repeat(100_000));
+        final byte[] compressed = Lzf.compress(runs, 0, runs.length, runs.length);
+        assertTrue(compressed.length < runs.length / 80, "back references of the longest length: " + compressed.length);
+        assertNull(Lzf.compress(bytes("qwertyuiopasdfghjklzxcvbnm1234"), 0, 30, 26), "no gain of 4 bytes");
+        assertNull(Lzf.compress(runs, 0, runs.length, 0));
     }
 
     @Test
