@@ -41,6 +41,8 @@ public final class DumpCommands
     static final String BAD_FOOTER = "ERR DUMP payload version or checksum are wrong";
     /** The payload's value is not a valid encoding. */
     static final String BAD_DATA = "ERR Bad data format";
+    /** A value whose payload would not fit in a Java array: more than 2 GB, which Redis would send. */
+    static final String PAYLOAD_TOO_LONG = "ERR the value is too large to DUMP: its payload would exceed 2 GB";
     static final String INVALID_TTL = "ERR Invalid TTL value, must be >= 0";
     static final String INVALID_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
     static final String INVALID_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";
@@ -70,7 +72,17 @@ public final class DumpCommands
             out.nullBulk();
             return;
         }
-        out.bulk(RdbEncoder.encode(value));
+        final byte[] payload;
+        try
+        {
+            payload = RdbEncoder.encode(value);
+        }
+        catch (final RdbEncoder.PayloadTooLongException ex)
+        {
+            out.error(PAYLOAD_TOO_LONG);
+            return;
+        }
+        out.bulk(payload);
     }
 
     /**

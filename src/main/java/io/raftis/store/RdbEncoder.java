@@ -29,20 +29,50 @@ final class RdbEncoder
     /** ... and keeps the compressed form only if it saves at least this many bytes. */
     private static final int MIN_COMPRESSION_GAIN = 4;
 
+    /** The longest payload: the longest array Java allocates. */
+    static final int MAX_PAYLOAD_LENGTH = Integer.MAX_VALUE - 8;
+
+    /**
+     * A value whose payload would be longer than the longest allowed.
+     */
+    static final class PayloadTooLongException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        PayloadTooLongException()
+        {
+            super("a DUMP payload longer than the longest allowed", null, false, false);
+        }
+    }
+
+    private final int maxLength;
     private byte[] out = new byte[64];
     private int length;
 
-    private RdbEncoder()
+    private RdbEncoder(final int maxLength)
     {
+        this.maxLength = maxLength;
     }
 
     /**
      * @param value a value the keyspace holds.
      * @return its DUMP payload.
+     * @throws PayloadTooLongException if the payload would be longer than {@link #MAX_PAYLOAD_LENGTH}.
      */
     static byte[] encode(final Object value)
     {
-        final RdbEncoder encoder = new RdbEncoder();
+        return encode(value, MAX_PAYLOAD_LENGTH);
+    }
+
+    /**
+     * @param value     a value the keyspace holds.
+     * @param maxLength the longest payload to write.
+     * @return its DUMP payload.
+     * @throws PayloadTooLongException if the payload would be longer than maxLength.
+     */
+    static byte[] encode(final Object value, final int maxLength)
+    {
+        final RdbEncoder encoder = new RdbEncoder(maxLength);
         encoder.writeValue(value);
         encoder.writeByte(RdbDecoder.RDB_VERSION & 0xFF);
         encoder.writeByte(RdbDecoder.RDB_VERSION >>> 8);
@@ -300,10 +330,13 @@ final class RdbEncoder
 
     private void ensure(final int more)
     {
+        if ((long)length + more > maxLength)
+        {
+            throw new PayloadTooLongException();
+        }
         if (out.length - length < more)
         {
-            out = Arrays.copyOf(out, (int)Math.min(Integer.MAX_VALUE - 8,
-                Math.max((long)out.length << 1, (long)length + more)));
+            out = Arrays.copyOf(out, (int)Math.min(maxLength, Math.max((long)out.length << 1, (long)length + more)));
         }
     }
 

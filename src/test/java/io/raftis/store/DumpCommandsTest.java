@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -429,6 +430,18 @@ class DumpCommandsTest
         assertTrue(compressed.length < runs.length / 80, "back references of the longest length: " + compressed.length);
         assertNull(Lzf.compress(bytes("qwertyuiopasdfghjklzxcvbnm1234"), 0, 30, 26), "no gain of 4 bytes");
         assertNull(Lzf.compress(runs, 0, runs.length, 0));
+    }
+
+    @Test
+    void shouldRefuseToWriteAPayloadLongerThanAnArrayHolds()
+    {
+        final byte[] value = new byte[104];
+        for (int i = 0; i < value.length; i++)
+        {
+            value[i] = (byte)i; // nothing to compress
+        }
+        assertEquals(1 + 2 + value.length + RdbDecoder.FOOTER_LENGTH, RdbEncoder.encode(value, 200).length);
+        assertThrows(RdbEncoder.PayloadTooLongException.class, () -> RdbEncoder.encode(value, 100));
     }
 
     @Test
