@@ -31,6 +31,7 @@ public final class DataCommands
         DebugCommands.register(table);
         ObjectCommands.register(table);
         DumpCommands.register(table);
+        SortCommands.register(table);
     }
 
     /**

@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,24 @@ public final class Scores
         }
         final Strtod parsed = new Strtod(buffer, offset, end);
         return parsed.end == end ? parsed.value : Double.NaN;
+    }
+
+    /**
+     * Read a weight as Redis's SORT calls strtod: the bytes up to the first NUL must be one number, possibly after
+     * white space, or nothing at all (which reads as 0); strtod's ERANGE is refused, for an overflow to infinity as
+     * for a result below the smallest normal double that strtod could not hold exactly, and so is NaN.
+     *
+     * @return the weight, or NaN when it is not one (Redis's "One or more scores can't be converted into double").
+     */
+    public static double parseWeight(final byte[] text)
+    {
+        int end = 0;
+        while (end < text.length && 0 != text[end])
+        {
+            end++;
+        }
+        final Strtod parsed = new Strtod(new UnsafeBuffer(text), 0, end);
+        return parsed.end != end || parsed.outOfRange || parsed.inexactSubnormal ? Double.NaN : parsed.value;
     }
 
     /**
@@ -183,6 +202,7 @@ public final class Scores
         double value;
         int end;
         boolean outOfRange;
+        boolean inexactSubnormal;
 
         Strtod(final DirectBuffer buffer, final int start, final int limit)
         {
@@ -286,6 +306,10 @@ public final class Scores
                 text.append((char)buffer.getByte(k));
             }
             finish(Double.parseDouble(text.toString()), nonZero, i);
+            if (isSubnormal(value))
+            {
+                inexactSubnormal = 0 != new BigDecimal(text.toString()).compareTo(new BigDecimal(value));
+            }
         }
 
         private boolean hex(final int from, final boolean negative)
@@ -333,7 +357,42 @@ public final class Scores
                 }
             }
             finish(Double.parseDouble(text.toString()), nonZero, i);
+            if (isSubnormal(value))
+            {
+                inexactSubnormal = 0 != exactHex(text.toString()).compareTo(new BigDecimal(value));
+            }
             return true;
+        }
+
+        private static boolean isSubnormal(final double value)
+        {
+            return 0 != value && Math.abs(value) < Double.MIN_NORMAL;
+        }
+
+        /**
+         * @param text "0x" or "-0x", hexadecimal digits with at most one point, "p" and a decimal exponent.
+         * @return its exact value.
+         */
+        private static BigDecimal exactHex(final String text)
+        {
+            final int p = text.indexOf('p');
+            final int point = text.indexOf('.');
+            final int digitsFrom = text.indexOf('x') + 1;
+            final String digits = -1 == point ? text.substring(digitsFrom, p) :
+                text.substring(digitsFrom, point) + text.substring(point + 1, p);
+            final int fractionDigits = -1 == point ? 0 : p - point - 1;
+            final long exponent = Long.parseLong(text.substring(p + 1)) - 4L * fractionDigits;
+            BigInteger mantissa = new BigInteger(digits, 16);
+            if (text.startsWith("-"))
+            {
+                mantissa = mantissa.negate();
+            }
+            if (exponent >= 0)
+            {
+                return new BigDecimal(mantissa.shiftLeft((int)exponent));
+            }
+            return new BigDecimal(mantissa.multiply(BigInteger.valueOf(5).pow((int)-exponent)),
+                (int)-exponent);
         }
 
         /**

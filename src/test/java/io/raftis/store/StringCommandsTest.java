@@ -202,6 +202,8 @@ class StringCommandsTest
             { "memory", "-2", "readonly", "2,2,1", "@read,@slow" },
             { "dump", "2", "readonly", "1,1,1", "@keyspace,@read,@slow" },
             { "restore", "-4", "write,denyoom", "1,1,1", "@keyspace,@write,@slow,@dangerous" },
+            { "sort", "-2", "write,denyoom,movablekeys", "1,1,1", "@write,@set,@sortedset,@list,@slow,@dangerous" },
+            { "sort_ro", "-2", "readonly,movablekeys", "1,1,1", "@read,@set,@sortedset,@list,@slow,@dangerous" },
         };
 
         assertEquals(expected.length, driver.table.size());
