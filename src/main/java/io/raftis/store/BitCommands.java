@@ -179,8 +179,13 @@ public final class BitCommands
 
         final byte[] current = keyspace.getString(buffer, keyOffset, keyLength);
         final int index = (int)(offset >>> 3);
-        final byte[] value = StringCommands.stringToChange(keyspace, buffer, keyOffset, keyLength, current, index + 1);
         final int shift = 7 - (int)(offset & 7);
+        if (null != current && index < current.length && ((current[index] >> shift) & 1) == bit)
+        {
+            out.integer(bit); // as Redis 7.0: a bit left as it was is no change, which a WATCH would see
+            return;
+        }
+        final byte[] value = StringCommands.stringToChange(keyspace, buffer, keyOffset, keyLength, current, index + 1);
         final int previous = (value[index] >> shift) & 1;
         value[index] = (byte)((value[index] & ~(1 << shift)) | (bit << shift));
         out.integer(previous);

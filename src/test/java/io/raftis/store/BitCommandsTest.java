@@ -1,5 +1,6 @@
 package io.raftis.store;
 
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 import static io.raftis.store.CommandDriver.NIL;
@@ -27,6 +28,38 @@ class BitCommandsTest
         error("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
 
     private final CommandDriver driver = new CommandDriver();
+
+    @Test
+    void shouldTellOfASetbitChangeOnlyWhenTheBitChanges()
+    {
+        final int[] modified = { 0 };
+        driver.keyspace.listener(new KeyspaceListener()
+        {
+            public void modified(
+                final Keyspace keyspace, final DirectBuffer key, final int offset, final int length,
+                final boolean expired)
+            {
+                modified[0]++;
+            }
+
+            public void emptying(final Keyspace keyspace)
+            {
+            }
+
+            public void swapping(final Keyspace first, final Keyspace second)
+            {
+            }
+        });
+        assertEquals(integer(0), driver.call("SETBIT", "b", "33", "1"));
+        assertEquals(1, modified[0], "a new key");
+        assertEquals(integer(1), driver.call("SETBIT", "b", "33", "1"));
+        assertEquals(integer(0), driver.call("SETBIT", "b", "34", "0"));
+        assertEquals(1, modified[0], "as Redis 7.0, a bit left as it was is no change (a WATCH of the key stays clean)");
+        assertEquals(integer(1), driver.call("SETBIT", "b", "33", "0"));
+        assertEquals(integer(0), driver.call("SETBIT", "b", "100", "0"));
+        assertEquals(3, modified[0], "a bit changed, and a string grown with zeros");
+        assertEquals(integer(13), driver.call("STRLEN", "b"));
+    }
 
     @Test
     void shouldSetAndGetBitsGrowingTheStringWithZeros()
