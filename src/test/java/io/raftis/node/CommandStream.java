@@ -29,7 +29,8 @@ final class CommandStream
 {
     /** The families, by name, each a generator of one command. */
     static final List<String> FAMILIES =
-        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "geo", "dump", "transactions");
+        List.of("strings", "keys", "hashes", "lists", "sets", "zsets", "bits", "hll", "geo", "dump", "sort",
+            "transactions");
 
     private static final String[] KEYS = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     private static final String[] VALUES =
@@ -89,6 +90,7 @@ final class CommandStream
             case "hll" -> hyperLogLogs();
             case "geo" -> geo();
             case "dump" -> dumps();
+            case "sort" -> sorts();
             default -> throw new IllegalArgumentException("no family " + chosen);
         };
     }
@@ -1221,6 +1223,14 @@ final class CommandStream
         DUMP
     }
 
+    /**
+     * @return whether the command is SORT or SORT_RO.
+     */
+    static boolean isSort(final List<String> command)
+    {
+        return "sort".equalsIgnoreCase(command.get(0)) || "sort_ro".equalsIgnoreCase(command.get(0));
+    }
+
     static Comparison comparison(final List<String> command)
     {
         final String name = command.get(0).toLowerCase(Locale.ROOT);
@@ -1238,6 +1248,7 @@ final class CommandStream
             case "dump" -> Comparison.DUMP;
             case "georadius", "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch" ->
                 sorted(command) ? Comparison.EXACT : Comparison.UNORDERED;
+            case "sort", "sort_ro" -> sortUnordered(command) ? Comparison.UNORDERED : Comparison.EXACT;
             default -> Comparison.EXACT;
         };
     }
@@ -1261,6 +1272,132 @@ final class CommandStream
             any |= "any".equalsIgnoreCase(arg);
         }
         return count && !any;
+    }
+
+    /**
+     * SORT and SORT_RO over the shared keys, and over two lists only this family writes ("sl0", "sl1"), with the
+     * strings and hash fields on the shared keys that BY and GET patterns find ("k*" of an element "1", "*" of an
+     * element "k2", "k*->f1"). Redis reads a set or a sorted set in its hash table's order, which decides the order
+     * of elements an ALPHA sort finds equal (a NUL ends what strcoll compares, missing weights are equal) and the
+     * order BY nosort gives a set: over the shared keys those forms are compared unordered and come without LIMIT,
+     * and ALPHA BY a pattern with STORE only over the lists of this family, whose order is the list's.
+     */
+    private List<String> sorts()
+    {
+        final String key = pick(key(), "k0", "k4", "k5", "k6");
+        return switch (random.nextInt(30))
+        {
+            case 0, 1, 2 -> cmd("RPUSH", pick(key, "sl0", "sl1", "sl0"), sortElement(), sortElement(), sortElement());
+            case 3, 4 -> cmd("SADD", key, sortElement(), sortElement(), sortElement());
+            case 5 -> cmd("ZADD", key, pick("1", "2", "0", "-1.5"), sortElement(), pick("1", "3", "inf"),
+                sortElement());
+            case 6, 7 -> cmd("SET", pick(key(), "w" + sortElement(), "w" + sortElement()), weight());
+            case 8 -> cmd("HSET", pick(key(), "k1", "k2", "k7"), pick("f0", "f1"), weight(), pick("f1", "f2"),
+                weight());
+            case 9 -> cmd(pick("DEL", "LPOP"), pick(key, "sl0", "sl1"));
+            case 10 -> cmd(pick("SORT", "SORT_RO"));
+            case 11 -> cmd(pick("SORT", "SORT_RO"), pick(key, "sl0"), pick("LIMIT", "GET", "BY", "STORE", "BOGUS"));
+            case 12 -> cmd(pick("SORT", "sort_ro"), pick(key, "sl1"), pick("LIMIT", "ALPHA", "Limit"),
+                pick("x", "0", "1", "1.5", "-1"), pick("1", "x", "", "9223372036854775808"));
+            case 13 -> cmd("SORT_RO", pick(key, "sl0"), pick("STORE", "ALPHA"), pick(key(), "STORE", "DESC"));
+            default -> sortForm(random.nextInt(3) == 0 ? pick("sl0", "sl1") : key);
+        };
+    }
+
+    private List<String> sortForm(final String key)
+    {
+        final boolean ownList = key.startsWith("sl");
+        final boolean readOnly = random.nextInt(4) == 0;
+        final List<String> args = cmd(readOnly ? pick("SORT_RO", "sort_ro") : pick("SORT", "sort", "Sort"), key);
+        final boolean alpha = random.nextInt(3) == 0;
+        final int by = random.nextInt(4); // 0 or 3: none, 1: a pattern, 2: a constant (nosort)
+        final boolean store = !readOnly && random.nextInt(3) == 0 && (ownList || !(alpha && 1 == by));
+        final boolean unordered = !ownList && !store && (alpha || 2 == by);
+        final List<List<String>> options = new ArrayList<>();
+        if (alpha)
+        {
+            options.add(List.of(pick("ALPHA", "alpha")));
+        }
+        if (1 == by)
+        {
+            options.add(List.of(pick("BY", "by"), pick("w*", "w*", "k*", "*", "k*->f1", "*->f0", "k*->",
+                "w*->f1")));
+        }
+        else if (2 == by)
+        {
+            options.add(List.of("BY", pick("nosort", "#", "k1")));
+        }
+        if (!unordered && random.nextBoolean())
+        {
+            options.add(List.of(pick("LIMIT", "limit"), pick("0", "1", "2", "-1", "10"), pick("1", "2", "-1", "0",
+                "100")));
+        }
+        for (int gets = random.nextInt(4) - 1; gets > 0; gets--)
+        {
+            options.add(List.of(pick("GET", "get"), pick("#", "w*", "k*", "*", "k*->f1", "*->f0", "nostar",
+                "k*->")));
+        }
+        if (random.nextBoolean())
+        {
+            options.add(List.of(pick("ASC", "DESC", "desc")));
+        }
+        if (store)
+        {
+            options.add(List.of(pick("STORE", "store"), pick(key(), "sl0", "sl1", key)));
+        }
+        Collections.shuffle(options, random);
+        options.forEach(args::addAll);
+        return args;
+    }
+
+    private String sortElement()
+    {
+        return pick("1", "2", "3", "7", "10", "-1", "1.5", "k1", "k2", "a", "b", "", "x y", "B");
+    }
+
+    private String weight()
+    {
+        return pick("1", "2", "-3", "10", "1.5", "abc", "", "inf", "1e400", " 1", "0x10", "b", "a", "1e-310");
+    }
+
+    /**
+     * @return whether a SORT's reply follows the order Redis reads a set or sorted set in (see {@link #sorts()}).
+     */
+    private static boolean sortUnordered(final List<String> command)
+    {
+        if (command.size() < 2 || command.get(1).startsWith("sl"))
+        {
+            return false;
+        }
+        boolean alpha = false;
+        boolean nosort = false;
+        boolean store = false;
+        for (int i = 2; i < command.size(); i++)
+        {
+            final String arg = command.get(i).toLowerCase(Locale.ROOT);
+            if ("limit".equals(arg))
+            {
+                i += 2;
+            }
+            else if ("get".equals(arg))
+            {
+                i++;
+            }
+            else if ("by".equals(arg) && i + 1 < command.size())
+            {
+                nosort |= !command.get(++i).contains("*");
+            }
+            else if ("store".equals(arg))
+            {
+                store = true;
+                i++;
+            }
+            else if ("alpha".equals(arg))
+            {
+                alpha = true;
+            }
+        }
+        return !store && (alpha || nosort);
     }
 
     private List<String> expireOptions(final List<String> args, final boolean absolute)
