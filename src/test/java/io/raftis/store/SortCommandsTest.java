@@ -97,6 +97,13 @@ class SortCommandsTest
         assertEquals(bulks("\u00ff", "b", "a\u0000c", "a\u0000b", "a"), driver.call("SORT", "n", "ALPHA", "DESC"));
         assertEquals(integer(5), driver.call("SORT", "n", "ALPHA", "STORE", "d"));
         assertEquals(bulks("a", "a\u0000b", "a\u0000c", "b", "\u00ff"), driver.call("LRANGE", "d", "0", "-1"));
+        driver.call("RPUSH", "l", "x", "y");
+        driver.call("SET", "w_x", "a\u0000b");
+        driver.call("SET", "w_y", "a");
+        assertEquals(bulks("x", "y"), driver.call("SORT", "l", "BY", "w_*", "ALPHA"), "equal as C strings");
+        assertEquals(bulks("x", "y"), driver.call("SORT", "l", "BY", "w_*", "ALPHA", "DESC"));
+        assertEquals(integer(2), driver.call("SORT", "l", "BY", "w_*", "ALPHA", "STORE", "d"));
+        assertEquals(bulks("y", "x"), driver.call("LRANGE", "d", "0", "-1"), "byte for byte when storing");
     }
 
     @Test
@@ -143,7 +150,9 @@ class SortCommandsTest
             "3", "3", "3", "30"), driver.call("SORT", "l", "BY", "h_*->f", "GET", "#", "GET", "#", "GET", "h_*->f",
             "GET", "w_*"));
         assertEquals(bulks(null, null, null, null, null), driver.call("SORT", "l", "BY", "nosort", "GET", "nope"));
-        assertEquals(bulks(null, null), driver.call("SORT", "l", "BY", "nosort", "LIMIT", "0", "2", "GET", "w_*->"));
+        driver.call("SET", "w_3->", "v");
+        assertEquals(bulks("v", null), driver.call("SORT", "l", "BY", "nosort", "LIMIT", "0", "2", "GET", "w_*->"),
+            "an arrow with no field after it is part of the key");
         assertEquals(error(NOT_A_DOUBLE), driver.call("SORT", "l", "BY", "w_*"));
         assertEquals(bulks("1.5", "2", "1", "3", "10"), driver.call("SORT", "l", "BY", "w_*", "ALPHA"));
         assertEquals(bulks("10", "3"), driver.call("SORT", "l", "BY", "w_*", "ALPHA", "DESC", "LIMIT", "0", "2"));
