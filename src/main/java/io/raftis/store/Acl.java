@@ -48,7 +48,7 @@ public final class Acl
         Map.entry("mset", Access.WRITE), Map.entry("del", Access.WRITE), Map.entry("getset", Access.READ_WRITE),
         Map.entry("incr", Access.READ_WRITE), Map.entry("decr", Access.READ_WRITE),
         Map.entry("incrby", Access.READ_WRITE), Map.entry("decrby", Access.READ_WRITE),
-        Map.entry("append", Access.READ_WRITE));
+        Map.entry("append", Access.READ_WRITE), Map.entry("sort", Access.READ), Map.entry("sort_ro", Access.READ));
 
     /** Subcommands of the commands that have them, with their categories as Redis 7.0 gives them. */
     private static final Map<String, Map<String, Long>> SUBCOMMANDS = Map.of(
@@ -192,7 +192,29 @@ public final class Acl
                     KEY_ERROR;
             }
         }
-        return null;
+        final boolean sortRo = "sort_ro".equals(command.name());
+        return sortRo || "sort".equals(command.name()) ? checkSort(user, command, args, dryRun, sortRo) : null;
+    }
+
+    /**
+     * SORT's keys beyond the one it sorts: the STORE destination, written; and, as Redis, a user who may not read
+     * every key may not name a BY pattern or a GET, which read keys named by the elements (refused by SORT itself,
+     * so not by ACL DRYRUN).
+     */
+    private static String checkSort(
+        final User user, final Command command, final RespParser args, final boolean dryRun, final boolean sortRo)
+    {
+        final int[] keys = command.keyPositions(args, 0, args.argCount());
+        for (int k = 1; null != keys && k < keys.length; k++)
+        {
+            final int i = keys[k];
+            if (!user.mayAccess(args.argBuffer(), args.argOffset(i), args.argLength(i), Access.WRITE))
+            {
+                return dryRun ? "This user has no permissions to access the '" + args.argString(i) + "' key" :
+                    KEY_ERROR;
+            }
+        }
+        return dryRun || user.mayReadAnyKey() ? null : SortCommands.patternDenial(args, sortRo);
     }
 
     /**
@@ -518,6 +540,22 @@ public final class Acl
             {
                 final KeyPattern key = keys.get(i);
                 if ("*".equals(key.pattern) && Access.READ_WRITE == key.access)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * @return whether a pattern "*" lets the user read every key, as Redis's unrestricted key access.
+         */
+        private boolean mayReadAnyKey()
+        {
+            for (int i = 0, size = keys.size(); i < size; i++)
+            {
+                final KeyPattern key = keys.get(i);
+                if ("*".equals(key.pattern) && 0 != (key.access & Access.READ))
                 {
                     return true;
                 }

@@ -47,6 +47,8 @@ public final class SortCommands
     private static final byte[] BY = "BY".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
     private static final String NOT_A_DOUBLE = "ERR One or more scores can't be converted into double";
+    private static final String BY_DENIED = "ERR BY option of SORT denied due to insufficient ACL permissions.";
+    private static final String GET_DENIED = "ERR GET option of SORT denied due to insufficient ACL permissions.";
     private static final int MAX_INTSET_LENGTH = 20;
 
     private SortCommands()
@@ -95,11 +97,26 @@ public final class SortCommands
     }
 
     /**
+     * For a user who may not read every key, as Redis: a BY pattern with a '*', or a GET, could read any key, so SORT
+     * refuses the first it reaches before any syntax error.
+     *
+     * @param args     SORT or SORT_RO, its name at 0.
+     * @param readOnly whether it is SORT_RO, which reads no STORE.
+     * @return the error, or null when the command names no such option before its first syntax error (which the
+     * command then answers).
+     */
+    public static String patternDenial(final RespParser args, final boolean readOnly)
+    {
+        return parse(args, readOnly).patternDenial;
+    }
+
+    /**
      * The options as SORT reads them, left to right: the first error ends the reading.
      */
     private static final class Options
     {
         String error;
+        String patternDenial;
         boolean desc;
         boolean alpha;
         boolean dontSort;
@@ -149,7 +166,12 @@ public final class SortCommands
             {
                 options.by = args.argBytes(++j);
                 // a constant pattern (no '*' before a NUL, as C reads it) sorts nothing, and stays so
-                options.dontSort |= indexOf(options.by, (byte)'*', 0, cLength(options.by)) < 0;
+                final boolean constant = indexOf(options.by, (byte)'*', 0, cLength(options.by)) < 0;
+                options.dontSort |= constant;
+                if (!constant && null == options.patternDenial)
+                {
+                    options.patternDenial = BY_DENIED;
+                }
             }
             else if (args.argEqualsIgnoreCase(j, GET) && left >= 1)
             {
@@ -158,6 +180,10 @@ public final class SortCommands
                     options.gets = Arrays.copyOf(options.gets, Math.max(4, 2 * getCount));
                 }
                 options.gets[getCount++] = args.argBytes(++j);
+                if (null == options.patternDenial)
+                {
+                    options.patternDenial = GET_DENIED;
+                }
             }
             else
             {

@@ -29,6 +29,7 @@ class AclTest
     AclTest()
     {
         StringCommands.register(data);
+        SortCommands.register(data);
         for (final String name : new String[]{ "acl", "config", "ping", "client", "auth" })
         {
             server.register(new Command(name, -1, Command.FLAG_ADMIN, 0, 0, 0, 0, (a, k, o) -> { }));
@@ -165,6 +166,31 @@ class AclTest
     {
         assertNull(acl.setUser(name, rules));
         return acl.describe(acl.user(name));
+    }
+
+    @Test
+    void sortNeedsEveryKeyReadableForByAndGetAndItsDestinationWritable()
+    {
+        assertNull(acl.setUser("u", List.of("on", "nopass", "~app:*", "+@all")));
+        assertNull(acl.setUser("r", List.of("on", "nopass", "%R~*", "%W~app:*", "+@all")));
+        final Acl.User u = acl.user("u");
+        final Acl.User r = acl.user("r");
+        final String byDenied = "ERR BY option of SORT denied due to insufficient ACL permissions.";
+        final String getDenied = "ERR GET option of SORT denied due to insufficient ACL permissions.";
+        assertEquals(byDenied, check(u, "SORT app:l BY w_*"));
+        assertNull(check(u, "SORT app:l BY nosort"));
+        assertEquals(getDenied, check(u, "SORT app:l GET #"));
+        assertNull(check(u, "SORT app:l BOGUS BY w_*"), "the syntax error first, which SORT answers");
+        assertEquals(byDenied, check(u, "SORT app:l BY w_* BOGUS"));
+        assertEquals(Acl.KEY_ERROR, check(u, "SORT app:l STORE other"));
+        assertEquals(byDenied, check(u, "SORT app:l STORE app:d BY w_*"));
+        assertEquals(getDenied, check(u, "SORT_RO app:l GET x"));
+        assertEquals(Acl.KEY_ERROR, check(u, "SORT other"));
+        assertNull(dryRun(u, "SORT app:l BY w_*"), "SORT refuses it, not the ACL");
+        assertNull(check(r, "SORT app:l BY w_* GET #"), "every key readable");
+        assertEquals(Acl.KEY_ERROR, check(r, "SORT app:l STORE other"));
+        assertNull(check(r, "SORT app:l STORE app:d"));
+        assertNull(check(r, "SORT_RO other"), "the key sorted is only read");
     }
 
     private String check(final Acl.User user, final String inline)
