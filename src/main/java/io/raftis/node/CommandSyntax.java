@@ -297,9 +297,9 @@ final class CommandSyntax
             {
                 position++;
             }
-            if (start == position || !"key".equals(item.leafType))
+            if (start == position || !("key".equals(item.leafType) || "pattern".equals(item.leafType)))
             {
-                throw error("#n follows a key's type: name:key#n");
+                throw error("#n follows a key's or a pattern's type: name:key#n, name:pattern#n");
             }
             item.keySpecIndex = Integer.parseInt(text.substring(start, position));
         }
@@ -393,6 +393,10 @@ final class CommandSyntax
             {
                 arg.keySpecIndex = item.keySpecIndex >= 0 ? item.keySpecIndex : nextKeySpec;
                 nextKeySpec = arg.keySpecIndex + 1;
+            }
+            else
+            {
+                arg.keySpecIndex = item.keySpecIndex; // a pattern that names keys (SORT's BY and GET), or none
             }
         }
         else if (null != item.token)

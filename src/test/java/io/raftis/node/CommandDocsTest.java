@@ -86,7 +86,7 @@ class CommandDocsTest
         refuse("Count", "a token is upper case, or quoted");
         refuse("\"m", "closing quote");
         refuse("key@7.0", "not a version: 7.0");
-        refuse("count:integer#1", "#n follows a key's type");
+        refuse("count:integer#1", "#n follows a key's or a pattern's type");
         refuse("a  b", "unexpected ' '");
         refuse("a ", "an argument is missing");
         refuse("a)", "unexpected ')'");
