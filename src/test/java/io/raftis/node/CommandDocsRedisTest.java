@@ -9,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,35 +43,19 @@ class CommandDocsRedisTest
         "client|setinfo", "7.2.0");
 
     private TestCluster cluster;
-    private Process redis;
+    private ReferenceRedis redis;
     private int redisPort;
 
     @BeforeAll
     void startBoth(@TempDir final Path dir) throws IOException
     {
-        final String redisServer = Requirements.executable("redis-server", DifferentialTest.INSTALL_REDIS_SERVER);
-        redisPort = freePort();
-        redis = new ProcessBuilder(redisServer, "--port", Integer.toString(redisPort), "--bind", HOST,
-            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
+        redis = ReferenceRedis.start(dir);
+        redisPort = redis.port();
         cluster = TestCluster.start(1, Files.createDirectories(dir.resolve("raftis")));
-        TestCluster.await(30_000, () ->
-        {
-            try (RespConnection connection = new RespConnection(HOST, redisPort))
-            {
-                return "+PONG".equals(connection.call(List.of("PING")));
-            }
-            catch (final UncheckedIOException ex)
-            {
-                return false;
-            }
-        }, () -> "redis-server did not answer on " + redisPort);
     }
 
     @AfterAll
-    void stopBoth() throws InterruptedException
+    void stopBoth()
     {
         if (null != cluster)
         {
@@ -81,11 +63,7 @@ class CommandDocsRedisTest
         }
         if (null != redis)
         {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS))
-            {
-                redis.destroyForcibly();
-            }
+            redis.close();
         }
     }
 
@@ -434,17 +412,5 @@ class CommandDocsRedisTest
     private static String text(final Object value)
     {
         return value instanceof byte[] ? new String((byte[])value, StandardCharsets.ISO_8859_1) : String.valueOf(value);
-    }
-
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

@@ -5,15 +5,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.raftis.node.TestCluster.HOST;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -29,41 +25,23 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class DifferentialTest
 {
-    static final String INSTALL_REDIS_SERVER = "install it with: apt-get install redis-server";
     private static final String DEFAULT_SEEDS = "20261201";
     private static final int DEFAULT_COMMANDS = 2_500;
 
     private static TestCluster cluster;
-    private static Process redis;
+    private static ReferenceRedis redis;
     private static int redisPort;
 
     @BeforeAll
     static void startBoth(@TempDir final Path dir) throws Exception
     {
-        final String redisServer = Requirements.executable("redis-server", INSTALL_REDIS_SERVER);
-        redisPort = freePort();
-        redis = new ProcessBuilder(redisServer, "--port", Integer.toString(redisPort), "--bind", HOST,
-            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-            "--enable-debug-command", "yes")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
+        redis = ReferenceRedis.start(dir);
+        redisPort = redis.port();
         cluster = TestCluster.start(3, java.nio.file.Files.createDirectories(dir.resolve("raftis")));
-        TestCluster.await(30_000, () ->
-        {
-            try (RespConnection connection = new RespConnection(HOST, redisPort))
-            {
-                return "+PONG".equals(connection.call(List.of("PING")));
-            }
-            catch (final UncheckedIOException ex)
-            {
-                return false;
-            }
-        }, () -> "redis-server did not answer on " + redisPort);
     }
 
     @AfterAll
-    static void stopBoth() throws InterruptedException
+    static void stopBoth()
     {
         if (null != cluster)
         {
@@ -71,11 +49,7 @@ class DifferentialTest
         }
         if (null != redis)
         {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS))
-            {
-                redis.destroyForcibly();
-            }
+            redis.close();
         }
     }
 
@@ -424,17 +398,5 @@ class DifferentialTest
             args.add(arg.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         return args;
-    }
-
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

@@ -5,16 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.raftis.node.TestCluster.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,36 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DumpRedisTest
 {
     private static TestCluster cluster;
-    private static Process redis;
+    private static ReferenceRedis redis;
     private static int redisPort;
 
     @BeforeAll
     static void startBoth(@TempDir final Path dir) throws Exception
     {
-        final String redisServer = Requirements.executable("redis-server", DifferentialTest.INSTALL_REDIS_SERVER);
-        redisPort = freePort();
-        redis = new ProcessBuilder(redisServer, "--port", Integer.toString(redisPort), "--bind", HOST,
-            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-            "--enable-debug-command", "yes")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
+        redis = ReferenceRedis.start(dir);
+        redisPort = redis.port();
         cluster = TestCluster.start(1, Files.createDirectories(dir.resolve("raftis")));
-        TestCluster.await(30_000, () ->
-        {
-            try (RespConnection connection = new RespConnection(HOST, redisPort))
-            {
-                return "+PONG".equals(connection.call(List.of("PING")));
-            }
-            catch (final UncheckedIOException ex)
-            {
-                return false;
-            }
-        }, () -> "redis-server did not answer on " + redisPort);
     }
 
     @AfterAll
-    static void stopBoth() throws InterruptedException
+    static void stopBoth()
     {
         if (null != cluster)
         {
@@ -67,11 +46,7 @@ class DumpRedisTest
         }
         if (null != redis)
         {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS))
-            {
-                redis.destroyForcibly();
-            }
+            redis.close();
         }
     }
 
@@ -266,17 +241,5 @@ class DumpRedisTest
     private static String latin1(final byte[] bytes)
     {
         return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }
