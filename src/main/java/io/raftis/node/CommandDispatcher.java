@@ -1205,12 +1205,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int payloadLength,
         final long growth)
     {
-        if (payloadLength > maxPayloadLength)
+        if (payloadLength > MAX_ENTRY_LENGTH)
         {
-            if (payloadLength <= MAX_ENTRY_LENGTH)
-            {
-                return proposeInParts(session, length, payload, offset, payloadLength, growth);
-            }
             if (session.pendingWrites > 0)
             {
                 return false;
@@ -1219,12 +1215,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 "the limit is " + MAX_ENTRY_LENGTH + " bytes");
             return true;
         }
-
         if (writesHeld() >= maxPendingWrites || (null != exclusive && exclusive != session))
         {
             // followers lag, or a write waits to be decided against all before it: the write stays in the
             // connection's input, and its client waits, until commits make room
             return awaitRoom(session);
+        }
+        if (payloadLength > maxPayloadLength)
+        {
+            return proposeInParts(session, length, payload, offset, payloadLength, growth);
         }
         final long index = raft.propose(payload, offset, payloadLength);
         if (RaftNode.APPEND_REFUSED == index)
@@ -1282,10 +1281,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 partsWaiters.add(session);
             }
             return false;
-        }
-        if (writesHeld() >= maxPendingWrites || (null != exclusive && exclusive != session))
-        {
-            return awaitRoom(session);
         }
         final byte[] array = payload.byteArray();
         final boolean own = payload != encoded && null != array && 0 == offset && array.length == payloadLength;
