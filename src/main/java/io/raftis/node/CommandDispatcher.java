@@ -1336,13 +1336,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (RaftNode.APPEND_REFUSED == index)
             {
                 writesRefusedByLog++;
-                abandonParts("MISCONF Errors writing to the Raft log: " +
-                    String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' '));
+                abandonParts(("-MISCONF Errors writing to the Raft log: " +
+                    String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' ') + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
                 break;
             }
             if (index < 0)
             {
-                abandonParts("TRYAGAIN leadership is moving to another member; retry shortly");
+                abandonParts(TRANSFERRING);
                 break;
             }
             run.sent(index);
@@ -1373,9 +1374,9 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
      * happen), and the members drop its parts, at once if this member can still say so, else at the next part run or
      * term.
      *
-     * @param error the reply, or null for a redirect.
+     * @param reply the reply as sent, or null for a redirect.
      */
-    private void abandonParts(final String error)
+    private void abandonParts(final byte[] reply)
     {
         final PartRun run = outgoing;
         outgoing = null;
@@ -1393,13 +1394,13 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         if (session.isOpen() && !run.answered)
         {
-            if (null == error)
+            if (null == reply)
             {
                 redirect(session.connection.out());
             }
             else
             {
-                session.connection.out().error(error);
+                session.connection.out().raw(reply);
             }
             connections.markDirty(session.connection);
             queueResume(session);
