@@ -55,6 +55,23 @@ public interface Blocking
     }
 
     /**
+     * A blocking command shaped {@code timeout numkeys key [key ...] ...} (BLMPOP, BZMPOP): its timeout is its first
+     * argument, and it waits on the numkeys keys after the count.
+     */
+    abstract class AfterNumKeys implements Blocking
+    {
+        public long timeoutMs(final RespParser args)
+        {
+            return ListCommands.timeoutMs(args, 1, new String[1]);
+        }
+
+        public int[] waitKeys(final RespParser args)
+        {
+            return keysFrom(3, (int)args.argAsLong(2));
+        }
+    }
+
+    /**
      * @return the positions first, first + 1, ... of count keys in a row.
      */
     static int[] keysFrom(final int first, final int count)

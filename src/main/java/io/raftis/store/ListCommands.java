@@ -863,18 +863,8 @@ public final class ListCommands
     /**
      * BLMPOP: LMPOP once one of the keys holds a list.
      */
-    private static final class BlockingMpop implements Blocking
+    private static final class BlockingMpop extends Blocking.AfterNumKeys
     {
-        public long timeoutMs(final RespParser args)
-        {
-            return ListCommands.timeoutMs(args, 1, new String[1]);
-        }
-
-        public int[] waitKeys(final RespParser args)
-        {
-            return Blocking.keysFrom(3, (int)args.argAsLong(2));
-        }
-
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
         {
             final long[] whereAndCount = new long[2];

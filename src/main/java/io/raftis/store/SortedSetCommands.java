@@ -163,18 +163,8 @@ public final class SortedSetCommands
     /**
      * BZMPOP: ZMPOP once one of the keys holds a sorted set.
      */
-    private static final class BlockingMpop implements Blocking
+    private static final class BlockingMpop extends Blocking.AfterNumKeys
     {
-        public long timeoutMs(final RespParser args)
-        {
-            return ListCommands.timeoutMs(args, 1, new String[1]);
-        }
-
-        public int[] waitKeys(final RespParser args)
-        {
-            return Blocking.keysFrom(3, (int)args.argAsLong(2));
-        }
-
         public boolean serve(final RespParser args, final Keyspace keyspace, final RespWriter out, final int readyKey)
         {
             final int whereArg = 3 + (int)args.argAsLong(2);
