@@ -259,24 +259,31 @@ public final class GeoCommands
 
     private static void geohash(final RespParser args, final Keyspace keyspace, final RespWriter out)
     {
-        final SortedSetValue zset = SortedSetCommands.zset(keyspace, args, 1);
-        out.arrayHeader(args.argCount() - 2);
-        for (int i = 2; i < args.argCount(); i++)
-        {
-            final double score = null == zset ? Double.NaN :
-                zset.score(args.argBuffer(), args.argOffset(i), args.argLength(i));
-            if (Double.isNaN(score))
-            {
-                out.nullBulk();
-            }
-            else
-            {
-                out.bulkString(GeoHash.standardHash(score));
-            }
-        }
+        replyPerMember(args, keyspace, out, false, (score, reply) -> reply.bulkString(GeoHash.standardHash(score)));
     }
 
     private static void geopos(final RespParser args, final Keyspace keyspace, final RespWriter out)
+    {
+        replyPerMember(args, keyspace, out, true,
+            (score, reply) -> replyCoordinates(reply, GeoHash.decodeScore(score)));
+    }
+
+    /**
+     * The reply GEOHASH or GEOPOS gives for one member's score.
+     */
+    @FunctionalInterface
+    private interface ScoreReply
+    {
+        void reply(double score, RespWriter out);
+    }
+
+    /**
+     * An array of one reply per member named after the key: from its score, or a null (an array's, for GEOPOS) for a
+     * member that is not there.
+     */
+    private static void replyPerMember(
+        final RespParser args, final Keyspace keyspace, final RespWriter out, final boolean nullArray,
+        final ScoreReply scoreReply)
     {
         final SortedSetValue zset = SortedSetCommands.zset(keyspace, args, 1);
         out.arrayHeader(args.argCount() - 2);
@@ -284,13 +291,17 @@ public final class GeoCommands
         {
             final double score = null == zset ? Double.NaN :
                 zset.score(args.argBuffer(), args.argOffset(i), args.argLength(i));
-            if (Double.isNaN(score))
+            if (!Double.isNaN(score))
+            {
+                scoreReply.reply(score, out);
+            }
+            else if (nullArray)
             {
                 out.nullArray();
             }
             else
             {
-                replyCoordinates(out, GeoHash.decodeScore(score));
+                out.nullBulk();
             }
         }
     }
