@@ -177,36 +177,31 @@ final class GeoHash
 
     private static Bits moveX(final Bits hash, final int direction)
     {
-        long x = hash.bits & ODD_BITS;
-        final long y = hash.bits & EVEN_BITS;
-        final long zz = EVEN_BITS >>> (64 - hash.step * 2);
-        if (direction > 0)
-        {
-            x = x + (zz + 1);
-        }
-        else
-        {
-            x = (x | zz) - (zz + 1);
-        }
-        x &= ODD_BITS >>> (64 - hash.step * 2);
-        return new Bits(x | y, hash.step);
+        return move(hash, direction, ODD_BITS, EVEN_BITS);
     }
 
     private static Bits moveY(final Bits hash, final int direction)
     {
-        final long x = hash.bits & ODD_BITS;
-        long y = hash.bits & EVEN_BITS;
-        final long zz = ODD_BITS >>> (64 - hash.step * 2);
+        return move(hash, direction, EVEN_BITS, ODD_BITS);
+    }
+
+    /**
+     * Step the interleaved coordinate in the moving bits by one cell, the other coordinate's bits kept.
+     */
+    private static Bits move(final Bits hash, final int direction, final long moving, final long kept)
+    {
+        long value = hash.bits & moving;
+        final long zz = kept >>> (64 - hash.step * 2);
         if (direction > 0)
         {
-            y = y + (zz + 1);
+            value = value + (zz + 1);
         }
         else
         {
-            y = (y | zz) - (zz + 1);
+            value = (value | zz) - (zz + 1);
         }
-        y &= EVEN_BITS >>> (64 - hash.step * 2);
-        return new Bits(x | y, hash.step);
+        value &= moving >>> (64 - hash.step * 2);
+        return new Bits(value | (hash.bits & kept), hash.step);
     }
 
     /**
