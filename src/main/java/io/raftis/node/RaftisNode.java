@@ -57,7 +57,7 @@ public final class RaftisNode implements Agent
     private final long idleTimeoutNs;
     private final Selector selector;
     private final IdleStrategy idleStrategy;
-    private final DutyCycleStats stats = new DutyCycleStats();
+    private final DutyCycleStats stats;
     private volatile boolean handoverRequested;
     private volatile boolean handedOver;
     private boolean handoverStarted;
@@ -72,6 +72,7 @@ public final class RaftisNode implements Agent
         this.ctx = ctx;
         this.clock = clock;
         this.idleTimeoutNs = TimeUnit.SECONDS.toNanos(ctx.timeoutSeconds());
+        this.stats = new DutyCycleStats(ctx.heartbeatIntervalNs());
         final File dataDir = ctx.dataDir();
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -179,7 +180,7 @@ public final class RaftisNode implements Agent
         stats.passes++;
         if (work > 0)
         {
-            stats.workingPasses++;
+            stats.workingPass(clock.nanoTime() - nowNs);
         }
         return work;
     }

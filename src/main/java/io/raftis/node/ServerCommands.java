@@ -1,5 +1,6 @@
 package io.raftis.node;
 
+import io.raftis.config.Configuration;
 import io.raftis.config.Context;
 import io.raftis.config.JvmLimits;
 import io.raftis.config.Member;
@@ -93,7 +94,7 @@ final class ServerCommands
     private ClientConnections connections;
     private CommandDispatcher dispatcher;
     private TransportCounters transportCounters;
-    private DutyCycleStats dutyCycle = new DutyCycleStats();
+    private DutyCycleStats dutyCycle = new DutyCycleStats(Configuration.HEARTBEAT_INTERVAL_DEFAULT_NS);
     private long clusterId;
     private SegmentedLog log;
     private Session current;
@@ -900,6 +901,7 @@ final class ServerCommands
         }
         else if (args.argEqualsIgnoreCase(1, RESETSTAT) && args.argCount() == 2)
         {
+            dutyCycle.resetPassTimes();
             out.ok();
         }
         else
@@ -1004,6 +1006,8 @@ final class ServerCommands
             line(sb, "duty_cycle_passes", "" + dutyCycle.passes());
             line(sb, "duty_cycle_working_passes", "" + dutyCycle.workingPasses());
             line(sb, "duty_cycle_idle_blocks", "" + dutyCycle.idleBlocks());
+            line(sb, "duty_cycle_max_pass_us", "" + TimeUnit.NANOSECONDS.toMicros(dutyCycle.maxPassNs()));
+            line(sb, "duty_cycle_slow_passes", "" + dutyCycle.slowPasses());
         }
         if (all || wanted[3])
         {
