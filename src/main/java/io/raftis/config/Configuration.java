@@ -119,11 +119,15 @@ public final class Configuration
     /**
      * As Redis 7's maxmemory-clients (bytes, or a percentage of maxmemory such as 10%; 0 for no limit): when the
      * clients' query and output buffers together use more, the client using most is disconnected, and the next, until
-     * they fit. Those buffers are direct memory; the default, {@link #AUTO}, is half the JVM's direct memory limit
-     * (-XX:MaxDirectMemorySize, which is -Xmx unless set), so that they never exhaust it.
+     * they fit. Those buffers are direct memory, but for the query buffers of commands of 4 MB or more, which are
+     * mapped memory outside the JVM's direct memory limit. The default, {@link #AUTO}, is half that limit
+     * (-XX:MaxDirectMemorySize, which is -Xmx unless set), so that they never exhaust it, or if more, enough for one
+     * client to send the largest bulk string a client may send (512 MB, as Redis's proto-max-bulk-len).
      */
     public static final long MAXMEMORY_CLIENTS_DEFAULT = -1;
     public static final int MAXMEMORY_CLIENTS_DIRECT_PERCENT = 50;
+    /** Beyond the largest bulk string, for the rest of its command and its client's reply. */
+    public static final long MAXMEMORY_CLIENTS_COMMAND_ROOM = 1024 * 1024;
 
     public static final String CLIENT_OUTPUT_BUFFER_LIMIT_PROP_NAME = "raftis.client.output.buffer.limit";
     /**

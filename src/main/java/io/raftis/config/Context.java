@@ -1,5 +1,6 @@
 package io.raftis.config;
 
+import io.raftis.resp.RespParser;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -200,7 +201,9 @@ public final class Context
         }
         if (Configuration.AUTO == maxMemoryClients)
         {
-            maxMemoryClients = JvmLimits.maxDirectMemory() * Configuration.MAXMEMORY_CLIENTS_DIRECT_PERCENT / 100;
+            maxMemoryClients = Math.max(
+                JvmLimits.maxDirectMemory() * Configuration.MAXMEMORY_CLIENTS_DIRECT_PERCENT / 100,
+                RespParser.MAX_BULK_LENGTH + Configuration.MAXMEMORY_CLIENTS_COMMAND_ROOM);
         }
         else if (maxMemoryClients < 0)
         {

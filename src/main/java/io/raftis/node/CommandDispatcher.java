@@ -100,6 +100,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final RespParser applyParser = new RespParser();
     private final RespWriter discard = new RespWriter(256);
     private ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY);
+    /** Set while {@link #proposeWrite} proposes a write that goes in parts straight from the client's input. */
+    private boolean partsFromInput;
     private final EntryParts parts = new EntryParts(MAX_ENTRY_LENGTH);
     private final ArrayList<Session> partsWaiters = new ArrayList<>();
     private UnsafeBuffer partBuffer;
@@ -997,20 +999,27 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
         // the leader's time goes into the entry, so every member applies it at the same time
         final long nowMs = timeNowMs();
-        // a write that goes in parts is built in an array of its own, which its run keeps: not copied once more
-        final MutableDirectBuffer proposal = !parser.isInline() && EntryHeader.LENGTH + length > maxPayloadLength &&
-            EntryHeader.LENGTH + length <= MAX_ENTRY_LENGTH ? new UnsafeBuffer(new byte[EntryHeader.LENGTH + length]) :
-            encoded;
-        proposal.putByte(0, EntryHeader.STAMPED);
-        proposal.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
-        proposal.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+        encoded.putByte(0, EntryHeader.STAMPED);
+        encoded.putLong(EntryHeader.TIME_OFFSET, nowMs, ByteOrder.LITTLE_ENDIAN);
+        encoded.putByte(EntryHeader.DB_OFFSET, (byte)session.db);
+        // a write that goes in parts is not copied whole: its parts are taken from the client's input, after the
+        // header built here, as they go out
+        final boolean inParts = !parser.isInline() && EntryHeader.LENGTH + length > maxPayloadLength;
         final int payloadLength = parser.isInline() ? encodeAsArray(parser, 0, encoded, EntryHeader.LENGTH) :
-            copyInput(session, length, proposal, EntryHeader.LENGTH);
+            inParts ? EntryHeader.LENGTH + length : copyInput(session, length, encoded, EntryHeader.LENGTH);
         // what the write may add beyond its own bytes counts among the pending writes' memory until it applies; the
         // estimate only reads, with the clock of a read, so that nothing expires outside the log
         databases.clock(nowMs, false);
         final long growth = command.growth(parser, databases.get(session.db));
-        return propose(session, length, proposal, 0, payloadLength, growth);
+        partsFromInput = inParts;
+        try
+        {
+            return propose(session, length, encoded, 0, payloadLength, growth);
+        }
+        finally
+        {
+            partsFromInput = false;
+        }
     }
 
     /**
@@ -1282,23 +1291,31 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             }
             return false;
         }
-        final byte[] array = payload.byteArray();
-        final boolean own = payload != encoded && null != array && 0 == offset && array.length == payloadLength;
-        final byte[] whole = own ? array : new byte[payloadLength];
-        if (!own)
+        final PartRun run;
+        if (partsFromInput)
         {
+            // the command stays in the input until its last part is out: its bytes are at the read position
+            final byte[] header = new byte[payloadLength - length];
+            payload.getBytes(offset, header);
+            run = new PartRun(session, header, length, payloadLength, growth, dispatchedCommand, commandStartNs,
+                raft.term(), maxPartsInFlight);
+        }
+        else
+        {
+            final byte[] whole = new byte[payloadLength];
             payload.getBytes(offset, whole);
+            run = new PartRun(session, whole, 0, payloadLength, growth, dispatchedCommand, commandStartNs,
+                raft.term(), maxPartsInFlight);
+            consume(session, length);
         }
         if (encoded.capacity() > ENCODED_CAPACITY * 64)
         {
             encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY); // not kept as large as the largest write
         }
-        outgoing = new PartRun(
-            session, whole, growth, dispatchedCommand, commandStartNs, raft.term(), maxPartsInFlight);
+        outgoing = run;
         session.pendingWrites++;
         proposed = true;
         runsProposed++;
-        consume(session, length);
         return true;
     }
 
@@ -1322,7 +1339,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         int proposedParts = 0;
         final int partBytes = maxPayloadLength - EntryParts.HEADER_LENGTH;
-        final int total = run.payload.length;
+        final int total = run.total;
         while (outgoing == run && run.inFlight(raft.commitIndex()) < maxPartsInFlight)
         {
             final int position = run.position;
@@ -1330,7 +1347,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             final boolean last = position + bytes == total;
             final byte flags = (byte)((0 == position ? EntryParts.FIRST : 0) | (last ? EntryParts.LAST : 0));
             final int at = EntryParts.putHeader(partBuffer, 0, flags, total, position);
-            partBuffer.putBytes(at, run.payload, position, bytes);
+            run.copy(position, partBuffer, at, bytes);
             final long index = raft.propose(partBuffer, 0, at + bytes);
             proposedParts++;
             if (RaftNode.APPEND_REFUSED == index)
@@ -1356,6 +1373,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (last)
             {
                 outgoing = null;
+                run.consumeInput();
                 if (!run.answered)
                 {
                     pending.add(index, run.term, run.session, total + run.growth, run.command, run.startNs);
@@ -1385,13 +1403,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         releaseExclusive(session);
         if (run.position > 0 && raft.isLeader() && raft.term() == run.term)
         {
-            EntryParts.putHeader(partBuffer, 0, EntryParts.ABORT, run.payload.length, run.position);
+            EntryParts.putHeader(partBuffer, 0, EntryParts.ABORT, run.total, run.position);
             raft.propose(partBuffer, 0, EntryParts.HEADER_LENGTH);
         }
         if (!run.answered)
         {
             session.pendingWrites--;
         }
+        run.consumeInput(); // the write did not happen, and is not tried again
         if (session.isOpen() && !run.answered)
         {
             if (null == reply)
@@ -2079,6 +2098,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     {
         final Session session;
         final byte[] payload;
+        final int inputLength;
+        final int total;
         final long growth;
         final Command command;
         final long startNs;
@@ -2089,9 +2110,18 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         private int oldest;
         private int inFlight;
 
+        /**
+         * @param payload     the entry's bytes, or only its first ones when the rest is the command in the client's
+         *                    input.
+         * @param inputLength how many of the entry's last bytes are the command at the read position of the
+         *                    client's input, left there until the run ends; 0 when payload is the whole entry.
+         * @param total       the entry's length.
+         */
         PartRun(
             final Session session,
             final byte[] payload,
+            final int inputLength,
+            final int total,
             final long growth,
             final Command command,
             final long startNs,
@@ -2100,6 +2130,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             this.session = session;
             this.payload = payload;
+            this.inputLength = inputLength;
+            this.total = total;
             this.growth = growth;
             this.command = command;
             this.startNs = startNs;
@@ -2124,6 +2156,35 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         {
             indices[(oldest + inFlight) % indices.length] = index;
             inFlight++;
+        }
+
+        /**
+         * Copy the entry's bytes [position, position + bytes) to dst.
+         */
+        void copy(final int position, final MutableDirectBuffer dst, final int at, final int bytes)
+        {
+            final int fromPayload = Math.max(0, Math.min(bytes, payload.length - position));
+            if (fromPayload > 0)
+            {
+                dst.putBytes(at, payload, position, fromPayload);
+            }
+            if (fromPayload < bytes)
+            {
+                final ClientConnection connection = session.connection;
+                dst.putBytes(at + fromPayload, connection.input(),
+                    connection.readPosition() + position + fromPayload - payload.length, bytes - fromPayload);
+            }
+        }
+
+        /**
+         * The run ended, or was given up: the command it took from the client's input, if any, leaves it, once.
+         */
+        void consumeInput()
+        {
+            if (inputLength > 0 && session.isOpen())
+            {
+                consume(session, inputLength);
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 package io.raftis.node;
 
+import io.raftis.resp.LargeBuffers;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -19,6 +21,9 @@ import java.nio.ByteOrder;
  * A leader proposes one run at a time, in order, all in its term; so the parts of a run are in the log in order, in
  * one term, and a run that another part does not continue as expected was cut short: by a change of leader, by a
  * full disk, or by its client leaving. Every member drops such a run at the same entry, and applies nothing of it.
+ * <p>
+ * The whole is put together in a buffer from {@link LargeBuffers}: a large one's memory is committed as its parts
+ * arrive, not all at the first, and goes back as soon as the whole is applied or dropped.
  */
 public final class EntryParts
 {
@@ -45,7 +50,7 @@ public final class EntryParts
 
     private final int maxEntryLength;
     private final UnsafeBuffer entry = new UnsafeBuffer(NONE);
-    private byte[] assembled;
+    private ByteBuffer assembled;
     private int filled;
     private long term;
     private long runsDropped;
@@ -121,11 +126,12 @@ public final class EntryParts
             {
                 return BROKEN;
             }
-            assembled = new byte[total];
+            assembled = LargeBuffers.allocate(total); // committed part by part as they come, not zeroed at once
+            entry.wrap(assembled);
             filled = 0;
             this.term = term;
         }
-        if (null == assembled || term != this.term || position != filled || total != assembled.length ||
+        if (null == assembled || term != this.term || position != filled || total != assembled.capacity() ||
             bytes > total - filled || (0 != (flags & LAST)) != (filled + bytes == total))
         {
             if (null != assembled)
@@ -134,14 +140,9 @@ public final class EntryParts
             }
             return BROKEN;
         }
-        buffer.getBytes(offset + HEADER_LENGTH, assembled, filled, bytes);
+        entry.putBytes(filled, buffer, offset + HEADER_LENGTH, bytes);
         filled += bytes;
-        if (filled < total)
-        {
-            return INCOMPLETE;
-        }
-        entry.wrap(assembled);
-        return COMPLETE;
+        return filled < total ? INCOMPLETE : COMPLETE;
     }
 
     /**
@@ -157,9 +158,14 @@ public final class EntryParts
      */
     void release()
     {
-        entry.wrap(NONE);
+        entry.wrap(NONE); // whatever read the entry through this view finds it empty, not freed memory
+        final ByteBuffer freed = assembled;
         assembled = null;
         filled = 0;
+        if (null != freed)
+        {
+            LargeBuffers.free(freed);
+        }
     }
 
     /**

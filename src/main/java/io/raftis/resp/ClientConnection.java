@@ -1,6 +1,5 @@
 package io.raftis.resp;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -46,6 +45,10 @@ public final class ClientConnection
      * An empty input buffer larger than this is given back and replaced by one of the initial size.
      */
     static final int SHRINK_THRESHOLD = 1024 * 1024;
+    /** The most a large value's body is written in one call: what the socket layer copies to a buffer of its own. */
+    static final int BODY_SLICE = 256 * 1024;
+    /** The most one {@link #flush()} writes: a pass sends no more than this to one client before the others. */
+    static final int MAX_WRITE_PER_CALL = 4 * 1024 * 1024;
 
     private final long id;
     private final ByteChannel channel;
@@ -420,9 +423,11 @@ public final class ClientConnection
      * {@link #isQueryBufferLimitExceeded()} becomes true; otherwise the unparsed bytes move to the front when they
      * would not fit where they are.
      * <p>
-     * The buffer does not grow to the declared length here: it grows as the bytes arrive, doubling each time it fills
-     * ({@link #read()}), so a client that declares a 500 MB bulk and sends three bytes of it holds kilobytes, not
-     * 500 MB of zeroed direct memory. Doubling copies each byte about once more.
+     * A command of {@link LargeBuffers#LAZY_THRESHOLD} bytes or more gets a buffer of its declared length at once,
+     * plus {@link #INITIAL_INPUT_CAPACITY} for what may follow its large argument, from {@link LargeBuffers}: its
+     * memory is committed page by page as the bytes arrive, so a client that declares a 500 MB bulk and sends three
+     * bytes of it holds a few pages, and the bytes that do come are copied once, not once more for each doubling.
+     * Smaller commands grow the buffer as their bytes arrive, doubling each time it fills ({@link #read()}).
      *
      * @param unparsedBytes the number of bytes from {@link #readPosition()} the command needs.
      * @return false when that exceeds the query buffer limit.
@@ -434,7 +439,11 @@ public final class ClientConnection
             queryBufferLimitExceeded = true;
             return false;
         }
-        if (readPosition > 0 && readPosition + unparsedBytes > input.capacity())
+        if (unparsedBytes >= LargeBuffers.LAZY_THRESHOLD && unparsedBytes > input.capacity())
+        {
+            regrow((int)Math.min((long)unparsedBytes + INITIAL_INPUT_CAPACITY, maxQueryBufferLength));
+        }
+        else if (readPosition > 0 && readPosition + unparsedBytes > input.capacity())
         {
             final int unparsed = writePosition - readPosition;
             input.putBytes(0, input, readPosition, unparsed);
@@ -489,23 +498,49 @@ public final class ClientConnection
         int total = 0;
         try
         {
-            final int length = out.length();
-            if (length > 0)
+            while (out.length() > 0 && total < MAX_WRITE_PER_CALL)
             {
-                final ByteBuffer view = outputView();
-                view.limit(length).position(0);
-                while (view.hasRemaining())
+                final int bodyAt = out.bodyAt();
+                final int written;
+                if (0 == bodyAt)
                 {
-                    final int written = channel.write(view);
-                    if (written <= 0)
+                    // a large value, sent from its own array a slice at a time, which the socket layer copies
+                    final byte[] body = out.body();
+                    final int sent = out.bodySent();
+                    written = channel.write(ByteBuffer.wrap(body, sent, Math.min(body.length - sent, BODY_SLICE)));
+                    if (written > 0)
                     {
-                        break;
+                        out.bodyConsumed(written);
                     }
-                    total += written;
                 }
-                out.consumed(total);
-                interacted |= total > 0;
+                else
+                {
+                    // the buffer up to the next body, in as many writes as the socket takes, moved up once after
+                    final ByteBuffer view = outputView();
+                    view.limit(bodyAt > 0 ? bodyAt : out.bufferedLength()).position(0);
+                    int bytes = 0;
+                    while (view.hasRemaining() && total + bytes < MAX_WRITE_PER_CALL)
+                    {
+                        final int w = channel.write(view);
+                        if (w <= 0)
+                        {
+                            break;
+                        }
+                        bytes += w;
+                    }
+                    written = bytes;
+                    if (written > 0)
+                    {
+                        out.consumed(written);
+                    }
+                }
+                if (written <= 0)
+                {
+                    break;
+                }
+                total += written;
             }
+            interacted |= total > 0;
         }
         catch (final IOException ex)
         {
@@ -532,6 +567,13 @@ public final class ClientConnection
         if (null != key)
         {
             key.cancel();
+        }
+        if (input.capacity() > SHRINK_THRESHOLD)
+        {
+            // a large query buffer's memory goes now, not when the collector gets to it
+            readPosition = 0;
+            writePosition = 0;
+            replaceInput(INITIAL_INPUT_CAPACITY);
         }
 
         try
@@ -613,18 +655,26 @@ public final class ClientConnection
         }
 
         final long doubled = 2L * input.capacity();
-        final int newCapacity = (int)Math.max(unparsedBytes, Math.min(doubled, maxQueryBufferLength));
+        regrow((int)Math.max(unparsedBytes, Math.min(doubled, maxQueryBufferLength)));
+
+        return true;
+    }
+
+    /**
+     * Move the unparsed bytes to the front of a new buffer of this capacity.
+     */
+    private void regrow(final int capacity)
+    {
+        final int unparsed = writePosition - readPosition;
         final ByteBuffer oldByteBuffer = inputByteBuffer;
-        final ByteBuffer newByteBuffer = ByteBuffer.allocateDirect(newCapacity);
+        final ByteBuffer newByteBuffer = LargeBuffers.allocate(capacity);
         final UnsafeBuffer newBuffer = new UnsafeBuffer(newByteBuffer);
         newBuffer.putBytes(0, input, readPosition, unparsed);
         inputByteBuffer = newByteBuffer;
         input.wrap(newByteBuffer);
         readPosition = 0;
         writePosition = unparsed;
-        BufferUtil.free(oldByteBuffer);
-
-        return true;
+        LargeBuffers.free(oldByteBuffer);
     }
 
     private void replaceInput(final int capacity)
@@ -632,6 +682,6 @@ public final class ClientConnection
         final ByteBuffer oldByteBuffer = inputByteBuffer;
         inputByteBuffer = ByteBuffer.allocateDirect(capacity);
         input.wrap(inputByteBuffer);
-        BufferUtil.free(oldByteBuffer);
+        LargeBuffers.free(oldByteBuffer);
     }
 }

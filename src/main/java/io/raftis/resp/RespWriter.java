@@ -7,10 +7,17 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Appends RESP2 replies to an expandable direct buffer. Bytes [0, {@link #length()}) of {@link #buffer()} are the
- * pending output. Numbers are encoded without allocation.
+ * Appends RESP2 replies to an expandable direct buffer. Bytes [0, {@link #bufferedLength()}) of {@link #buffer()} are
+ * the pending output, but for the values of large bulk strings. Numbers are encoded without allocation.
+ * <p>
+ * A bulk string of {@link #STREAM_THRESHOLD} bytes or more is not copied into the buffer: its header and its closing
+ * CRLF are, and its value is kept, in an array of its own, as a body that belongs between them
+ * ({@link #bodyAt()}): the connection sends the buffer up to there, then the body a slice at a time, then goes on.
+ * A reply of hundreds of megabytes so costs one copy of its value, and no growth of the buffer, nor a move of what
+ * is left of it each time the socket takes a part.
  * <p>
  * Simple strings and errors cannot hold line breaks in RESP2, so CR and LF in them are written as spaces, as Redis
  * does for error replies.
@@ -25,9 +32,17 @@ public final class RespWriter
     /** A buffer grown beyond this goes back to its initial capacity once everything in it is sent. */
     static final int SHRINK_THRESHOLD = 1024 * 1024;
 
+    /** A bulk string at least this long is kept as a body of its own, not copied into the buffer. */
+    public static final int STREAM_THRESHOLD = 1024 * 1024;
+
     private final int initialCapacity;
     private ExpandableDirectByteBuffer buffer;
     private int length;
+    private byte[][] bodies = new byte[2][];
+    private int[] bodiesAt = new int[2];
+    private int bodyCount;
+    private int bodySent;
+    private long bodyBytes;
 
     /**
      * @param initialCapacity of the buffer in bytes; it grows as needed.
@@ -39,11 +54,11 @@ public final class RespWriter
     }
 
     /**
-     * @return the bytes the buffer holds, sent or not: what it costs in direct memory.
+     * @return the memory the pending output takes: the buffer's bytes, sent or not, and the bodies' still to send.
      */
-    public int capacity()
+    public long capacity()
     {
-        return buffer.capacity();
+        return buffer.capacity() + bodyBytes;
     }
 
     /**
@@ -55,11 +70,63 @@ public final class RespWriter
     }
 
     /**
-     * @return the number of pending output bytes.
+     * @return the number of pending output bytes, in the buffer and in bodies, at most {@link Integer#MAX_VALUE}.
      */
     public int length()
     {
+        return (int)Math.min(Integer.MAX_VALUE, length + bodyBytes);
+    }
+
+    /**
+     * @return the number of pending output bytes in the buffer.
+     */
+    public int bufferedLength()
+    {
         return length;
+    }
+
+    /**
+     * @return where in the buffer the first body still to send belongs: the bytes before it go first; -1 when there
+     * is none.
+     */
+    public int bodyAt()
+    {
+        return bodyCount > 0 ? bodiesAt[0] : -1;
+    }
+
+    /**
+     * @return the first body still to send, once the buffer's bytes before it are sent ({@link #bodyAt()} is 0).
+     */
+    public byte[] body()
+    {
+        return bodies[0];
+    }
+
+    /**
+     * @return how many bytes of {@link #body()} are sent.
+     */
+    public int bodySent()
+    {
+        return bodySent;
+    }
+
+    /**
+     * Mark bytes of the first body as sent; when that is all of it, the next one becomes first.
+     *
+     * @param bytes sent.
+     */
+    public void bodyConsumed(final int bytes)
+    {
+        bodySent += bytes;
+        bodyBytes -= bytes;
+        if (bodySent == bodies[0].length)
+        {
+            bodyCount--;
+            System.arraycopy(bodies, 1, bodies, 0, bodyCount);
+            System.arraycopy(bodiesAt, 1, bodiesAt, 0, bodyCount);
+            bodies[bodyCount] = null;
+            bodySent = 0;
+        }
     }
 
     /**
@@ -68,6 +135,12 @@ public final class RespWriter
     public void reset()
     {
         length = 0;
+        while (bodyCount > 0)
+        {
+            bodies[--bodyCount] = null;
+        }
+        bodySent = 0;
+        bodyBytes = 0;
     }
 
     /**
@@ -82,6 +155,10 @@ public final class RespWriter
             return;
         }
 
+        for (int i = 0; i < bodyCount; i++)
+        {
+            bodiesAt[i] -= bytes;
+        }
         if (bytes >= length)
         {
             length = 0;
@@ -157,8 +234,17 @@ public final class RespWriter
     public RespWriter bulk(final DirectBuffer src, final int offset, final int length)
     {
         bulkHeader(length);
-        buffer.putBytes(this.length, src, offset, length);
-        this.length += length;
+        if (length >= STREAM_THRESHOLD)
+        {
+            final byte[] body = new byte[length];
+            src.getBytes(offset, body);
+            addBody(body);
+        }
+        else
+        {
+            buffer.putBytes(this.length, src, offset, length);
+            this.length += length;
+        }
         return putCrLf();
     }
 
@@ -184,9 +270,30 @@ public final class RespWriter
     public RespWriter bulk(final byte[] value, final int offset, final int length)
     {
         bulkHeader(length);
-        buffer.putBytes(this.length, value, offset, length);
-        this.length += length;
+        if (length >= STREAM_THRESHOLD)
+        {
+            // a copy: the stored value may change in place (SETRANGE, SETBIT) before the reply is sent
+            addBody(Arrays.copyOfRange(value, offset, offset + length));
+        }
+        else
+        {
+            buffer.putBytes(this.length, value, offset, length);
+            this.length += length;
+        }
         return putCrLf();
+    }
+
+    private void addBody(final byte[] body)
+    {
+        if (bodyCount == bodies.length)
+        {
+            bodies = Arrays.copyOf(bodies, 2 * bodyCount);
+            bodiesAt = Arrays.copyOf(bodiesAt, 2 * bodyCount);
+        }
+        bodies[bodyCount] = body;
+        bodiesAt[bodyCount] = length;
+        bodyCount++;
+        bodyBytes += body.length;
     }
 
     /**

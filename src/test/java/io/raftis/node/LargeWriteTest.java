@@ -138,6 +138,25 @@ class LargeWriteTest
         assertEquals("+OK\r\n" + bulk(value), call(next, "SET", "big", value) + call(next, "GET", "big"));
     }
 
+    @Test
+    void shouldAnswerALargeWriteTheLogRefusedOnceAndGoOnWithTheNextCommand()
+    {
+        final InProcessNode.Link client = leader.node.connect();
+        client.send(resp("SET", "big", value(10, 40 * BATCH)));
+        client.send(resp("INCR", "counter"));
+        for (int i = 0; i < 100 && 0 == parts(1, leader.log.lastIndex()); i++)
+        {
+            leader.pass();
+        }
+        leader.log.refuseAppends = true; // the disk fills up while its parts go out
+        final String refused = awaitReply(client, 2);
+        assertEquals(2, refused.split("-MISCONF", -1).length - 1, "the write and the next command, once each: " +
+            refused);
+        leader.log.refuseAppends = false;
+        assertEquals(":1\r\n", call(client, "INCR", "counter"), "the large write is not tried again");
+        assertEquals(":0\r\n", call(client, "EXISTS", "big"));
+    }
+
     private String call(final InProcessNode.Link client, final String... args)
     {
         client.send(resp(args));

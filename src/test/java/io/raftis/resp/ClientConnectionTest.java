@@ -275,6 +275,45 @@ class ClientConnectionTest
     }
 
     @Test
+    void shouldSendLargeValuesFromTheirOwnArraysInTheirPlaceAmongTheReplies() throws IOException
+    {
+        final byte[] first = new byte[RespWriter.STREAM_THRESHOLD];
+        final byte[] second = new byte[3 * RespWriter.STREAM_THRESHOLD + 7];
+        random.nextBytes(first);
+        random.nextBytes(second);
+        final byte[] sentFirst = first.clone();
+        connection.out().ok().bulk(first).integer(1).bulk(second, 0, second.length).bulk(new byte[]{'x'});
+        assertTrue(connection.out().bufferedLength() < 100, "the values are not copied into the buffer");
+        first[0]++; // the stored value changes before the reply is out: the reply is what it was
+        final java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes(bytes("+OK\r\n$" + first.length + "\r\n"));
+        expected.writeBytes(sentFirst);
+        expected.writeBytes(bytes("\r\n:1\r\n$" + second.length + "\r\n"));
+        expected.writeBytes(second);
+        expected.writeBytes(bytes("\r\n$1\r\nx\r\n"));
+        assertEquals(expected.size(), connection.out().length());
+
+        final ByteBuffer received = ByteBuffer.allocate(expected.size());
+        final long deadline = System.nanoTime() + TIMEOUT_NS;
+        while (received.hasRemaining())
+        {
+            connection.flush();
+            client.read(received);
+            if (System.nanoTime() > deadline)
+            {
+                fail("received " + received.position() + " of " + expected.size());
+            }
+        }
+        assertFalse(connection.hasPendingOutput());
+        assertArrayEquals(expected.toByteArray(), received.array());
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void shouldCloseOnceAndThenRefuseToReadOrFlush()
     {
         connection.close();

@@ -7,11 +7,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -207,28 +211,52 @@ class ClientPollerTest
     }
 
     /**
-     * Six such connections once made a member reserve 3 GB of direct memory and die of it.
+     * Six such connections once made a member reserve 3 GB of direct memory and die of it; later the buffer grew only
+     * as bytes arrived, doubling, which copied a 500 MB value several times over, the last copies in one pass each.
+     * Now the declared length is mapped at once, outside direct memory, and committed only as bytes arrive.
      */
     @Test
-    void shouldHoldOnlyWhatArrivedOfADeclaredHugeBulk() throws Exception
+    void shouldMapADeclaredHugeBulkOutsideDirectMemoryAndFillItInPlace() throws Exception
     {
         poller = new ClientPoller("127.0.0.1", 0, handler);
         final Socket socket = connect();
         final ClientConnection connection = handler.opened.get(0);
+        final long directBefore = bufferPool("direct").getMemoryUsed();
         socket.getOutputStream().write(bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$500000000\r\nabc"));
         driveUntil(() -> handler.maxRequired > 500_000_000);
         for (int i = 0; i < 10; i++)
         {
             poller.poll();
         }
-        assertTrue(connection.input().capacity() <= 64 * 1024, "holds " + connection.input().capacity() + " bytes");
+        final int capacity = connection.input().capacity();
+        assertTrue(capacity >= 500_000_000, "holds the declared command: " + capacity);
+        assertTrue(connection.input().byteBuffer() instanceof MappedByteBuffer, "mapped, committed as written");
+        assertTrue(bufferPool("direct").getMemoryUsed() - directBefore < 1024 * 1024,
+            "direct memory used: " + (bufferPool("direct").getMemoryUsed() - directBefore));
         assertFalse(connection.isClosed(), "a bulk within proto-max-bulk-len may still arrive");
 
         final byte[] more = new byte[3 * 1024 * 1024];
+        Arrays.fill(more, (byte)'v');
         socket.getOutputStream().write(more);
         driveUntil(() -> connection.writePosition() - connection.readPosition() >= 3 * 1024 * 1024);
-        assertTrue(connection.input().capacity() <= 2 * (3 * 1024 * 1024 + 64 * 1024),
-            "grows with what arrives: " + connection.input().capacity());
+        assertEquals(capacity, connection.input().capacity(), "filled in place, not grown and copied");
+        assertEquals('a', (char)connection.input().getByte(connection.readPosition() + 32));
+        assertEquals('v', (char)connection.input().getByte(connection.writePosition() - 1));
+
+        connection.close();
+        assertTrue(connection.input().capacity() <= 64 * 1024, "a closed connection lets its large buffer go");
+    }
+
+    private static BufferPoolMXBean bufferPool(final String name)
+    {
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if (name.equals(pool.getName()))
+            {
+                return pool;
+            }
+        }
+        throw new IllegalStateException("no buffer pool " + name);
     }
 
     @Test

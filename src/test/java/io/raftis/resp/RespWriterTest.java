@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RespWriterTest
 {
@@ -24,6 +25,43 @@ class RespWriterTest
     {
         writer.simpleString("a\r\nb").error("ERR x\ny");
         assertOutput("+a  b\r\n-ERR x y\r\n");
+    }
+
+    @Test
+    void shouldKeepALargeBulkAsABodyBetweenItsHeaderAndItsEnd()
+    {
+        final RespWriter out = new RespWriter(64);
+        final byte[] value = new byte[RespWriter.STREAM_THRESHOLD];
+        out.integer(7).bulk(new UnsafeBuffer(value), 0, value.length).ok();
+
+        final String header = ":7\r\n$" + value.length + "\r\n";
+        assertEquals(header.length(), out.bodyAt());
+        assertEquals(header.length() + 2 + 5, out.bufferedLength());
+        assertEquals(out.bufferedLength() + value.length, out.length());
+        assertTrue(out.capacity() >= out.length(), "counts the body's memory");
+        assertEquals(value.length, out.body().length);
+
+        out.consumed(header.length());
+        assertEquals(0, out.bodyAt());
+        out.bodyConsumed(value.length - 1);
+        assertEquals(0, out.bodyAt(), "the body is not sent whole yet");
+        out.bodyConsumed(1);
+        assertEquals(-1, out.bodyAt());
+        assertEquals("\r\n+OK\r\n", out.buffer().getStringWithoutLengthAscii(0, out.bufferedLength()));
+
+        out.bulk(value);
+        out.reset();
+        assertEquals(0, out.length());
+        assertEquals(-1, out.bodyAt());
+    }
+
+    @Test
+    void shouldCopyABulkJustBelowTheThresholdIntoTheBuffer()
+    {
+        final RespWriter out = new RespWriter(64);
+        out.bulk(new byte[RespWriter.STREAM_THRESHOLD - 1]);
+        assertEquals(-1, out.bodyAt());
+        assertEquals(out.length(), out.bufferedLength());
     }
 
     @Test
