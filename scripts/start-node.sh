@@ -25,8 +25,12 @@ if [[ " ${RAFTIS_FLAGS:-} $* " == *" --cluster-secret-file"* ]]; then
     secret_args=()
 fi
 
-# the heap is the script's unless RAFTIS_JAVA_OPTS sizes it, and so is the collector unless it names one
-heap_args=(-Xms"${RAFTIS_HEAP:-2g}" -Xmx"${RAFTIS_HEAP:-2g}")
+# the heap is the script's unless RAFTIS_JAVA_OPTS sizes it, and so is the collector unless it names one. The script's
+# heap is touched at start (AlwaysPreTouch): memory the process never used costs a page fault per 4 KiB on first use,
+# and the first copy of a 200 MB value into fresh heap took 0.5 to 0.8 s here, in one pass, on every member at once,
+# where a touched heap took 0.1 to 0.3 s. The price: the heap is resident from the start, and a member takes a few
+# seconds longer to start.
+heap_args=(-Xms"${RAFTIS_HEAP:-2g}" -Xmx"${RAFTIS_HEAP:-2g}" -XX:+AlwaysPreTouch)
 if [[ " ${RAFTIS_JAVA_OPTS:-} " =~ \ -Xm[sxn] ]]; then
     heap_args=()
 fi
