@@ -68,7 +68,7 @@ class FailStopProcessTest
         try
         {
             final Socket client = connectWhenServing(member, clientPort);
-            final Thread sender = new Thread(() -> sendHugeValue(client));
+            final Thread sender = new Thread(() -> sendLargeValues(client, clientPort));
             sender.setDaemon(true);
             sender.start();
             if (!member.waitFor(120, TimeUnit.SECONDS))
@@ -126,19 +126,24 @@ class FailStopProcessTest
     }
 
     /**
-     * A SET whose value is declared at 100 MB and sent in full: the member's query buffer doubles past the 24 MB of
-     * direct memory the process may reserve.
+     * SETs whose values are declared at 1.9 MB and sent but for their last bytes, on sixteen connections: each query
+     * buffer doubles to 2 MB of direct memory (one of 4 MB or more would be mapped outside it), past the 24 MB the
+     * process may reserve.
      */
-    private static void sendHugeValue(final Socket socket)
+    private static void sendLargeValues(final Socket first, final int port)
     {
         try
         {
-            final OutputStream out = socket.getOutputStream();
-            out.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000000\r\n".getBytes(StandardCharsets.US_ASCII));
             final byte[] chunk = new byte[64 * 1024];
-            for (int sent = 0; sent < 100_000_000; sent += chunk.length)
+            for (int connection = 0; connection < 16; connection++)
             {
-                out.write(chunk);
+                final Socket socket = 0 == connection ? first : new Socket(HOST, port);
+                final OutputStream out = socket.getOutputStream();
+                out.write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1900000\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent + chunk.length < 1_900_000; sent += chunk.length)
+                {
+                    out.write(chunk);
+                }
             }
         }
         catch (final IOException expected)
