@@ -1297,14 +1297,14 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             // the command stays in the input until its last part is out: its bytes are at the read position
             final byte[] header = new byte[payloadLength - length];
             payload.getBytes(offset, header);
-            run = new PartRun(session, header, length, payloadLength, growth, dispatchedCommand, commandStartNs,
+            run = new PartRun(session, header, length, growth, dispatchedCommand, commandStartNs,
                 raft.term(), maxPartsInFlight);
         }
         else
         {
             final byte[] whole = new byte[payloadLength];
             payload.getBytes(offset, whole);
-            run = new PartRun(session, whole, 0, payloadLength, growth, dispatchedCommand, commandStartNs,
+            run = new PartRun(session, whole, 0, growth, dispatchedCommand, commandStartNs,
                 raft.term(), maxPartsInFlight);
             consume(session, length);
         }
@@ -2099,6 +2099,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final Session session;
         final byte[] payload;
         final int inputLength;
+        /** The entry's length: the payload, then the command in the input. */
         final int total;
         final long growth;
         final Command command;
@@ -2115,13 +2116,11 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
          *                    input.
          * @param inputLength how many of the entry's last bytes are the command at the read position of the
          *                    client's input, left there until the run ends; 0 when payload is the whole entry.
-         * @param total       the entry's length.
          */
         PartRun(
             final Session session,
             final byte[] payload,
             final int inputLength,
-            final int total,
             final long growth,
             final Command command,
             final long startNs,
@@ -2131,7 +2130,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             this.session = session;
             this.payload = payload;
             this.inputLength = inputLength;
-            this.total = total;
+            this.total = payload.length + inputLength;
             this.growth = growth;
             this.command = command;
             this.startNs = startNs;

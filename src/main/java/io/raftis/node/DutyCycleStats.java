@@ -91,12 +91,4 @@ public final class DutyCycleStats
     {
         return slowPasses;
     }
-
-    /**
-     * @return the threshold past which a pass is slow, in nanoseconds.
-     */
-    public long slowPassNs()
-    {
-        return slowPassNs;
-    }
 }
