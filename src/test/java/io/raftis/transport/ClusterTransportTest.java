@@ -131,10 +131,11 @@ class ClusterTransportTest
         final long index = leader.raft.propose(new UnsafeBuffer(command), 0, command.length);
         leader.doWork(System.nanoTime());
 
+        // the append wakes it; a status message from the leader's driver may come in at the same time
         final List<Object> ready = new ArrayList<>();
-        assertEquals(1, follower.selector.select(key -> ready.add(key.attachment()), TimeUnit.SECONDS.toMillis(60)),
+        assertTrue(follower.selector.select(key -> ready.add(key.attachment()), TimeUnit.SECONDS.toMillis(60)) >= 1,
             "the append woke the follower's selector");
-        assertEquals(List.of(ClusterTransport.UDP_KEY), ready);
+        assertTrue(ready.stream().allMatch(ClusterTransport.UDP_KEY::equals), ready::toString);
         runUntil(() -> follower.raft.lastApplied() >= index, "entry " + index + " applied by the follower");
         assertTrue(errors.isEmpty(), errors::toString);
     }
