@@ -1737,7 +1737,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (EntryParts.COMPLETE == accepted)
             {
                 final DirectBuffer entry = parts.entry();
-                applyEntry(index, term, entry, 0, entry.capacity(), target, clientGone, out);
+                applyEntry(index, term, entry, 0, entry.capacity(), parts, target, clientGone, out);
                 parts.release();
             }
             else if (null != target)
@@ -1748,7 +1748,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         else
         {
-            applyEntry(index, term, buffer, offset, length, target, clientGone, out);
+            applyEntry(index, term, buffer, offset, length, null, target, clientGone, out);
         }
         if (null != target)
         {
@@ -1766,10 +1766,12 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
 
     /**
      * A whole entry: a client's command, a transaction, a blocking command or an internal entry.
+     *
+     * @param arrays that hold some of its large arguments already (see {@link RespParser#lend}), or null.
      */
     private void applyEntry(
         final long index, final long term, final DirectBuffer buffer, final int offset, final int length,
-        final Session target, final boolean clientGone, final RespWriter out)
+        final RespParser.ArgumentArrays arrays, final Session target, final boolean clientGone, final RespWriter out)
     {
         final byte kind = length > 0 ? buffer.getByte(offset) : 0;
         int start = offset;
@@ -1797,6 +1799,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int parsed =
             transaction || EntryHeader.UNBLOCK == kind ? 0 : parser.parse(buffer, start, offset + length);
         final boolean whole = parsed == offset + length - start && null != keyspace;
+        if (null != arrays && whole)
+        {
+            parser.lend(arrays);
+        }
         if (blocking && EntryHeader.UNBLOCK == kind)
         {
             applyUnblock(clientId);

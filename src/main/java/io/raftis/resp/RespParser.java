@@ -78,6 +78,20 @@ public final class RespParser
     private DirectBuffer argBuffer = inlineArgs;
     private String errorMessage;
     private long bytesScanned;
+    private ArgumentArrays lender;
+
+    /**
+     * Arrays that hold a buffer's bytes at known places: see {@link #lend(ArgumentArrays)}.
+     */
+    public interface ArgumentArrays
+    {
+        /**
+         * @param offset of an argument in the buffer.
+         * @param length of the argument.
+         * @return an array holding exactly those bytes, given up for good to the caller; or null.
+         */
+        byte[] take(int offset, int length);
+    }
 
     /**
      * Create a parser with room for a few arguments; the room grows when a command has more.
@@ -113,6 +127,7 @@ public final class RespParser
 
         if (!inProgress)
         {
+            lender = null; // lent for the command before
             argCount = 0;
             inProgress = true;
             inline = '*' != buffer.getByte(offset);
@@ -142,10 +157,23 @@ public final class RespParser
     }
 
     /**
+     * Let {@link #argBytes(int)} hand out arrays that already hold arguments of the parsed command, instead of
+     * copying them: a large value put together part by part is then stored without one more copy of it all at once.
+     * Until {@link #reset()} or the next command.
+     *
+     * @param arrays holding some arguments' bytes, by where they are in {@link #argBuffer()}.
+     */
+    public void lend(final ArgumentArrays arrays)
+    {
+        lender = arrays;
+    }
+
+    /**
      * Forget a partly parsed command: the next call to parse starts a new one.
      */
     public void reset()
     {
+        lender = null;
         inProgress = false;
         argCount = 0;
         requiredLength = 0;
@@ -291,11 +319,19 @@ public final class RespParser
 
     /**
      * @param index of the argument.
-     * @return a copy of the argument's bytes.
+     * @return a copy of the argument's bytes, or the array {@link #lend lent} for them, which is the caller's to keep.
      */
     public byte[] argBytes(final int index)
     {
         checkIndex(index);
+        if (null != lender && !inline)
+        {
+            final byte[] lent = lender.take(argBase + argOffsets[index], argLengths[index]);
+            if (null != lent)
+            {
+                return lent;
+            }
+        }
         final byte[] bytes = new byte[argLengths[index]];
         argBuffer.getBytes(argBase + argOffsets[index], bytes);
         return bytes;

@@ -200,15 +200,20 @@ public final class InProcessNode implements ClientConnections
     public int afterFlush()
     {
         int work = dispatcher.afterFlush();
+        int stillPending = 0;
         for (int i = 0; i < dirty.size(); i++)
         {
             final ClientConnection connection = dirty.get(i);
             if (!connection.isClosed())
             {
                 work += connection.flushOrClose();
+                if (!connection.isClosed() && connection.hasPendingOutput())
+                {
+                    dirty.set(stillPending++, connection); // a flush sends so much at a time: the rest next pass
+                }
             }
         }
-        dirty.clear();
+        dirty.subList(stillPending, dirty.size()).clear();
         return work;
     }
 

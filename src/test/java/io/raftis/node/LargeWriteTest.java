@@ -2,6 +2,7 @@ package io.raftis.node;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 
 import static io.raftis.node.SoloLeader.bulk;
@@ -155,6 +156,32 @@ class LargeWriteTest
         leader.log.refuseAppends = false;
         assertEquals(":1\r\n", call(client, "INCR", "counter"), "the large write is not tried again");
         assertEquals(":0\r\n", call(client, "EXISTS", "big"));
+    }
+
+    @Test
+    void shouldStoreALargeValueInTheArrayItsPartsFilledNotInACopyMadeWhenItApplies()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final InProcessNode.Link client = leader.node.connect();
+        final String value = value(4, 8 * 1024 * 1024);
+        client.send(resp("SET", "big", value));
+        String reply = "";
+        long appliedPassBytes = 0;
+        long mostInAPass = 0;
+        for (int i = 0; i < 1_000 && reply.isEmpty(); i++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            leader.pass();
+            appliedPassBytes = threads.getCurrentThreadAllocatedBytes() - before;
+            mostInAPass = Math.max(mostInAPass, appliedPassBytes);
+            reply = client.receive();
+        }
+        assertEquals("+OK\r\n", reply);
+        assertTrue(mostInAPass >= value.length(), "one pass made the value's array: " + mostInAPass + " bytes");
+        assertTrue(appliedPassBytes < value.length() / 2,
+            "the pass that applied the whole made " + appliedPassBytes + " bytes");
+        assertTrue(bulk(value).equals(call(client, "GET", "big")), "read back whole");
     }
 
     private String call(final InProcessNode.Link client, final String... args)
