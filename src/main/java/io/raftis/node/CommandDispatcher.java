@@ -278,6 +278,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         this.partBuffer = new UnsafeBuffer(new byte[maxPayloadLength]);
         // a large entry's parts in flight at once: about what the leader lets a follower have unacknowledged
         this.maxPartsInFlight = Math.max(2, maxInflightBytes / maxPayloadLength);
+        parts.detachBulksFrom(Math.min(EntryParts.DETACH_THRESHOLD, maxPayloadLength));
     }
 
     /**

@@ -31,9 +31,10 @@ import java.util.function.IntFunction;
  * The keyspace keeps a string in an array of its own. A value of 500 MB copied out of the whole into a new array when
  * the whole is applied took 0.5 to 0.8 s here, in one pass, on every member at once. So as the parts come, the
  * bulk arguments of a client's command are read from the whole, and each of {@link #DETACH_THRESHOLD} bytes or more
- * is copied into an array of its own as well, a part at a time; {@link #take} hands that array to the command that
- * stores it (see {@link RespParser#lend}). A large array is made in the background ({@link LargeBuffers}), and filled
- * with what came before it was made; one not made by the last part is done without, and the value copied as before.
+ * (or as long as a part, when parts are shorter) is copied into an array of its own as well, a part at a time;
+ * {@link #take} hands that array to the command that stores it (see {@link RespParser#lend}). A large array is made
+ * in the background ({@link LargeBuffers}), and filled with what came before it was made; one not made by the last
+ * part is done without, and the value copied as before.
  * The whole keeps every byte all the same, so that whatever reads an argument from it reads what was sent.
  */
 public final class EntryParts implements RespParser.ArgumentArrays
@@ -57,7 +58,7 @@ public final class EntryParts implements RespParser.ArgumentArrays
     /** {@link #accept} found a part that does not continue the run: the run is dropped. */
     static final int BROKEN = 2;
 
-    /** A bulk argument this long or longer is put together in an array of its own too. */
+    /** A bulk argument this long or longer is put together in an array of its own too, unless told less. */
     static final int DETACH_THRESHOLD = 1024 * 1024;
 
     private static final byte[] NONE = new byte[0];
@@ -73,6 +74,7 @@ public final class EntryParts implements RespParser.ArgumentArrays
     private int filled;
     private long term;
     private long runsDropped;
+    private int detachThreshold = DETACH_THRESHOLD;
     private int scanAt = NOT_SCANNED;
     private int argsLeft;
     private int detachedCount;
@@ -96,6 +98,17 @@ public final class EntryParts implements RespParser.ArgumentArrays
     {
         this.maxEntryLength = maxEntryLength;
         this.arrays = arrays;
+    }
+
+    /**
+     * Put together bulk arguments of this many bytes or more in arrays of their own: a member whose parts are small
+     * does it for bulks as long as a part, so that its small runs (a simulation's, a test's) take this path too.
+     *
+     * @param bytes the shortest bulk that gets an array of its own.
+     */
+    void detachBulksFrom(final int bytes)
+    {
+        detachThreshold = Math.max(1, bytes);
     }
 
     /**
@@ -295,7 +308,7 @@ public final class EntryParts implements RespParser.ArgumentArrays
             }
             else
             {
-                if (number >= DETACH_THRESHOLD)
+                if (number >= detachThreshold)
                 {
                     detach(next, (int)number);
                 }

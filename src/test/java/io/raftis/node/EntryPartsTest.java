@@ -102,8 +102,9 @@ class EntryPartsTest
         final byte[] value = new byte[EntryParts.DETACH_THRESHOLD + 3];
         new Random(7).nextBytes(value);
         final byte[] small = "v".repeat(100).getBytes(StandardCharsets.US_ASCII);
-        final byte[] header = ("*5\r\n$4\r\nMSET\r\n$1\r\na\r\n$100\r\n" + new String(small, StandardCharsets.US_ASCII) +
-            "\r\n$1\r\nb\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        final byte[] header = ("*5\r\n$4\r\nMSET\r\n$1\r\na\r\n$100\r\n" +
+            new String(small, StandardCharsets.US_ASCII) + "\r\n$1\r\nb\r\n$" + value.length + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
         final byte[] whole = new byte[EntryHeader.LENGTH + header.length + value.length + 2];
         whole[0] = EntryHeader.STAMPED;
         System.arraycopy(header, 0, whole, EntryHeader.LENGTH, header.length);
@@ -120,8 +121,10 @@ class EntryPartsTest
         for (final int cut : cuts)
         {
             assertNull(large.take(valueAt, value.length), "nothing is lent before the whole is complete");
-            final byte flags = (byte)((0 == position ? EntryParts.FIRST : 0) | (whole.length == cut ? EntryParts.LAST : 0));
-            final int accepted = accept(large, 5, flags, whole.length, position, Arrays.copyOfRange(whole, position, cut));
+            final byte flags =
+                (byte)((0 == position ? EntryParts.FIRST : 0) | (whole.length == cut ? EntryParts.LAST : 0));
+            final int accepted =
+                accept(large, 5, flags, whole.length, position, Arrays.copyOfRange(whole, position, cut));
             assertEquals(whole.length == cut ? EntryParts.COMPLETE : EntryParts.INCOMPLETE, accepted);
             position = cut;
         }

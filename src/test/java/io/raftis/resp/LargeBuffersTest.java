@@ -52,7 +52,7 @@ class LargeBuffersTest
 
     private static void awaitTrue(final BooleanSupplier condition)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a loaded machine may be slow to run it
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a loaded machine may be slow
         while (!condition.getAsBoolean())
         {
             assertTrue(System.nanoTime() < deadline, "the background thread did not get to it in 60 s");
