@@ -443,12 +443,9 @@ public final class ClientConnection
         {
             regrow((int)Math.min((long)unparsedBytes + INITIAL_INPUT_CAPACITY, maxQueryBufferLength));
         }
-        else if (readPosition > 0 && readPosition + unparsedBytes > input.capacity())
+        else if (readPosition + unparsedBytes > input.capacity())
         {
-            final int unparsed = writePosition - readPosition;
-            input.putBytes(0, input, readPosition, unparsed);
-            readPosition = 0;
-            writePosition = unparsed;
+            compact();
         }
         return true;
     }
@@ -642,15 +639,9 @@ public final class ClientConnection
             return false;
         }
 
-        final int unparsed = writePosition - readPosition;
         if (unparsedBytes <= input.capacity())
         {
-            if (readPosition > 0)
-            {
-                input.putBytes(0, input, readPosition, unparsed);
-                readPosition = 0;
-                writePosition = unparsed;
-            }
+            compact();
             return true;
         }
 
@@ -658,6 +649,20 @@ public final class ClientConnection
         regrow((int)Math.max(unparsedBytes, Math.min(doubled, maxQueryBufferLength)));
 
         return true;
+    }
+
+    /**
+     * Move the unparsed bytes to the front of the buffer.
+     */
+    private void compact()
+    {
+        if (readPosition > 0)
+        {
+            final int unparsed = writePosition - readPosition;
+            input.putBytes(0, input, readPosition, unparsed);
+            readPosition = 0;
+            writePosition = unparsed;
+        }
     }
 
     /**

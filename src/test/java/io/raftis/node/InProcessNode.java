@@ -209,7 +209,7 @@ public final class InProcessNode implements ClientConnections
                 work += connection.flushOrClose();
                 if (!connection.isClosed() && connection.hasPendingOutput())
                 {
-                    dirty.set(stillPending++, connection); // a flush sends so much at a time: the rest next pass
+                    dirty.set(stillPending++, connection); // a flush sends at most 4 MB: the rest next pass
                 }
             }
         }
