@@ -196,13 +196,20 @@ public final class LargeBuffers
                 {
                     continue; // nothing interrupts it on purpose: it lives as long as the process
                 }
-                if (task instanceof ByteBuffer)
+                try
                 {
-                    BufferUtil.free((ByteBuffer)task);
+                    if (task instanceof ByteBuffer)
+                    {
+                        BufferUtil.free((ByteBuffer)task);
+                    }
+                    else
+                    {
+                        ((PendingArray)task).make();
+                    }
                 }
-                else
+                catch (final RuntimeException ex)
                 {
-                    ((PendingArray)task).make();
+                    // the thread must outlive a task that fails: an unfreed buffer is left to its collector
                 }
                 done++;
             }
