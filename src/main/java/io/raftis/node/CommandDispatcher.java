@@ -1245,8 +1245,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
                 return false;
             }
             writesRefusedByLog++;
-            reply(session, length).error("MISCONF Errors writing to the Raft log: " +
-                String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' '));
+            reply(session, length).error(logRefusal());
             return true;
         }
         if (index < 0)
@@ -1265,6 +1264,15 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         writesProposed++;
         consume(session, length);
         return true;
+    }
+
+    /**
+     * @return the error for a write the log refused to append, as Redis's when its AOF cannot be written, on one line.
+     */
+    private String logRefusal()
+    {
+        return "MISCONF Errors writing to the Raft log: " +
+            String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' ');
     }
 
     /**
@@ -1354,9 +1362,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             if (RaftNode.APPEND_REFUSED == index)
             {
                 writesRefusedByLog++;
-                abandonParts(("-MISCONF Errors writing to the Raft log: " +
-                    String.valueOf(raft.lastAppendRefusal()).replace('\r', ' ').replace('\n', ' ') + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+                abandonParts(("-" + logRefusal() + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 break;
             }
             if (index < 0)
