@@ -100,8 +100,6 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     private final RespParser applyParser = new RespParser();
     private final RespWriter discard = new RespWriter(256);
     private ExpandableDirectByteBuffer encoded = new ExpandableDirectByteBuffer(ENCODED_CAPACITY);
-    /** Set while {@link #proposeWrite} proposes a write that goes in parts straight from the client's input. */
-    private boolean partsFromInput;
     private final EntryParts parts = new EntryParts(MAX_ENTRY_LENGTH);
     private final ArrayList<Session> partsWaiters = new ArrayList<>();
     private UnsafeBuffer partBuffer;
@@ -1012,15 +1010,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         // estimate only reads, with the clock of a read, so that nothing expires outside the log
         databases.clock(nowMs, false);
         final long growth = command.growth(parser, databases.get(session.db));
-        partsFromInput = inParts;
-        try
-        {
-            return propose(session, length, encoded, 0, payloadLength, growth);
-        }
-        finally
-        {
-            partsFromInput = false;
-        }
+        return propose(session, length, encoded, 0, payloadLength, growth, inParts);
     }
 
     /**
@@ -1215,6 +1205,22 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final int payloadLength,
         final long growth)
     {
+        return propose(session, length, payload, offset, payloadLength, growth, false);
+    }
+
+    /**
+     * @param fromInput whether the payload is only the entry's header, and the rest is the command at the read
+     *                  position of the client's input, taken from there part by part (a write in parts).
+     */
+    private boolean propose(
+        final Session session,
+        final int length,
+        final DirectBuffer payload,
+        final int offset,
+        final int payloadLength,
+        final long growth,
+        final boolean fromInput)
+    {
         if (payloadLength > MAX_ENTRY_LENGTH)
         {
             if (session.pendingWrites > 0)
@@ -1233,7 +1239,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         }
         if (payloadLength > maxPayloadLength)
         {
-            return proposeInParts(session, length, payload, offset, payloadLength, growth);
+            return proposeInParts(session, length, payload, offset, payloadLength, growth, fromInput);
         }
         final long index = raft.propose(payload, offset, payloadLength);
         if (RaftNode.APPEND_REFUSED == index)
@@ -1276,8 +1282,10 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
     }
 
     /**
-     * A write longer than a batch: copied aside, then proposed a few parts at a time by {@link #proposeParts()}, one
-     * such write at a time; its connection's next commands wait until its last part is in the log.
+     * A write longer than a batch: its parts taken from the client's input as they go ({@code fromInput}), or the
+     * whole copied aside when it was built apart (a transaction, a blocking or a rewritten command); proposed a few
+     * parts at a time by {@link #proposeParts()}, one such write at a time; its connection's next commands wait until
+     * its last part is in the log.
      */
     private boolean proposeInParts(
         final Session session,
@@ -1285,7 +1293,8 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
         final DirectBuffer payload,
         final int offset,
         final int payloadLength,
-        final long growth)
+        final long growth,
+        final boolean fromInput)
     {
         if (session.pendingWrites > 0)
         {
@@ -1301,7 +1310,7 @@ final class CommandDispatcher implements ConnectionHandler, StateMachine
             return false;
         }
         final PartRun run;
-        if (partsFromInput)
+        if (fromInput)
         {
             // the command stays in the input until its last part is out: its bytes are at the read position
             final byte[] header = new byte[payloadLength - length];
