@@ -177,7 +177,7 @@ public final class Acl
         {
             return (dryRun ? "This" : "NOPERM this") + " user has no permissions to run the '" + unit + "' command";
         }
-        if (command.firstKey() <= 0 || user.allKeys())
+        if (command.firstKey() <= 0 || user.mayAccessEveryKey(Access.READ_WRITE))
         {
             return null;
         }
@@ -188,12 +188,19 @@ public final class Acl
         {
             if (!user.mayAccess(args.argBuffer(), args.argOffset(i), args.argLength(i), access))
             {
-                return dryRun ? "This user has no permissions to access the '" + args.argString(i) + "' key" :
-                    KEY_ERROR;
+                return keyDenial(args, i, dryRun);
             }
         }
         final boolean sortRo = "sort_ro".equals(command.name());
         return sortRo || "sort".equals(command.name()) ? checkSort(user, command, args, dryRun, sortRo) : null;
+    }
+
+    /**
+     * @return the refusal of the key at argument i: in Redis's words for ACL DRYRUN, else the client's NOPERM error.
+     */
+    private static String keyDenial(final RespParser args, final int i, final boolean dryRun)
+    {
+        return dryRun ? "This user has no permissions to access the '" + args.argString(i) + "' key" : KEY_ERROR;
     }
 
     /**
@@ -210,11 +217,10 @@ public final class Acl
             final int i = keys[k];
             if (!user.mayAccess(args.argBuffer(), args.argOffset(i), args.argLength(i), Access.WRITE))
             {
-                return dryRun ? "This user has no permissions to access the '" + args.argString(i) + "' key" :
-                    KEY_ERROR;
+                return keyDenial(args, i, dryRun);
             }
         }
-        return dryRun || user.mayReadAnyKey() ? null : SortCommands.patternDenial(args, sortRo);
+        return dryRun || user.mayAccessEveryKey(Access.READ) ? null : SortCommands.patternDenial(args, sortRo);
     }
 
     /**
@@ -534,28 +540,15 @@ public final class Acl
             return allChannels;
         }
 
-        private boolean allKeys()
+        /**
+         * @return whether a pattern "*" gives the user this access (all of its bits) to every key.
+         */
+        private boolean mayAccessEveryKey(final int access)
         {
             for (int i = 0, size = keys.size(); i < size; i++) // on every command: no iterator
             {
                 final KeyPattern key = keys.get(i);
-                if ("*".equals(key.pattern) && Access.READ_WRITE == key.access)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /**
-         * @return whether a pattern "*" lets the user read every key, as Redis's unrestricted key access.
-         */
-        private boolean mayReadAnyKey()
-        {
-            for (int i = 0, size = keys.size(); i < size; i++)
-            {
-                final KeyPattern key = keys.get(i);
-                if ("*".equals(key.pattern) && 0 != (key.access & Access.READ))
+                if ("*".equals(key.pattern) && access == (key.access & access))
                 {
                     return true;
                 }
