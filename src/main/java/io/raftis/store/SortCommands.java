@@ -49,7 +49,6 @@ public final class SortCommands
     private static final String NOT_A_DOUBLE = "ERR One or more scores can't be converted into double";
     private static final String BY_DENIED = "ERR BY option of SORT denied due to insufficient ACL permissions.";
     private static final String GET_DENIED = "ERR GET option of SORT denied due to insufficient ACL permissions.";
-    private static final int MAX_INTSET_LENGTH = 20;
 
     private SortCommands()
     {
